@@ -1,0 +1,258 @@
+//! The `cargo xtask` subcommands, as functions that print their report and return an exit code.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::document::{self, write_atomic};
+use crate::drift::{compare, prepare};
+use crate::fetch::download;
+use crate::generate::{
+    Generation, generate, short_diff, snapshot_contents, snapshot_file, snapshot_path,
+};
+use crate::normalize::load_provider;
+use crate::providers::{Provider, Providers};
+
+/// Exit code: a check found something (stale files, breaking drift).
+pub const FOUND: u8 = 1;
+
+/// `cargo xtask generate [--check] [--provider NAME]`.
+pub fn generate_command(
+    root: &Path,
+    only: Option<&str>,
+    check: bool,
+    verbose: bool,
+) -> Result<ExitCode> {
+    let providers = Providers::load(root)?;
+    let mut stale: Vec<(String, String)> = Vec::new();
+    let mut reviews = Vec::new();
+    for provider in providers.select(only)? {
+        let generation = generate(&providers, provider)?;
+        let mut changed = Vec::new();
+        for (relative, contents) in &generation.files {
+            let path = root.join(relative);
+            let committed = std::fs::read_to_string(&path).ok();
+            if committed.as_deref() == Some(contents.as_str()) {
+                continue;
+            }
+            let name = relative.display().to_string();
+            if check {
+                let diff = match &committed {
+                    Some(old) => short_diff(old, contents, 30),
+                    None => "(the file does not exist)".to_string(),
+                };
+                stale.push((name.clone(), diff));
+            } else {
+                write_atomic(&path, contents)?;
+            }
+            changed.push(name);
+        }
+        let relative = snapshot_path(&generation.provider);
+        let accepted_path = root.join(&relative);
+        let pending_path = accepted_path.with_extension("snap.new");
+        let accepted = std::fs::read_to_string(&accepted_path).ok();
+        let accepted = accepted
+            .as_deref()
+            .and_then(snapshot_contents)
+            .map(str::trim_end);
+        if accepted != Some(generation.surface.trim_end()) {
+            let name = relative.display().to_string();
+            if check {
+                let diff = short_diff(accepted.unwrap_or(""), generation.surface.trim_end(), 40);
+                stale.push((name.clone(), diff));
+            } else {
+                write_atomic(&pending_path, &snapshot_file(&generation.surface))?;
+                reviews.push(name.clone());
+            }
+            changed.push(format!("{name} (API surface)"));
+        } else if !check && pending_path.exists() {
+            std::fs::remove_file(&pending_path)
+                .with_context(|| format!("removing {}", pending_path.display()))?;
+        }
+        println!("{}", summary_line(&generation, &changed, check));
+        if verbose {
+            for change in &generation.changes {
+                println!("    normalized: {change}");
+            }
+        }
+    }
+    if !reviews.is_empty() {
+        println!(
+            "The API surface changed ({}): review it with `cargo insta review`, or accept it \
+             with `INSTA_UPDATE=always cargo test -p xtask --test surface`.",
+            reviews.join(", ")
+        );
+    }
+    if stale.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (name, diff) in &stale {
+        eprintln!("\nstale: {name}\n{diff}");
+    }
+    eprintln!(
+        "\n{} generated file(s) differ from what the committed specs produce. Run `cargo xtask \
+         generate` and commit the result (generated files are never edited by hand).",
+        stale.len()
+    );
+    Ok(ExitCode::from(FOUND))
+}
+
+fn summary_line(generation: &Generation, changed: &[String], check: bool) -> String {
+    let operations = plural(generation.operations, "operation");
+    let types = format!(
+        "{} ({} open enums)",
+        plural(generation.types, "type"),
+        generation.open_enums
+    );
+    let state = match (changed.is_empty(), check) {
+        (true, _) => "unchanged".to_string(),
+        (false, true) => format!("stale: {}", changed.join(", ")),
+        (false, false) => format!("changed: {}", changed.join(", ")),
+    };
+    format!(
+        "{:<12} {:>14}  {:>26}  {state}",
+        generation.provider, operations, types
+    )
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("{n} {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// `cargo xtask fetch [--provider NAME] [--url URL]`: replace the raw snapshots with the
+/// documents the providers serve now.
+pub fn fetch_command(
+    root: &Path,
+    only: Option<&str>,
+    url: Option<&str>,
+    timeout: Duration,
+) -> Result<ExitCode> {
+    let providers = Providers::load(root)?;
+    for provider in fetched_providers(&providers, only, url)? {
+        let url = source_url(provider, url)?;
+        let spec_path = root.join(&provider.spec);
+        let kept = || format!("{} was kept as it was", provider.spec.display());
+        let download = download(url, timeout)
+            .map_err(|e| anyhow!("{}; {}.", e.to_string().trim_end_matches('.'), kept()))?;
+        let committed = std::fs::read_to_string(&spec_path).ok();
+        if committed.as_deref() == Some(download.text.as_str()) {
+            println!("{}: {url}: unchanged", provider.name);
+            continue;
+        }
+        write_atomic(&spec_path, &download.text)?;
+        println!(
+            "{}: {url}: {} updated ({} bytes)",
+            provider.name,
+            provider.spec.display(),
+            download.text.len()
+        );
+        if let Some(committed) = committed {
+            let origin = provider.spec.display().to_string();
+            let old = document::parse(&committed, &origin, document::Format::Json)
+                .and_then(|old| prepare(old, &origin));
+            let new = prepare(download.document, url);
+            if let (Ok(old), Ok(new)) = (old, new) {
+                print!(
+                    "{}",
+                    compare(&old, &new).render("the previous snapshot", url)
+                );
+            }
+        }
+        match load_provider(&providers, provider) {
+            Ok(_) => println!(
+                "Next: `cargo xtask generate`, then review the API change with `cargo insta review`."
+            ),
+            Err(error) => println!(
+                "warning: the new snapshot does not generate yet: {error:#}\nFix it with an \
+                 overlay action{}, then run `cargo xtask generate`.",
+                provider
+                    .overlay
+                    .as_ref()
+                    .map(|o| format!(" in {}", o.display()))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `cargo xtask drift` compares.
+#[derive(Debug, Clone, Copy)]
+pub enum DriftInput<'a> {
+    /// Two document files, older first.
+    Files(&'a Path, &'a Path),
+    /// A provider's committed snapshot against the document it serves (or the one at `url`).
+    Provider {
+        /// The provider's name.
+        name: &'a str,
+        /// Where to fetch the live document instead of the provider's URL.
+        url: Option<&'a str>,
+    },
+}
+
+/// `cargo xtask drift OLD NEW` or `cargo xtask drift --provider NAME [--url URL]`; exits 1 when
+/// anything is breaking.
+pub fn drift_command(root: &Path, input: DriftInput<'_>, timeout: Duration) -> Result<ExitCode> {
+    let (old_name, old, new_name, new) = match input {
+        DriftInput::Files(old, new) => (
+            old.display().to_string(),
+            document::read(old)?,
+            new.display().to_string(),
+            document::read(new)?,
+        ),
+        DriftInput::Provider { name, url } => {
+            let providers = Providers::load(root)?;
+            let provider = providers.get(name)?;
+            let url = source_url(provider, url)?;
+            let old = document::read(&root.join(&provider.spec))?;
+            let new = download(url, timeout)?.document;
+            (
+                provider.spec.display().to_string(),
+                old,
+                url.to_string(),
+                new,
+            )
+        }
+    };
+    let report = compare(&prepare(old, &old_name)?, &prepare(new, &new_name)?);
+    print!("{}", report.render(&old_name, &new_name));
+    Ok(if report.breaking() > 0 {
+        ExitCode::from(FOUND)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The providers a fetch or drift works on: the named one, or every one that publishes a
+/// document.
+fn fetched_providers<'a>(
+    providers: &'a Providers,
+    only: Option<&str>,
+    url: Option<&str>,
+) -> Result<Vec<&'a Provider>> {
+    let selected: Vec<&Provider> = match only {
+        Some(name) => vec![providers.get(name)?],
+        None => providers.list.iter().filter(|p| p.url.is_some()).collect(),
+    };
+    if url.is_some() && selected.len() != 1 {
+        bail!("--url names one document; say which provider it is with --provider");
+    }
+    Ok(selected)
+}
+
+fn source_url<'a>(provider: &'a Provider, url: Option<&'a str>) -> Result<&'a str> {
+    url.or(provider.url.as_deref()).ok_or_else(|| {
+        anyhow!(
+            "provider `{}` publishes no OpenAPI document: its spec ({}) is written by hand. \
+             Pass --url to compare against a document anyway.",
+            provider.name,
+            provider.spec.display()
+        )
+    })
+}

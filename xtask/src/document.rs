@@ -1,0 +1,227 @@
+//! Reading JSON and YAML documents, with errors that name the file, the place and the fix.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::Value;
+
+/// How a document is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON.
+    Json,
+    /// YAML (a superset of JSON, but parsed with its own error positions).
+    Yaml,
+}
+
+impl Format {
+    /// The format a file's extension names; text that starts with `{` is JSON otherwise.
+    pub fn guess(path: &Path, text: &str) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => Format::Json,
+            Some("yaml" | "yml") => Format::Yaml,
+            _ if text.trim_start().starts_with('{') => Format::Json,
+            _ => Format::Yaml,
+        }
+    }
+}
+
+/// Reads and parses a JSON or YAML file into a JSON value.
+pub fn read(path: &Path) -> Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    parse(
+        &text,
+        &path.display().to_string(),
+        Format::guess(path, &text),
+    )
+    .map_err(|e| anyhow!("{e}. Fix the file there."))
+}
+
+/// Parses `text` (named `origin` in errors) into a JSON value; the top level must be an object.
+pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
+    let value = match format {
+        Format::Json => serde_json::from_str::<Value>(text).map_err(|error| {
+            let what = match error.classify() {
+                serde_json::error::Category::Eof => {
+                    "the JSON ends early: the file is truncated or a bracket is not closed"
+                        .to_string()
+                }
+                _ => format!("invalid JSON: {}", strip_position(&error.to_string())),
+            };
+            anyhow!("{origin}:{}:{}: {what}", error.line(), error.column())
+        })?,
+        Format::Yaml => yaml_serde::from_str::<Value>(text).map_err(|error| {
+            let place = error
+                .location()
+                .map(|l| format!(":{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
+            anyhow!(
+                "{origin}{place}: invalid YAML: {}",
+                strip_position(&error.to_string())
+            )
+        })?,
+    };
+    if !value.is_object() {
+        bail!(
+            "{origin}: the document is a {} where an object was expected; an OpenAPI or overlay \
+             document is a mapping at its top level",
+            kind(&value)
+        );
+    }
+    Ok(value)
+}
+
+/// The OpenAPI version a document declares, or an error that says what it is instead.
+pub fn openapi_version<'a>(doc: &'a Value, origin: &str) -> Result<&'a str> {
+    match doc.get("openapi") {
+        Some(Value::String(version))
+            if version.starts_with("3.0.") || version.starts_with("3.1.") =>
+        {
+            Ok(version)
+        }
+        Some(Value::String(version)) => bail!(
+            "{origin}#/openapi: OpenAPI {version} is not supported; agentrun reads OpenAPI 3.0 \
+             and 3.1 documents"
+        ),
+        Some(other) => bail!(
+            "{origin}#/openapi: `openapi` is a {} where a version string like \"3.0.3\" was expected",
+            kind(other)
+        ),
+        None if doc.get("swagger").is_some() => bail!(
+            "{origin}: this is a Swagger 2.0 document; convert it to OpenAPI 3 first \
+             (for example with swagger2openapi)"
+        ),
+        None => {
+            let keys: Vec<&str> = doc
+                .as_object()
+                .map(|o| o.keys().take(5).map(String::as_str).collect())
+                .unwrap_or_default();
+            bail!(
+                "{origin}: not an OpenAPI document: there is no top-level `openapi` field (the \
+                 top-level keys are: {}). Point the provider table at the OpenAPI document.",
+                if keys.is_empty() {
+                    "none".to_string()
+                } else {
+                    keys.join(", ")
+                }
+            )
+        }
+    }
+}
+
+/// A JSON value's kind, for messages.
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// `base` followed by one more JSON-pointer segment, escaped (`~` as `~0`, `/` as `~1`).
+pub fn pointer(base: &str, segment: &str) -> String {
+    format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
+}
+
+/// Serializes a document the way the xtask writes every JSON file: two-space indent, final newline.
+pub fn to_pretty_json(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same directory, then a
+/// rename, so a reader never sees half a file and a failure leaves the old file in place.
+pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    std::io::Write::write_all(&mut file, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path)
+        .map_err(|e| anyhow!("cannot replace {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+/// Parsers append " at line L column C"; the location is printed separately.
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(at) => &message[..at],
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_json_names_file_line_and_column() {
+        let error = parse("{\n  \"a\": 1,\n}\n", "spec.json", Format::Json)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("spec.json:3:1: invalid JSON: trailing comma"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn truncated_json_says_so() {
+        let error = parse("{\"paths\": {", "spec.json", Format::Json)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("truncated"), "{error}");
+    }
+
+    #[test]
+    fn invalid_yaml_names_the_line() {
+        let error = parse(
+            "openapi: 3.0.3\ninfo:\n  title: [unclosed\n",
+            "spec.yaml",
+            Format::Yaml,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.starts_with("spec.yaml:"), "{error}");
+        assert!(error.contains("invalid YAML"), "{error}");
+    }
+
+    #[test]
+    fn a_document_that_is_not_openapi_is_named_as_such() {
+        assert!(parse("\"<html>\"", "x.json", Format::Json).is_err());
+        let doc = serde_json::json!({"title": "x"});
+        let error = openapi_version(&doc, "x.json").unwrap_err().to_string();
+        assert!(error.contains("not an OpenAPI document"), "{error}");
+        let swagger = serde_json::json!({"swagger": "2.0"});
+        let error = openapi_version(&swagger, "x.json").unwrap_err().to_string();
+        assert!(error.contains("Swagger 2.0"), "{error}");
+        let v2 = serde_json::json!({"openapi": "2.0"});
+        assert!(openapi_version(&v2, "x.json").is_err());
+    }
+
+    #[test]
+    fn yaml_numeric_keys_become_strings() {
+        let doc = parse(
+            "responses:\n  202:\n    description: ok\n",
+            "x.yaml",
+            Format::Yaml,
+        )
+        .unwrap();
+        assert!(doc["responses"]["202"].is_object());
+    }
+
+    #[test]
+    fn pointer_segments_are_escaped() {
+        assert_eq!(pointer("#/paths", "/agents/{id}"), "#/paths/~1agents~1{id}");
+        assert_eq!(pointer("", "a~b"), "/a~0b");
+    }
+}

@@ -1,0 +1,753 @@
+//! `cargo xtask drift`: what changed between two versions of an API document, and whether the
+//! change breaks clients generated from the old one.
+//!
+//! Both documents are first brought to the same form (3.1 down to 3.0, shared responses
+//! inlined), so a change of OpenAPI version or of document layout is not reported as an API
+//! change. Then operations, parameters, request bodies, responses and schemas are compared.
+//! A change is **breaking** when a client generated from the old document can fail against the
+//! new API:
+//!
+//! | where | breaking | additive |
+//! |---|---|---|
+//! | operations | removed | added |
+//! | parameters, request fields | removed; added as required; optional→required; type, format or default changed; nullable→not | added as optional; required→optional; not→nullable |
+//! | request enums | value removed | value added |
+//! | response fields | removed; required→optional; not→nullable; type or format changed | added; optional→required; nullable→not |
+//! | response enums | | value added or removed (enums are open) |
+//! | success statuses | removed; added (older clients treat it as unexpected) | |
+//! | error statuses | | added or removed |
+//! | unions (`oneOf`/`anyOf`) | a request variant removed; a response variant added | a request variant added; a response variant removed |
+//!
+//! Descriptions, summaries and examples are not compared.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use anyhow::Result;
+use serde_json::{Map, Value};
+
+use crate::downconvert::downconvert;
+use crate::normalize::{inline_component_references, operations};
+use crate::schemas::ref_name;
+
+/// Whether a change can break a client generated from the old document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// An old client can fail against the new API.
+    Breaking,
+    /// Old clients keep working.
+    Additive,
+}
+
+/// One difference between the documents.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// Breaking or additive.
+    pub impact: Impact,
+    /// Where: `POST /agents request body .model`, `schema Agent .history[]`, ...
+    pub place: String,
+    /// What changed there.
+    pub what: String,
+}
+
+/// Every difference found, sorted: breaking first.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The changes.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// How many changes are breaking.
+    pub fn breaking(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.impact == Impact::Breaking)
+            .count()
+    }
+
+    /// The report as text, naming the two documents compared.
+    pub fn render(&self, old: &str, new: &str) -> String {
+        let mut out = String::new();
+        if self.changes.is_empty() {
+            let _ = writeln!(out, "No API changes from {old} to {new}.");
+            return out;
+        }
+        let breaking = self.breaking();
+        let additive = self.changes.len() - breaking;
+        let _ = writeln!(
+            out,
+            "API drift from {old} to {new}: {breaking} breaking, {additive} additive."
+        );
+        for (impact, title, mark) in [
+            (Impact::Breaking, "Breaking", '-'),
+            (Impact::Additive, "Additive", '+'),
+        ] {
+            let group: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n{title}:");
+            for change in group {
+                let _ = writeln!(out, "  {mark} {}: {}", change.place, change.what);
+            }
+        }
+        out
+    }
+}
+
+/// Brings a document to the form `compare` reads: OpenAPI 3.0, shared responses inlined.
+pub fn prepare(mut doc: Value, origin: &str) -> Result<Value> {
+    downconvert(&mut doc, origin)?;
+    inline_component_references(&mut doc, origin)?;
+    Ok(doc)
+}
+
+/// Compares two prepared documents.
+pub fn compare(old: &Value, new: &Value) -> Report {
+    let mut differ = Differ {
+        old,
+        new,
+        changes: Vec::new(),
+        seen: BTreeSet::new(),
+    };
+    differ.operations();
+    let mut changes = differ.changes;
+    changes.sort();
+    changes.dedup();
+    Report { changes }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Side {
+    Request,
+    Response,
+}
+
+struct Differ<'a> {
+    old: &'a Value,
+    new: &'a Value,
+    changes: Vec<Change>,
+    /// Component pairs already compared, per side, so shared schemas report once.
+    seen: BTreeSet<(String, String, Side)>,
+}
+
+fn key(path: &str, method: &str) -> String {
+    format!("{} {path}", method.to_uppercase())
+}
+
+impl Differ<'_> {
+    fn push(&mut self, impact: Impact, place: &str, what: impl Into<String>) {
+        self.changes.push(Change {
+            impact,
+            place: place.to_string(),
+            what: what.into(),
+        });
+    }
+
+    fn operations(&mut self) {
+        let old: Vec<(String, Map<String, Value>)> = operations(self.old)
+            .into_iter()
+            .map(|(p, m, op)| (key(p, m), op.clone()))
+            .collect();
+        let new: Vec<(String, Map<String, Value>)> = operations(self.new)
+            .into_iter()
+            .map(|(p, m, op)| (key(p, m), op.clone()))
+            .collect();
+        for (name, _) in &old {
+            if !new.iter().any(|(n, _)| n == name) {
+                self.push(Impact::Breaking, name, "operation removed");
+            }
+        }
+        for (name, _) in &new {
+            if !old.iter().any(|(n, _)| n == name) {
+                self.push(Impact::Additive, name, "operation added");
+            }
+        }
+        for (name, old_op) in &old {
+            if let Some((_, new_op)) = new.iter().find(|(n, _)| n == name) {
+                self.operation(name, old_op, new_op);
+            }
+        }
+    }
+
+    fn operation(&mut self, place: &str, old: &Map<String, Value>, new: &Map<String, Value>) {
+        self.parameters(place, old.get("parameters"), new.get("parameters"));
+
+        let old_body = old.get("requestBody");
+        let new_body = new.get("requestBody");
+        let body_place = format!("{place} request body");
+        match (old_body, new_body) {
+            (Some(_), None) => self.push(Impact::Breaking, &body_place, "request body removed"),
+            (None, Some(body)) => {
+                if is_required(body) {
+                    self.push(Impact::Breaking, &body_place, "required request body added");
+                } else {
+                    self.push(Impact::Additive, &body_place, "optional request body added");
+                }
+            }
+            (Some(old_body), Some(new_body)) => {
+                if !is_required(old_body) && is_required(new_body) {
+                    self.push(
+                        Impact::Breaking,
+                        &body_place,
+                        "request body became required",
+                    );
+                }
+                if let (Some(o), Some(n)) = (json_schema(old_body), json_schema(new_body)) {
+                    self.schema(Side::Request, &body_place, o, n);
+                }
+            }
+            (None, None) => {}
+        }
+
+        let empty = Map::new();
+        let old_responses = old
+            .get("responses")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let new_responses = new
+            .get("responses")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        for (status, old_response) in old_responses {
+            let at = format!("{place} response {status}");
+            match new_responses.get(status) {
+                None if status.starts_with('2') => {
+                    self.push(Impact::Breaking, &at, "success response removed")
+                }
+                None => self.push(Impact::Additive, &at, "error response removed"),
+                Some(new_response) => {
+                    match (json_schema(old_response), json_schema(new_response)) {
+                        (Some(o), Some(n)) => self.schema(Side::Response, &at, o, n),
+                        (Some(_), None) => {
+                            self.push(Impact::Breaking, &at, "response body removed")
+                        }
+                        (None, Some(_)) => self.push(Impact::Additive, &at, "response body added"),
+                        (None, None) => {}
+                    }
+                }
+            }
+        }
+        for status in new_responses.keys() {
+            if !old_responses.contains_key(status) {
+                let at = format!("{place} response {status}");
+                if status.starts_with('2') {
+                    self.push(
+                        Impact::Breaking,
+                        &at,
+                        "success status added (older clients treat it as unexpected)",
+                    );
+                } else {
+                    self.push(Impact::Additive, &at, "error response added");
+                }
+            }
+        }
+    }
+
+    fn parameters(&mut self, place: &str, old: Option<&Value>, new: Option<&Value>) {
+        let list = |v: Option<&Value>| -> Vec<Value> {
+            v.and_then(Value::as_array).cloned().unwrap_or_default()
+        };
+        let label = |p: &Value| {
+            format!(
+                "{} `{}`",
+                p.get("in").and_then(Value::as_str).unwrap_or("?"),
+                p.get("name").and_then(Value::as_str).unwrap_or("?")
+            )
+        };
+        let old = list(old);
+        let new = list(new);
+        for o in &old {
+            let at = format!("{place} {}", label(o));
+            match new.iter().find(|n| label(n) == label(o)) {
+                None => self.push(Impact::Breaking, &at, "parameter removed"),
+                Some(n) => {
+                    if !is_required(o) && is_required(n) {
+                        self.push(Impact::Breaking, &at, "parameter became required");
+                    } else if is_required(o) && !is_required(n) {
+                        self.push(Impact::Additive, &at, "parameter became optional");
+                    }
+                    if let (Some(os), Some(ns)) = (o.get("schema"), n.get("schema")) {
+                        self.schema(Side::Request, &at, os, ns);
+                    }
+                }
+            }
+        }
+        for n in &new {
+            if !old.iter().any(|o| label(o) == label(n)) {
+                let at = format!("{place} {}", label(n));
+                if is_required(n) {
+                    self.push(Impact::Breaking, &at, "required parameter added");
+                } else {
+                    self.push(Impact::Additive, &at, "optional parameter added");
+                }
+            }
+        }
+    }
+
+    /// Compares two schemas at `place`; component references are compared once, by name.
+    fn schema(&mut self, side: Side, place: &str, old: &Value, new: &Value) {
+        let old_ref = old.get("$ref").and_then(Value::as_str).and_then(ref_name);
+        let new_ref = new.get("$ref").and_then(Value::as_str).and_then(ref_name);
+        if old_ref.is_some() || new_ref.is_some() {
+            let pair = (
+                old_ref.unwrap_or("").to_string(),
+                new_ref.unwrap_or("").to_string(),
+                side,
+            );
+            let place = match (old_ref, new_ref) {
+                (Some(o), Some(n)) if o == n => format!("schema {o}"),
+                _ => place.to_string(),
+            };
+            if !self.seen.insert(pair) {
+                return;
+            }
+            let old = resolve(self.old, old);
+            let new = resolve(self.new, new);
+            self.schema_body(side, &place, old, new);
+            return;
+        }
+        self.schema_body(side, place, old, new);
+    }
+
+    fn schema_body(&mut self, side: Side, place: &str, old: &Value, new: &Value) {
+        let (old, new) = (transparent(old), transparent(new));
+        if old.get("$ref").is_some() || new.get("$ref").is_some() {
+            return self.schema(side, place, old, new);
+        }
+        let (old_type, new_type) = (type_name(old), type_name(new));
+        if old_type != new_type {
+            return self.push(
+                Impact::Breaking,
+                place,
+                format!("type changed from {old_type} to {new_type}"),
+            );
+        }
+        let format = |s: &Value| {
+            s.get("format")
+                .and_then(Value::as_str)
+                .unwrap_or("none")
+                .to_string()
+        };
+        if format(old) != format(new) {
+            self.push(
+                Impact::Breaking,
+                place,
+                format!("format changed from {} to {}", format(old), format(new)),
+            );
+        }
+        let (old_null, new_null) = (is_nullable(old), is_nullable(new));
+        match (side, old_null, new_null) {
+            (Side::Request, true, false) => {
+                self.push(Impact::Breaking, place, "no longer accepts null")
+            }
+            (Side::Request, false, true) => self.push(Impact::Additive, place, "now accepts null"),
+            (Side::Response, false, true) => self.push(Impact::Breaking, place, "may now be null"),
+            (Side::Response, true, false) => {
+                self.push(Impact::Additive, place, "is never null now")
+            }
+            _ => {}
+        }
+        if side == Side::Request && old.get("default") != new.get("default") {
+            let show = |v: Option<&Value>| v.map(Value::to_string).unwrap_or_else(|| "none".into());
+            self.push(
+                Impact::Breaking,
+                place,
+                format!(
+                    "default changed from {} to {}",
+                    show(old.get("default")),
+                    show(new.get("default"))
+                ),
+            );
+        }
+        self.enum_values(side, place, old, new);
+        self.properties(side, place, old, new);
+        for (key, suffix) in [("items", "[]"), ("additionalProperties", "{*}")] {
+            if let (Some(o), Some(n)) = (old.get(key), new.get(key))
+                && o.is_object()
+                && n.is_object()
+            {
+                self.schema(side, &format!("{place}{suffix}"), o, n);
+            }
+        }
+        self.unions(side, place, old, new);
+    }
+
+    fn enum_values(&mut self, side: Side, place: &str, old: &Value, new: &Value) {
+        let values = |s: &Value| -> Vec<String> {
+            s.get("enum")
+                .and_then(Value::as_array)
+                .map(|v| {
+                    v.iter()
+                        .map(|x| {
+                            x.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| x.to_string())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (old_values, new_values) = (values(old), values(new));
+        if old_values.is_empty() && new_values.is_empty() {
+            return;
+        }
+        for value in &old_values {
+            if !new_values.contains(value) {
+                let impact = match side {
+                    Side::Request => Impact::Breaking,
+                    Side::Response => Impact::Additive,
+                };
+                self.push(impact, place, format!("enum value `{value}` removed"));
+            }
+        }
+        for value in &new_values {
+            if !old_values.contains(value) {
+                self.push(
+                    Impact::Additive,
+                    place,
+                    format!("enum value `{value}` added"),
+                );
+            }
+        }
+    }
+
+    fn properties(&mut self, side: Side, place: &str, old: &Value, new: &Value) {
+        let empty = Map::new();
+        let old_props = old
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let new_props = new
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let (old_required, new_required) = (required_fields(old), required_fields(new));
+        for (name, old_prop) in old_props {
+            let at = format!("{place} .{name}");
+            let Some(new_prop) = new_props.get(name) else {
+                self.push(Impact::Breaking, &at, "field removed");
+                continue;
+            };
+            let (was, is) = (old_required.contains(name), new_required.contains(name));
+            match (side, was, is) {
+                (Side::Request, false, true) => {
+                    self.push(Impact::Breaking, &at, "field became required")
+                }
+                (Side::Request, true, false) => {
+                    self.push(Impact::Additive, &at, "field became optional")
+                }
+                (Side::Response, true, false) => {
+                    self.push(Impact::Breaking, &at, "field may now be missing")
+                }
+                (Side::Response, false, true) => {
+                    self.push(Impact::Additive, &at, "field is always present now")
+                }
+                _ => {}
+            }
+            self.schema(side, &at, old_prop, new_prop);
+        }
+        for (name, new_prop) in new_props {
+            if old_props.contains_key(name) {
+                continue;
+            }
+            let at = format!("{place} .{name}");
+            let ty = type_name(transparent(new_prop));
+            match (side, new_required.contains(name)) {
+                (Side::Request, true) => self.push(
+                    Impact::Breaking,
+                    &at,
+                    format!("required field added ({ty})"),
+                ),
+                (Side::Request, false) => self.push(
+                    Impact::Additive,
+                    &at,
+                    format!("optional field added ({ty})"),
+                ),
+                (Side::Response, _) => {
+                    self.push(Impact::Additive, &at, format!("field added ({ty})"))
+                }
+            }
+        }
+    }
+
+    fn unions(&mut self, side: Side, place: &str, old: &Value, new: &Value) {
+        for key in ["oneOf", "anyOf"] {
+            let branches = |s: &Value| -> Vec<Value> {
+                s.get(key)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let (old_branches, new_branches) = (branches(old), branches(new));
+            if old_branches.is_empty() && new_branches.is_empty() {
+                continue;
+            }
+            let label = |b: &Value| type_name(b);
+            for (i, o) in old_branches.iter().enumerate() {
+                match new_branches.iter().find(|n| label(n) == label(o)) {
+                    Some(n) => self.schema(side, &format!("{place} {key}[{i}]"), o, n),
+                    None => {
+                        let impact = match side {
+                            Side::Request => Impact::Breaking,
+                            Side::Response => Impact::Additive,
+                        };
+                        self.push(impact, place, format!("{key} variant {} removed", label(o)));
+                    }
+                }
+            }
+            for n in &new_branches {
+                if !old_branches.iter().any(|o| label(o) == label(n)) {
+                    let (impact, why) = match side {
+                        Side::Request => (Impact::Additive, ""),
+                        Side::Response => (Impact::Breaking, " (older clients cannot read it)"),
+                    };
+                    self.push(
+                        impact,
+                        place,
+                        format!("{key} variant {} added{why}", label(n)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A schema's `application/json` body schema, if any.
+fn json_schema(holder: &Value) -> Option<&Value> {
+    holder.pointer("/content/application~1json/schema")
+}
+
+fn is_required(holder: &Value) -> bool {
+    holder.get("required") == Some(&Value::Bool(true))
+}
+
+fn is_nullable(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+}
+
+fn required_fields(schema: &Value) -> BTreeSet<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A schema that only wraps one other (`allOf: [X]`, nullable or not) stands for that other.
+fn transparent(schema: &Value) -> &Value {
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(all) if all.len() == 1 && schema.get("properties").is_none() => &all[0],
+        _ => schema,
+    }
+}
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    static EMPTY: Value = Value::Null;
+    match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(ref_name)
+    {
+        Some(name) => doc
+            .pointer(&format!("/components/schemas/{name}"))
+            .unwrap_or(&EMPTY),
+        None => schema,
+    }
+}
+
+/// A short name for a schema's type, for messages and for matching union branches.
+fn type_name(schema: &Value) -> String {
+    if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
+        return ref_name(name).unwrap_or(name).to_string();
+    }
+    if let Some(ty) = schema.get("type").and_then(Value::as_str) {
+        return ty.to_string();
+    }
+    if schema.get("properties").is_some() {
+        return "object".to_string();
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if schema.get(key).is_some() {
+            return key.to_string();
+        }
+    }
+    "any".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(paths: Value, schemas: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths,
+               "components": {"schemas": schemas}})
+    }
+
+    fn op(body: Value, response: Value) -> Value {
+        json!({"/agents": {"post": {
+            "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
+            "responses": {"202": {"description": "ok", "content": {"application/json": {"schema": response}}}}}}})
+    }
+
+    fn lines(old: Value, new: Value) -> Vec<String> {
+        compare(&old, &new)
+            .changes
+            .into_iter()
+            .map(|c| format!("{:?} {}: {}", c.impact, c.place, c.what))
+            .collect()
+    }
+
+    #[test]
+    fn identical_documents_have_no_drift() {
+        let doc = spec(
+            op(json!({"type": "object"}), json!({"type": "object"})),
+            json!({}),
+        );
+        assert!(compare(&doc, &doc).changes.is_empty());
+    }
+
+    #[test]
+    fn request_and_response_fields_are_classified_by_side() {
+        let old = spec(
+            op(
+                json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}),
+                json!({"type": "object", "required": ["x"], "properties": {"x": {"type": "string"}, "y": {"type": "integer"}}}),
+            ),
+            json!({}),
+        );
+        let new = spec(
+            op(
+                json!({"type": "object", "required": ["a", "b", "c"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}, "d": {"type": "boolean"}}}),
+                json!({"type": "object", "properties": {"x": {"type": "string", "nullable": true}, "y": {"type": "number"}, "z": {"type": "string"}}}),
+            ),
+            json!({}),
+        );
+        assert_eq!(
+            lines(old, new),
+            [
+                "Breaking POST /agents request body .b: field became required",
+                "Breaking POST /agents request body .c: required field added (string)",
+                "Breaking POST /agents response 202 .x: field may now be missing",
+                "Breaking POST /agents response 202 .x: may now be null",
+                "Breaking POST /agents response 202 .y: type changed from integer to number",
+                "Additive POST /agents request body .d: optional field added (boolean)",
+                "Additive POST /agents response 202 .z: field added (string)",
+            ]
+        );
+    }
+
+    #[test]
+    fn enum_values_break_requests_only() {
+        let model = |values: Value| json!({"type": "string", "enum": values});
+        let old = spec(
+            op(
+                json!({"type": "object", "properties": {"model": {"$ref": "#/components/schemas/Selectable"}}}),
+                json!({"type": "object", "properties": {"model": {"$ref": "#/components/schemas/Model"}}}),
+            ),
+            json!({"Selectable": model(json!(["a", "b"])), "Model": model(json!(["a", "b"]))}),
+        );
+        let new = spec(
+            op(
+                json!({"type": "object", "properties": {"model": {"$ref": "#/components/schemas/Selectable"}}}),
+                json!({"type": "object", "properties": {"model": {"$ref": "#/components/schemas/Model"}}}),
+            ),
+            json!({"Selectable": model(json!(["b", "c"])), "Model": model(json!(["b", "c"]))}),
+        );
+        assert_eq!(
+            lines(old, new),
+            [
+                "Breaking schema Selectable: enum value `a` removed",
+                "Additive schema Model: enum value `a` removed",
+                "Additive schema Model: enum value `c` added",
+                "Additive schema Selectable: enum value `c` added",
+            ]
+        );
+    }
+
+    #[test]
+    fn operations_parameters_and_statuses() {
+        let get = |params: Value, responses: Value| json!({"/a": {"get": {"parameters": params, "responses": responses}}});
+        let ok = json!({"description": "ok"});
+        let old = spec(
+            get(
+                json!([{"in": "query", "name": "limit", "schema": {"type": "integer"}},
+                       {"in": "query", "name": "gone", "schema": {"type": "string"}}]),
+                json!({"200": ok, "404": ok}),
+            ),
+            json!({}),
+        );
+        let mut new = spec(
+            get(
+                json!([{"in": "query", "name": "limit", "required": true, "schema": {"type": "integer"}},
+                       {"in": "query", "name": "cursor", "schema": {"type": "string"}}]),
+                json!({"200": ok, "202": ok, "409": ok}),
+            ),
+            json!({}),
+        );
+        new["paths"]["/b"] = json!({"get": {"responses": {"200": ok}}});
+        assert_eq!(
+            lines(old, new),
+            [
+                "Breaking GET /a query `gone`: parameter removed",
+                "Breaking GET /a query `limit`: parameter became required",
+                "Breaking GET /a response 202: success status added (older clients treat it as unexpected)",
+                "Additive GET /a query `cursor`: optional parameter added",
+                "Additive GET /a response 404: error response removed",
+                "Additive GET /a response 409: error response added",
+                "Additive GET /b: operation added",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_shared_schema_is_reported_once_and_recursion_ends() {
+        let tree = |extra: bool| {
+            let mut props = json!({"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}});
+            if extra {
+                props["label"] = json!({"type": "string"});
+            }
+            json!({"Node": {"type": "object", "properties": props}})
+        };
+        let body = json!({"$ref": "#/components/schemas/Node"});
+        let paths = |b: &Value| {
+            json!({"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": b}}}}}},
+                   "/b": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": b}}}}}}})
+        };
+        let report = compare(
+            &spec(paths(&body), tree(false)),
+            &spec(paths(&body), tree(true)),
+        );
+        assert_eq!(report.changes.len(), 1, "{:?}", report.changes);
+        assert_eq!(report.changes[0].place, "schema Node .label");
+        assert_eq!(report.breaking(), 0);
+    }
+
+    #[test]
+    fn the_rendered_report_groups_by_impact() {
+        let old = spec(
+            json!({"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+            json!({}),
+        );
+        let new = spec(
+            json!({"/b": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+            json!({}),
+        );
+        let text = compare(&old, &new).render("old.json", "new.json");
+        assert_eq!(
+            text,
+            "API drift from old.json to new.json: 1 breaking, 1 additive.\n\nBreaking:\n  - GET /a: operation removed\n\nAdditive:\n  + GET /b: operation added\n"
+        );
+        assert_eq!(
+            compare(&old, &old).render("a", "b"),
+            "No API changes from a to b.\n"
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! The maintenance tasks behind `cargo xtask`: bring provider specs in, normalize them, generate
+//! the client crates with progenitor, and report API drift.
+//!
+//! The binary (`src/main.rs`) is a thin command line over these modules; the tests call them
+//! directly.
+
+pub mod commands;
+pub mod document;
+pub mod downconvert;
+pub mod drift;
+pub mod fetch;
+pub mod generate;
+pub mod normalize;
+pub mod open_enums;
+pub mod overlay;
+pub mod providers;
+pub mod schemas;
+pub mod surface;

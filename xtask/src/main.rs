@@ -1,0 +1,118 @@
+//! `cargo xtask`: see `cargo xtask --help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use xtask::commands;
+use xtask::providers::workspace_root;
+
+/// Maintenance tasks for agentrun's generated API clients.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Work on another checkout of this workspace (its root directory).
+    #[arg(long, global = true, hide = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate every client crate from the committed specs (offline).
+    Generate {
+        /// Change nothing; exit 1 and show a short diff when a generated file is stale.
+        #[arg(long)]
+        check: bool,
+        /// Only this provider (see openapi/providers.toml).
+        #[arg(long, value_name = "NAME")]
+        provider: Option<String>,
+        /// Also print what normalization changed in each spec.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Download a provider's OpenAPI document into its raw snapshot. The snapshot is replaced
+    /// only by a valid OpenAPI document, atomically; anything else is refused and it is kept.
+    Fetch {
+        /// Only this provider (default: every provider that publishes a document).
+        #[arg(long, value_name = "NAME")]
+        provider: Option<String>,
+        /// Fetch from this URL instead of the provider's (for example a local emulator).
+        #[arg(long)]
+        url: Option<String>,
+        /// Give up after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        timeout: u64,
+    },
+    /// Report what changed between two API documents, each change breaking or additive.
+    /// Exits 1 when anything is breaking, 0 otherwise.
+    Drift {
+        /// The older document (a file).
+        old: Option<PathBuf>,
+        /// The newer document (a file).
+        new: Option<PathBuf>,
+        /// Compare this provider's committed snapshot with the document it serves now.
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["old", "new"])]
+        provider: Option<String>,
+        /// With --provider: the live document's URL, instead of the provider's.
+        #[arg(long, requires = "provider")]
+        url: Option<String>,
+        /// Give up on the download after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        timeout: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.unwrap_or_else(workspace_root);
+    let result = match cli.command {
+        Command::Generate {
+            check,
+            provider,
+            verbose,
+        } => commands::generate_command(&root, provider.as_deref(), check, verbose),
+        Command::Fetch {
+            provider,
+            url,
+            timeout,
+        } => commands::fetch_command(
+            &root,
+            provider.as_deref(),
+            url.as_deref(),
+            Duration::from_secs(timeout),
+        ),
+        Command::Drift {
+            old,
+            new,
+            provider,
+            url,
+            timeout,
+        } => {
+            let input = match (&old, &new, &provider) {
+                (Some(old), Some(new), None) => commands::DriftInput::Files(old, new),
+                (None, None, Some(name)) => commands::DriftInput::Provider {
+                    name,
+                    url: url.as_deref(),
+                },
+                _ => {
+                    eprintln!(
+                        "error: give two files (`cargo xtask drift OLD NEW`) or a provider \
+                         (`cargo xtask drift --provider NAME [--url URL]`)"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            commands::drift_command(&root, input, Duration::from_secs(timeout))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Finding every Schema Object in an OpenAPI document, wherever it is nested.
+
+use anyhow::Result;
+use serde_json::{Map, Value};
+
+use crate::document::pointer;
+
+/// The HTTP methods an OpenAPI path item may hold, in the order reports list them.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// A visitor over Schema Objects: the schema and its JSON pointer (`#/...`).
+pub type Visit<'a> = dyn FnMut(&mut Map<String, Value>, &str) -> Result<()> + 'a;
+
+/// Calls `visit` on every Schema Object of the document, parents before their subschemas.
+///
+/// The visitor may rewrite the schema; the walk then descends into what the schema holds after
+/// the rewrite.
+pub fn for_each_schema(doc: &mut Value, visit: &mut Visit<'_>) -> Result<()> {
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        for (section, value) in components.iter_mut() {
+            let at = pointer("#/components", section);
+            let Some(entries) = value.as_object_mut() else {
+                continue;
+            };
+            for (name, entry) in entries.iter_mut() {
+                let at = pointer(&at, name);
+                match section.as_str() {
+                    "schemas" => walk_schema(entry, &at, visit)?,
+                    "parameters" | "headers" => walk_parameter(entry, &at, visit)?,
+                    "requestBodies" => walk_content(entry, &at, visit)?,
+                    "responses" => walk_response(entry, &at, visit)?,
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let at = pointer("#/paths", path);
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (key, value) in item.iter_mut() {
+                let at = pointer(&at, key);
+                if key == "parameters" {
+                    walk_parameters(value, &at, visit)?;
+                } else if METHODS.contains(&key.as_str()) {
+                    walk_operation(value, &at, visit)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn walk_operation(op: &mut Value, at: &str, visit: &mut Visit<'_>) -> Result<()> {
+    let Some(op) = op.as_object_mut() else {
+        return Ok(());
+    };
+    if let Some(parameters) = op.get_mut("parameters") {
+        walk_parameters(parameters, &pointer(at, "parameters"), visit)?;
+    }
+    if let Some(body) = op.get_mut("requestBody") {
+        walk_content(body, &pointer(at, "requestBody"), visit)?;
+    }
+    if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        let at = pointer(at, "responses");
+        for (status, response) in responses.iter_mut() {
+            walk_response(response, &pointer(&at, status), visit)?;
+        }
+    }
+    Ok(())
+}
+
+fn walk_parameters(parameters: &mut Value, at: &str, visit: &mut Visit<'_>) -> Result<()> {
+    if let Some(parameters) = parameters.as_array_mut() {
+        for (i, parameter) in parameters.iter_mut().enumerate() {
+            walk_parameter(parameter, &pointer(at, &i.to_string()), visit)?;
+        }
+    }
+    Ok(())
+}
+
+fn walk_parameter(parameter: &mut Value, at: &str, visit: &mut Visit<'_>) -> Result<()> {
+    if let Some(schema) = parameter.get_mut("schema") {
+        walk_schema(schema, &pointer(at, "schema"), visit)?;
+    }
+    walk_content(parameter, at, visit)
+}
+
+fn walk_response(response: &mut Value, at: &str, visit: &mut Visit<'_>) -> Result<()> {
+    if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
+        let at = pointer(at, "headers");
+        for (name, header) in headers.iter_mut() {
+            walk_parameter(header, &pointer(&at, name), visit)?;
+        }
+    }
+    walk_content(response, at, visit)
+}
+
+fn walk_content(holder: &mut Value, at: &str, visit: &mut Visit<'_>) -> Result<()> {
+    if let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) {
+        let at = pointer(at, "content");
+        for (media_type, media) in content.iter_mut() {
+            if let Some(schema) = media.get_mut("schema") {
+                walk_schema(schema, &pointer(&pointer(&at, media_type), "schema"), visit)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Keywords whose value is one subschema.
+const SUBSCHEMA: [&str; 9] = [
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedProperties",
+];
+/// Keywords whose value is a list of subschemas.
+const SUBSCHEMA_LISTS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value maps names to subschemas.
+const SUBSCHEMA_MAPS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
+
+/// Visits `schema` and then every subschema it holds.
+pub fn walk_schema(schema: &mut Value, at: &str, visit: &mut Visit<'_>) -> Result<()> {
+    let Some(map) = schema.as_object_mut() else {
+        return Ok(());
+    };
+    visit(map, at)?;
+    for (key, value) in map.iter_mut() {
+        let here = pointer(at, key);
+        if SUBSCHEMA.contains(&key.as_str()) {
+            walk_schema(value, &here, visit)?;
+        } else if SUBSCHEMA_LISTS.contains(&key.as_str()) {
+            if let Some(items) = value.as_array_mut() {
+                for (i, item) in items.iter_mut().enumerate() {
+                    walk_schema(item, &pointer(&here, &i.to_string()), visit)?;
+                }
+            }
+        } else if SUBSCHEMA_MAPS.contains(&key.as_str())
+            && let Some(entries) = value.as_object_mut()
+        {
+            for (name, entry) in entries.iter_mut() {
+                walk_schema(entry, &pointer(&here, name), visit)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The component name a local `$ref` such as `#/components/schemas/Agent` points at.
+pub fn ref_name(reference: &str) -> Option<&str> {
+    reference.strip_prefix("#/components/schemas/")
+}
+
+/// Every component schema name referenced anywhere inside `value`.
+pub fn referenced_schemas(value: &Value, into: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(reference)) => {
+                        if let Some(name) = ref_name(reference) {
+                            into.insert(name.to_string());
+                        }
+                    }
+                    _ => referenced_schemas(value, into),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| referenced_schemas(item, into)),
+        _ => {}
+    }
+}

@@ -1,0 +1,462 @@
+//! The `xtask` binary end to end, in a throwaway workspace: `fetch` against a server on
+//! loopback, `drift`'s report and exit codes, and `generate` on good and bad specs.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use test_server::{Reply, TestServer};
+
+const SPEC: &str = r##"{
+  "openapi": "3.0.3",
+  "info": {"title": "Demo", "version": "1"},
+  "paths": {
+    "/things/{id}": {
+      "get": {
+        "operationId": "getThing",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {
+          "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+        }
+      }
+    }
+  },
+  "components": {"schemas": {"Thing": {
+    "type": "object", "required": ["id", "status"],
+    "properties": {"id": {"type": "string"}, "status": {"type": "string", "enum": ["on", "off"]}}
+  }}}
+}
+"##;
+
+/// The same API a month later: a new optional field and a new status (additive), as 3.1.
+const SPEC_ADDITIVE: &str = r##"{"openapi":"3.1.0","info":{"title":"Demo","version":"1"},"paths":{"/things/{id}":{"get":{"operationId":"getThing","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object","required":["id","status"],"properties":{"id":{"type":"string"},"note":{"type":["string","null"]},"status":{"type":"string","enum":["on","off","paused"]}}}}}}"##;
+
+/// A workspace of one provider, `demo`, in a temporary directory.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new(spec: &str) -> Self {
+        Self::with_table(
+            spec,
+            "[[provider]]\nname = \"demo\"\ntitle = \"Demo\"\nspec = \"openapi/demo/openapi.json\"\n\
+             crate_dir = \"crates/demo\"\nurl = \"http://127.0.0.1:9/openapi.json\"\n",
+        )
+    }
+
+    fn with_table(spec: &str, table: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("openapi/demo")).unwrap();
+        std::fs::write(dir.path().join("openapi/providers.toml"), table).unwrap();
+        std::fs::write(dir.path().join("openapi/demo/openapi.json"), spec).unwrap();
+        Self { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn spec(&self) -> String {
+        std::fs::read_to_string(self.root().join("openapi/demo/openapi.json")).unwrap()
+    }
+
+    fn file(&self, relative: &str) -> PathBuf {
+        self.root().join(relative)
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .output()
+            .unwrap();
+        Run::from(output)
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked at") && !run.stderr.contains("RUST_BACKTRACE"),
+            "a panic trace reached the user:\n{}",
+            run.stderr
+        );
+        run
+    }
+}
+
+fn serve(reply: Reply) -> TestServer {
+    TestServer::start(move |_| reply.clone())
+}
+
+#[test]
+fn fetch_replaces_the_snapshot_byte_for_byte_and_shows_the_drift() {
+    let sandbox = Sandbox::new(SPEC);
+    let server = serve(Reply::json(200, SPEC_ADDITIVE));
+    let url = format!("{}/openapi.json", server.url());
+
+    let run = sandbox.run(&["fetch", "--provider", "demo", "--url", &url]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        sandbox.spec(),
+        SPEC_ADDITIVE,
+        "the snapshot must be the served bytes"
+    );
+    assert!(
+        run.stdout.contains("openapi/demo/openapi.json updated"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("0 breaking, 2 additive"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("+ schema Thing .status: enum value `paused` added"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("cargo xtask generate"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(server.requests()[0].path(), "/openapi.json");
+    assert_eq!(
+        server.requests()[0].header("accept"),
+        Some("application/json")
+    );
+
+    let again = sandbox.run(&["fetch", "--provider", "demo", "--url", &url]);
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("unchanged"), "{}", again.stdout);
+}
+
+#[test]
+fn fetch_refuses_bad_answers_and_keeps_the_snapshot() {
+    let truncated = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+        SPEC.len(),
+        &SPEC[..SPEC.len() / 2]
+    );
+    let cases: Vec<(&str, Reply, &str)> = vec![
+        (
+            "a login page",
+            Reply::text(
+                200,
+                "text/html; charset=utf-8",
+                "<!DOCTYPE html><html><body>Sign in</body></html>",
+            ),
+            "answered with an HTML page, not an OpenAPI document",
+        ),
+        (
+            "a server error",
+            Reply::json(500, r#"{"error":"boom"}"#),
+            "answered HTTP 500 Internal Server Error: \"{\"error\":\"boom\"}\"",
+        ),
+        (
+            "a proxy's error page",
+            Reply::text(502, "text/html", "<html>Bad gateway</html>"),
+            "answered HTTP 502 Bad Gateway with an HTML page",
+        ),
+        (
+            "a truncated body",
+            Reply::Raw(truncated.into_bytes()),
+            "the body ended early",
+        ),
+        (
+            "invalid JSON",
+            Reply::json(200, "{\"openapi\": \"3.0.3\",\n  oops}"),
+            ":2:3: invalid JSON",
+        ),
+        (
+            "JSON that is not OpenAPI",
+            Reply::json(200, r#"{"hello": "world"}"#),
+            "not an OpenAPI document",
+        ),
+        (
+            "OpenAPI without paths",
+            Reply::json(
+                200,
+                r#"{"openapi": "3.1.0", "info": {"title": "x", "version": "1"}}"#,
+            ),
+            "#/paths: an OpenAPI document of an API needs a `paths` object",
+        ),
+        (
+            "an empty answer",
+            Reply::json(200, ""),
+            "answered with an empty body",
+        ),
+    ];
+    for (what, reply, expected) in cases {
+        let sandbox = Sandbox::new(SPEC);
+        let server = serve(reply);
+        let url = format!("{}/openapi.json", server.url());
+        let run = sandbox.run(&["fetch", "--provider", "demo", "--url", &url]);
+        assert_eq!(run.code, 2, "{what}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{what}: expected `{expected}` in:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("openapi/demo/openapi.json was kept as it was"),
+            "{what}: {}",
+            run.stderr
+        );
+        assert_eq!(sandbox.spec(), SPEC, "{what}: the snapshot changed");
+        let files: Vec<_> = std::fs::read_dir(sandbox.file("openapi/demo"))
+            .unwrap()
+            .collect();
+        assert_eq!(files.len(), 1, "{what}: a temporary file was left behind");
+    }
+}
+
+#[test]
+fn fetch_gives_up_after_its_timeout() {
+    let sandbox = Sandbox::new(SPEC);
+    let server = serve(Reply::Hang);
+    let url = format!("{}/openapi.json", server.url());
+    let run = sandbox.run(&[
+        "fetch",
+        "--provider",
+        "demo",
+        "--url",
+        &url,
+        "--timeout",
+        "1",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no answer within 1s"), "{}", run.stderr);
+    assert_eq!(sandbox.spec(), SPEC);
+}
+
+#[test]
+fn fetch_names_a_refused_connection() {
+    let sandbox = Sandbox::new(SPEC);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/openapi.json");
+    let run = sandbox.run(&["fetch", "--provider", "demo", "--url", &url]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot connect"), "{}", run.stderr);
+}
+
+#[test]
+fn fetch_of_a_hand_written_spec_says_there_is_nothing_to_fetch() {
+    let sandbox = Sandbox::with_table(
+        SPEC,
+        "[[provider]]\nname = \"demo\"\ntitle = \"Demo\"\nspec = \"openapi/demo/openapi.json\"\ncrate_dir = \"crates/demo\"\n",
+    );
+    let run = sandbox.run(&["fetch", "--provider", "demo"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("publishes no OpenAPI document"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn drift_exits_1_on_breaking_changes_only() {
+    let sandbox = Sandbox::new(SPEC);
+    let old = sandbox.file("old.json");
+    let additive = sandbox.file("additive.json");
+    let breaking = sandbox.file("breaking.json");
+    std::fs::write(&old, SPEC).unwrap();
+    std::fs::write(&additive, SPEC_ADDITIVE).unwrap();
+    std::fs::write(
+        &breaking,
+        SPEC.replace(r#""/things/{id}""#, r#""/items/{id}""#),
+    )
+    .unwrap();
+    let path = |p: &Path| p.display().to_string();
+
+    let same = sandbox.run(&["drift", &path(&old), &path(&old)]);
+    assert_eq!(same.code, 0);
+    assert!(same.stdout.starts_with("No API changes"), "{}", same.stdout);
+
+    let run = sandbox.run(&["drift", &path(&old), &path(&additive)]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("+ schema Thing .note: field added (string)"),
+        "{}",
+        run.stdout
+    );
+
+    let run = sandbox.run(&["drift", &path(&old), &path(&breaking)]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("- GET /things/{id}: operation removed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("+ GET /items/{id}: operation added"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn drift_against_the_served_document() {
+    let sandbox = Sandbox::new(SPEC);
+    let server = serve(Reply::json(200, SPEC.replace(r#""on", "off""#, r#""on""#)));
+    let url = format!("{}/openapi.json", server.url());
+    let run = sandbox.run(&["drift", "--provider", "demo", "--url", &url]);
+    assert_eq!(
+        run.code, 0,
+        "a response enum value removed is not breaking: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("schema Thing .status: enum value `off` removed"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(sandbox.spec(), SPEC, "drift never writes the snapshot");
+}
+
+#[test]
+fn drift_of_an_unreadable_file_names_it() {
+    let sandbox = Sandbox::new(SPEC);
+    let broken = sandbox.file("broken.json");
+    std::fs::write(&broken, "{\n  \"openapi\": \"3.0.3\",\n}\n").unwrap();
+    let run = sandbox.run(&[
+        "drift",
+        &broken.display().to_string(),
+        &broken.display().to_string(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("broken.json:3:1: invalid JSON: trailing comma"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn generate_writes_a_crate_and_check_names_stale_files() {
+    let sandbox = Sandbox::new(SPEC);
+    let run = sandbox.run(&["generate"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("demo"), "{}", run.stdout);
+    assert!(run.stdout.contains("1 operation"), "{}", run.stdout);
+    let generated = std::fs::read_to_string(sandbox.file("crates/demo/src/generated.rs")).unwrap();
+    assert!(
+        generated.starts_with("// @generated by `cargo xtask generate`"),
+        "{generated}"
+    );
+    assert!(generated.contains("Unknown(::std::string::String)"));
+    assert!(
+        sandbox
+            .file("xtask/tests/snapshots/surface__demo.snap.new")
+            .exists()
+    );
+
+    let check = sandbox.run(&["generate", "--check"]);
+    assert_eq!(
+        check.code, 1,
+        "the surface snapshot is not accepted yet: {}",
+        check.stderr
+    );
+    std::fs::rename(
+        sandbox.file("xtask/tests/snapshots/surface__demo.snap.new"),
+        sandbox.file("xtask/tests/snapshots/surface__demo.snap"),
+    )
+    .unwrap();
+    let check = sandbox.run(&["generate", "--check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(check.stdout.contains("unchanged"), "{}", check.stdout);
+
+    std::fs::write(
+        sandbox.file("crates/demo/src/generated.rs"),
+        generated.replace("pub struct Thing", "pub struct Thingy"),
+    )
+    .unwrap();
+    let check = sandbox.run(&["generate", "--check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check.stderr.contains("stale: crates/demo/src/generated.rs"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains("-    pub struct Thingy"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains("+    pub struct Thing"),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn generate_names_the_place_and_the_fix_for_bad_specs() {
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "invalid JSON",
+            SPEC.replacen("\"1\"},", "\"1\"},,", 1),
+            "openapi/demo/openapi.json:3:45: invalid JSON: key must be a string. Fix the file there.",
+        ),
+        (
+            "not OpenAPI",
+            r#"{"swagger": "2.0", "info": {}}"#.to_string(),
+            "this is a Swagger 2.0 document; convert it to OpenAPI 3 first",
+        ),
+        (
+            "a wrong type deep inside",
+            SPEC.replace(r#""description": "ok""#, r#""description": 7"#),
+            "openapi/demo/openapi.json#/paths/~1things~1{id}/get/responses/200/description: not valid OpenAPI 3.0 here",
+        ),
+        (
+            "a shape progenitor panics on",
+            SPEC.replace(
+                r#"{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}"#,
+                r#"{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "other", "in": "path", "required": true, "schema": {"type": "string"}}"#,
+            ),
+            "progenitor failed an internal check on GET /things/{id} (other missing from path, at method.rs:",
+        ),
+    ];
+    for (what, spec, expected) in cases {
+        let sandbox = Sandbox::new(&spec);
+        let run = sandbox.run(&["generate"]);
+        assert_eq!(run.code, 2, "{what}: {}", run.stdout);
+        assert!(run.stderr.starts_with("error: "), "{what}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{what}: expected `{expected}` in:\n{}",
+            run.stderr
+        );
+        assert!(
+            !sandbox.file("crates/demo/src/generated.rs").exists(),
+            "{what}: wrote a crate"
+        );
+    }
+}
