@@ -49,6 +49,19 @@ pub fn generate_command(
             }
             changed.push(name);
         }
+        for (relative, contents) in &generation.scaffold {
+            let path = root.join(relative);
+            if path.exists() {
+                continue;
+            }
+            let name = relative.display().to_string();
+            if check {
+                stale.push((name.clone(), "(the file does not exist)".to_string()));
+            } else {
+                write_atomic(&path, contents)?;
+            }
+            changed.push(format!("{name} (new crate)"));
+        }
         let relative = snapshot_path(&generation.provider);
         let accepted_path = root.join(&relative);
         let pending_path = accepted_path.with_extension("snap.new");
@@ -102,9 +115,9 @@ pub fn generate_command(
 fn summary_line(generation: &Generation, changed: &[String], check: bool) -> String {
     let operations = plural(generation.operations, "operation");
     let types = format!(
-        "{} ({} open enums)",
+        "{} ({})",
         plural(generation.types, "type"),
-        generation.open_enums
+        plural(generation.open_enums, "open enum")
     );
     let state = match (changed.is_empty(), check) {
         (true, _) => "unchanged".to_string(),

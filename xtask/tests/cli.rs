@@ -377,6 +377,15 @@ fn generate_writes_a_crate_and_check_names_stale_files() {
             .file("xtask/tests/snapshots/surface__demo.snap.new")
             .exists()
     );
+    let manifest = std::fs::read_to_string(sandbox.file("crates/demo/Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"demo\""), "{manifest}");
+    let library = std::fs::read_to_string(sandbox.file("crates/demo/src/lib.rs")).unwrap();
+    assert!(library.contains("demo::OPENAPI_DOCUMENT"), "{library}");
+    std::fs::write(
+        sandbox.file("crates/demo/src/lib.rs"),
+        "//! Edited by hand.\n",
+    )
+    .unwrap();
 
     let check = sandbox.run(&["generate", "--check"]);
     assert_eq!(
@@ -392,6 +401,13 @@ fn generate_writes_a_crate_and_check_names_stale_files() {
     let check = sandbox.run(&["generate", "--check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(check.stdout.contains("unchanged"), "{}", check.stdout);
+    let again = sandbox.run(&["generate"]);
+    assert_eq!(again.code, 0);
+    assert_eq!(
+        std::fs::read_to_string(sandbox.file("crates/demo/src/lib.rs")).unwrap(),
+        "//! Edited by hand.\n",
+        "a crate's hand-written files are never overwritten"
+    );
 
     std::fs::write(
         sandbox.file("crates/demo/src/generated.rs"),
