@@ -14,6 +14,7 @@ use crate::generate::{
 };
 use crate::normalize::load_provider;
 use crate::providers::{Provider, Providers};
+use crate::surface::plural;
 
 /// Exit code: a check found something (stale files, breaking drift).
 pub const FOUND: u8 = 1;
@@ -106,7 +107,8 @@ pub fn generate_command(
     }
     eprintln!(
         "\n{} generated file(s) differ from what the committed specs produce. Run `cargo xtask \
-         generate` and commit the result (generated files are never edited by hand).",
+         generate`, accept a changed API surface with `cargo insta review`, and commit the \
+         result (generated files are never edited by hand).",
         stale.len()
     );
     Ok(ExitCode::from(FOUND))
@@ -128,14 +130,6 @@ fn summary_line(generation: &Generation, changed: &[String], check: bool) -> Str
         "{:<12} {:>14}  {:>26}  {state}",
         generation.provider, operations, types
     )
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("{n} {what}")
-    } else {
-        format!("{n} {what}s")
-    }
 }
 
 /// `cargo xtask fetch [--provider NAME] [--url URL]`: replace the raw snapshots with the

@@ -4,13 +4,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use anyhow::{Context, Result, anyhow};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+
 use crate::document::to_pretty_json;
 use crate::normalize::{Normalized, load_provider, operations};
 use crate::open_enums::{open_enums, types_module};
 use crate::providers::{Provider, Providers};
 use crate::surface;
-use anyhow::{Context, Result, anyhow};
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 /// Where the accepted surface snapshots live, relative to the workspace root.
 pub const SNAPSHOT_DIR: &str = "xtask/tests/snapshots";

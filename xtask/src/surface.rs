@@ -275,7 +275,8 @@ fn required(holder: &Value) -> &'static str {
     }
 }
 
-fn plural(n: usize, what: &str) -> String {
+/// `1 operation`, `2 operations`.
+pub fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("{n} {what}")
     } else {
