@@ -1,0 +1,73 @@
+//! The HTTP/1.1 accept loop. axum's own `serve` cannot drop one connection on request, and the
+//! fault injection needs exactly that: each connection here carries a [`ConnectionKill`] that a
+//! handler can pull to close the socket without answering.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tower::ServiceExt;
+
+/// Closes the connection a request arrived on, without an answer.
+#[derive(Clone, Debug)]
+pub(crate) struct ConnectionKill(Arc<Notify>);
+
+impl ConnectionKill {
+    /// Closes the connection; the request's answer (if any) is never sent.
+    pub(crate) async fn drop_connection(&self) -> ! {
+        self.0.notify_one();
+        std::future::pending::<()>().await;
+        unreachable!("a pending future never resolves")
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` turns true.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let Ok((stream, _)) = accepted else {
+            // Out of file descriptors and the like: wait a moment instead of spinning.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let mut shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let kill = Arc::new(Notify::new());
+            let handle = ConnectionKill(Arc::clone(&kill));
+            let service =
+                hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+                    request.extensions_mut().insert(handle.clone());
+                    let router = router.clone();
+                    async move {
+                        let response = router.oneshot(request.map(Body::new)).await;
+                        Ok::<_, Infallible>(match response {
+                            Ok(response) => response,
+                            Err(never) => match never {},
+                        })
+                    }
+                });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = kill.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+        });
+    }
+}
