@@ -1,0 +1,83 @@
+//! What the emulator's tests share: emulators with a manual clock, and the generated clients
+//! pointed at them with the default credentials.
+
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use agentrun_emulator::{
+    Clock, Config, DEFAULT_BUILDER_PRIVATE_KEY, DEFAULT_BUILDER_PUBLIC_KEY,
+    DEFAULT_BUILDPRINT_TOKEN, Emulator,
+};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+/// Where manual clocks start: 2025-11-24T16:00:00Z.
+pub const START_MS: u64 = 1_764_000_000_000;
+
+/// A config whose clock moves only when the test says so.
+pub fn manual() -> Config {
+    Config {
+        clock: Clock::manual(START_MS),
+        ..Config::default()
+    }
+}
+
+pub async fn start(config: Config) -> Emulator {
+    Emulator::start_local(config).await.unwrap()
+}
+
+fn http(token: &str) -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+    value.set_sensitive(true);
+    headers.insert(AUTHORIZATION, value);
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// A Buildprint client with the emulator's default token.
+pub fn buildprint(emulator: &Emulator) -> agentrun_buildprint::Client {
+    agentrun_buildprint::Client::new_with_client(
+        &emulator.buildprint_url(),
+        http(DEFAULT_BUILDPRINT_TOKEN),
+    )
+}
+
+/// A Builder client with the emulator's default private key.
+pub fn builder(emulator: &Emulator) -> agentrun_builder::Client {
+    agentrun_builder::Client::new_with_client(
+        &emulator.builder_url(),
+        http(DEFAULT_BUILDER_PRIVATE_KEY),
+    )
+}
+
+/// The Builder public key, for `api_key(...)`.
+pub const PUBLIC_KEY: &str = DEFAULT_BUILDER_PUBLIC_KEY;
+
+/// A plain HTTP client for requests the generated clients would not send.
+pub fn raw() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// `Authorization: Bearer bp_emulator`.
+pub fn bearer() -> (reqwest::header::HeaderName, String) {
+    (AUTHORIZATION, format!("Bearer {DEFAULT_BUILDPRINT_TOKEN}"))
+}
+
+/// Waits (up to 10 s) until `check` holds; panics naming `what` otherwise.
+pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !check() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
