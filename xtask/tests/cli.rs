@@ -476,3 +476,24 @@ fn generate_names_the_place_and_the_fix_for_bad_specs() {
         );
     }
 }
+
+#[tokio::test]
+async fn fetch_from_the_emulator_reproduces_the_committed_snapshot() {
+    let emulator = agentrun_emulator::Emulator::start_local(agentrun_emulator::Config::default())
+        .await
+        .unwrap();
+    let url = format!("{}/openapi.json", emulator.buildprint_url());
+    let committed = agentrun_emulator::BUILDPRINT_OPENAPI_JSON;
+
+    let current = Sandbox::new(committed);
+    let run = tokio::task::spawn_blocking(move || {
+        let run = current.run(&["fetch", "--provider", "demo", "--url", &url]);
+        (run, current)
+    })
+    .await
+    .unwrap();
+    let (run, current) = run;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("unchanged"), "{}", run.stdout);
+    assert_eq!(current.spec(), committed);
+}
