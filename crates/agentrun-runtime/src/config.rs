@@ -1,0 +1,143 @@
+//! Building the HTTP client every generated client sends through.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+use crate::retry::RetryPolicy;
+use crate::runtime::Runtime;
+use crate::secret::Secret;
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT: &str = concat!("agentrun/", env!("CARGO_PKG_VERSION"));
+
+/// How a client is built: its bearer token, timeouts and retries.
+///
+/// ```
+/// use std::time::Duration;
+/// use agentrun_runtime::{ClientConfig, Secret};
+///
+/// let config = ClientConfig::new()
+///     .bearer(Secret::new("bp_example_token"))
+///     .timeout(Duration::from_secs(30));
+/// let http = config.http_client()?;
+/// let runtime = config.runtime();
+/// assert!(format!("{config:?}").contains("bp_…"));
+/// # let _ = (http, runtime);
+/// # Ok::<(), agentrun_runtime::ConfigError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    bearer: Option<Secret>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl Default for ClientConfig {
+    /// No token, 10 s to connect, 60 s per attempt, [`RetryPolicy::default`].
+    fn default() -> Self {
+        Self {
+            bearer: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl ClientConfig {
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `Authorization: Bearer <token>` (marked sensitive) with every request.
+    pub fn bearer(mut self, token: Secret) -> Self {
+        self.bearer = Some(token);
+        self
+    }
+
+    /// How long connecting may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from connecting to the end of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The HTTP client: `User-Agent: agentrun/<version>`, the timeouts, the bearer token.
+    pub fn http_client(&self) -> Result<reqwest::Client, ConfigError> {
+        let mut headers = HeaderMap::new();
+        if let Some(token) = &self.bearer {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                ConfigError("the token holds characters an HTTP header cannot carry (a line break or a control character?); copy it again".into())
+            })?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .build()
+            .map_err(|e| ConfigError(format!("cannot build the HTTP client: {e}")))
+    }
+
+    /// The runtime a generated client carries.
+    pub fn runtime(&self) -> Runtime {
+        Runtime::new(self.retry.clone())
+    }
+}
+
+/// A client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(String);
+
+impl ConfigError {
+    /// A configuration error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_that_cannot_be_a_header_is_refused_without_showing_it() {
+        let error = ClientConfig::new()
+            .bearer(Secret::new("bp_CANARY\nsecret"))
+            .http_client()
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("cannot carry"), "{error}");
+        assert!(!error.contains("CANARY"), "{error}");
+    }
+}
