@@ -10,17 +10,12 @@
 //! Builder authenticates with two keys: the Space's public key in the `apiKey` query
 //! parameter, and its private key (`bpk-...`) as a bearer token. The `agentrun` facade crate
 //! reads both from the environment, builds attachments from files and keeps the keys out of
-//! logs and errors; with this crate alone, set the header yourself and mark it sensitive:
+//! logs and errors; with this crate alone, [`Client::with_private_key`] builds a client:
 //!
 //! ```no_run
-//! use agentrun_builder::{Client, types};
+//! use agentrun_builder::{Client, Secret, types};
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let mut auth = reqwest::header::HeaderValue::from_str("Bearer bpk-YOUR_PRIVATE_KEY")?;
-//! auth.set_sensitive(true);
-//! let http = reqwest::Client::builder()
-//!     .default_headers([(reqwest::header::AUTHORIZATION, auth)].into_iter().collect())
-//!     .build()?;
-//! let client = Client::new_with_client("https://api.builder.io", http);
+//! let client = Client::with_private_key(Client::BASE_URL, Secret::new("bpk-YOUR_PRIVATE_KEY"))?;
 //! let accepted = client
 //!     .run_agent()
 //!     .api_key("YOUR_PUBLIC_KEY")
@@ -34,6 +29,11 @@
 //! println!("the agent works at {}", accepted.url);
 //! # Ok(()) }
 //! ```
+//!
+//! Requests go through `agentrun-runtime`: a `POST /agents/run` is retried only when it never
+//! reached Builder (a run must not start twice), errors and responses never carry the request
+//! URL (it holds the public key), and an error answer that is not JSON arrives as the error
+//! body with the excerpt in `error` and the code `not_json`.
 //!
 //! The request types serialize to exactly the JSON the API documents:
 //!
@@ -74,6 +74,22 @@
 mod generated;
 
 pub use generated::*;
+
+pub use agentrun_runtime::{ClientConfig, ConfigError, RetryPolicy, Runtime, Secret};
+
+agentrun_runtime::client_runtime!(Client, secret_urls);
+
+impl Client {
+    /// The API's documented base URL.
+    pub const BASE_URL: &str = "https://api.builder.io";
+
+    /// A client with agentrun's defaults (retries, timeouts, User-Agent) and the Space's
+    /// private key (`bpk-...`) as the bearer token. The public key goes in each call's
+    /// `api_key`.
+    pub fn with_private_key(base_url: &str, private_key: Secret) -> Result<Self, ConfigError> {
+        Self::from_config(base_url, &ClientConfig::new().bearer(private_key))
+    }
+}
 
 /// The normalized OpenAPI 3.0 document this crate was generated from.
 pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.normalized.json");

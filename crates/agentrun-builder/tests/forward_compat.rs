@@ -4,8 +4,8 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use agentrun_builder::Client;
 use agentrun_builder::types::{AgentRunRequest, AgentRunStatus, UserMessage};
+use agentrun_builder::{Client, ClientConfig};
 use test_server::{Reply, TestServer};
 
 #[tokio::test]
@@ -17,7 +17,7 @@ async fn a_run_is_sent_as_documented_and_a_new_status_still_parses() {
                 "status": "queued", "estimatedSeconds": 40}"#,
         )
     });
-    let client = Client::new(&server.url());
+    let client = Client::from_config(&server.url(), &ClientConfig::new()).unwrap();
     let accepted = client
         .run_agent()
         .api_key("space-1")

@@ -10,17 +10,13 @@
 //!
 //! Requests authenticate with a workspace token (`bp_...`) as a bearer token, and the base URL
 //! includes `/api/public/v1`. The `agentrun` facade crate reads both from the environment and
-//! adds waiters and webhooks; with this crate alone:
+//! adds waiters and webhooks; with this crate alone, [`Client::with_token`] or
+//! [`Client::from_config`] build a client:
 //!
 //! ```no_run
-//! use agentrun_buildprint::{Client, types};
+//! use agentrun_buildprint::{Client, Secret, types};
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let mut auth = reqwest::header::HeaderValue::from_str("Bearer bp_YOUR_TOKEN")?;
-//! auth.set_sensitive(true);
-//! let http = reqwest::Client::builder()
-//!     .default_headers([(reqwest::header::AUTHORIZATION, auth)].into_iter().collect())
-//!     .build()?;
-//! let client = Client::new_with_client("https://api.buildprint.ai/api/public/v1", http);
+//! let client = Client::with_token(Client::BASE_URL, Secret::new("bp_YOUR_TOKEN"))?;
 //! let started = client
 //!     .start_agent()
 //!     .body(
@@ -35,6 +31,12 @@
 //! println!("{}: {}", agent.agent_id, agent.status);
 //! # Ok(()) }
 //! ```
+//!
+//! Every request goes through `agentrun-runtime`: `GET`/`PUT`/`DELETE` are retried after
+//! connection errors and 408/429/5xx (with backoff and `Retry-After`), a `POST` only when it never
+//! reached the server; timeouts apply per attempt ([`Client::with_timeout`] for one call); errors
+//! never print the token; and an error answer that is not JSON arrives as the documented error
+//! body with the excerpt in `error` and the code `not_json`.
 //!
 //! A model this client has never heard of does not break a response:
 //!
@@ -60,6 +62,21 @@
 mod generated;
 
 pub use generated::*;
+
+pub use agentrun_runtime::{ClientConfig, ConfigError, RetryPolicy, Runtime, Secret};
+
+agentrun_runtime::client_runtime!(Client);
+
+impl Client {
+    /// The API's documented base URL.
+    pub const BASE_URL: &str = "https://api.buildprint.ai/api/public/v1";
+
+    /// A client with agentrun's defaults (retries, timeouts, User-Agent) and this workspace
+    /// token (`bp_...`).
+    pub fn with_token(base_url: &str, token: Secret) -> Result<Self, ConfigError> {
+        Self::from_config(base_url, &ClientConfig::new().bearer(token))
+    }
+}
 
 /// The normalized OpenAPI 3.0 document this crate was generated from.
 pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.normalized.json");

@@ -7,7 +7,7 @@
 use agentrun_buildprint::types::{
     AgentLifecycleSandboxState, HistoryMessageRole, Model, Permission, RunStatus,
 };
-use agentrun_buildprint::{Client, Error};
+use agentrun_buildprint::{Client, ClientConfig, Error};
 use test_server::{Reply, TestServer};
 
 const AGENT: &str = r#"{
@@ -27,7 +27,7 @@ const AGENT: &str = r#"{
 #[tokio::test]
 async fn an_agent_with_values_the_spec_does_not_list_still_parses() {
     let server = TestServer::start(|_| Reply::json(200, AGENT));
-    let client = Client::new(&server.url());
+    let client = Client::from_config(&server.url(), &ClientConfig::new()).unwrap();
 
     let agent = client
         .get_agent()
@@ -65,7 +65,7 @@ async fn a_documented_error_arrives_typed() {
             r#"{"error": "Agent not found", "code": "not_found", "hint": "new"}"#,
         )
     });
-    let client = Client::new(&server.url());
+    let client = Client::from_config(&server.url(), &ClientConfig::new()).unwrap();
     let error = client
         .get_agent()
         .agent_id("missing")
@@ -89,7 +89,7 @@ async fn a_request_enum_value_the_client_does_not_know_is_sent_as_written() {
                 "projectId": "prj", "createdAt": 1}"#,
         )
     });
-    let client = Client::new(&server.url());
+    let client = Client::from_config(&server.url(), &ClientConfig::new()).unwrap();
     let accepted = client
         .start_agent()
         .body(

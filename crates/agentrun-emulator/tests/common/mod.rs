@@ -5,11 +5,12 @@
 
 use std::time::Duration;
 
+use agentrun_buildprint::{ClientConfig, Secret};
 use agentrun_emulator::{
     Clock, Config, DEFAULT_BUILDER_PRIVATE_KEY, DEFAULT_BUILDER_PUBLIC_KEY,
     DEFAULT_BUILDPRINT_TOKEN, Emulator,
 };
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::AUTHORIZATION;
 
 /// Where manual clocks start: 2025-11-24T16:00:00Z.
 pub const START_MS: u64 = 1_764_000_000_000;
@@ -26,32 +27,28 @@ pub async fn start(config: Config) -> Emulator {
     Emulator::start_local(config).await.unwrap()
 }
 
-fn http(token: &str) -> reqwest::Client {
-    let mut headers = HeaderMap::new();
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
-    value.set_sensitive(true);
-    headers.insert(AUTHORIZATION, value);
-    reqwest::Client::builder()
-        .default_headers(headers)
+fn config(token: &str) -> ClientConfig {
+    ClientConfig::new()
+        .bearer(Secret::new(token))
         .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
 }
 
 /// A Buildprint client with the emulator's default token.
 pub fn buildprint(emulator: &Emulator) -> agentrun_buildprint::Client {
-    agentrun_buildprint::Client::new_with_client(
+    agentrun_buildprint::Client::from_config(
         &emulator.buildprint_url(),
-        http(DEFAULT_BUILDPRINT_TOKEN),
+        &config(DEFAULT_BUILDPRINT_TOKEN),
     )
+    .unwrap()
 }
 
 /// A Builder client with the emulator's default private key.
 pub fn builder(emulator: &Emulator) -> agentrun_builder::Client {
-    agentrun_builder::Client::new_with_client(
+    agentrun_builder::Client::from_config(
         &emulator.builder_url(),
-        http(DEFAULT_BUILDER_PRIVATE_KEY),
+        &config(DEFAULT_BUILDER_PRIVATE_KEY),
     )
+    .unwrap()
 }
 
 /// The Builder public key, for `api_key(...)`.
