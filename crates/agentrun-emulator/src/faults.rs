@@ -2,8 +2,9 @@
 //!
 //! A [`FaultRule`] names a route and which of its requests to hit (skip the first `skip`, then
 //! hit `times` of them), and a [`Fault`]. Rules are added through the library
-//! ([`crate::RunningEmulator::add_fault`]) or `POST /_emulator/faults`, and checked in order;
-//! the first rule whose window covers a request decides its fault.
+//! ([`crate::Emulator::add_fault`]) or `POST /_emulator/faults`, and checked in order: the first
+//! rule whose window covers a request hits it, and the rules after it do not count that request.
+//! Rules for one route added one after another therefore play as a sequence.
 
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -209,10 +210,11 @@ impl FaultPlan {
             .collect()
     }
 
-    /// Counts the request against every rule it matches; the first rule it falls in decides.
+    /// The rules in order: each one that matches counts the request, and the first whose window
+    /// covers it hits it. A request a rule hits is not counted by the rules after it, so rules
+    /// listed one after another script a sequence (a 429, then a 503, then through).
     pub(crate) fn decide(&self, method: &str, path: &str) -> Option<Fault> {
         let mut rules = self.lock();
-        let mut decided = None;
         for (_, rule, matched) in rules.iter_mut() {
             if !rule.matches(method, path) {
                 continue;
@@ -220,11 +222,11 @@ impl FaultPlan {
             *matched += 1;
             let after_skip = *matched > rule.skip;
             let within = rule.times.is_none_or(|times| *matched <= rule.skip + times);
-            if decided.is_none() && after_skip && within {
-                decided = Some(rule.fault.clone());
+            if after_skip && within {
+                return Some(rule.fault.clone());
             }
         }
-        decided
+        None
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, FaultRule, u32)>> {
@@ -370,6 +372,35 @@ mod tests {
                 .matches("GET", "/api/public/v1/agents/ag_1/messages")
         );
         assert!(!rule("GET /api/public/v1/agents").matches("GET", "/api/public/v1/agents/ag_1"));
+    }
+
+    #[test]
+    fn rules_in_order_play_as_a_sequence() {
+        let plan = FaultPlan::default();
+        plan.add(FaultRule::new(
+            "GET /a",
+            Fault::Status {
+                status: 429,
+                retry_after: None,
+            },
+        ));
+        plan.add(
+            FaultRule::new(
+                "GET /a",
+                Fault::Status {
+                    status: 503,
+                    retry_after: None,
+                },
+            )
+            .times(2),
+        );
+        let hits: Vec<Option<u16>> = (0..4)
+            .map(|_| match plan.decide("GET", "/a") {
+                Some(Fault::Status { status, .. }) => Some(status),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(hits, [Some(429), Some(503), Some(503), None]);
     }
 
     #[test]
