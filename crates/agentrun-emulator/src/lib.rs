@@ -102,10 +102,12 @@ impl Emulator {
         );
         let shared = Arc::new(Shared::new(config, format!("http://{addr}"), webhooks));
         let (stop, stopped) = watch::channel(false);
+        let counter = Arc::clone(&shared);
         let server = tokio::spawn(server::serve(
             listener,
             router(Arc::clone(&shared)),
             stopped,
+            move || counter.received(|r| r.connections += 1),
         ));
         Ok(Self {
             addr,

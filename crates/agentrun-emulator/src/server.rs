@@ -26,11 +26,12 @@ impl ConnectionKill {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` turns true.
+/// Serves `router` on `listener` until `shutdown` turns true; `on_accept` counts connections.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     mut shutdown: watch::Receiver<bool>,
+    on_accept: impl Fn() + Send + 'static,
 ) {
     loop {
         let accepted = tokio::select! {
@@ -42,6 +43,7 @@ pub(crate) async fn serve(
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             continue;
         };
+        on_accept();
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         let mut shutdown = shutdown.clone();

@@ -16,6 +16,8 @@ use crate::world::World;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Received {
+    /// TCP connections accepted (a client that keeps connections alive uses few).
+    pub connections: u64,
     /// Every request, faults and errors included.
     pub requests: u64,
     /// Requests per route, as `METHOD /route/{param}`.
