@@ -1,0 +1,313 @@
+//! The Buildprint client: the generated API, and waits that follow runs to their end.
+
+use std::sync::Arc;
+
+use agentrun_buildprint::types as bp;
+use agentrun_runtime::ClientConfig;
+use tokio::sync::Semaphore;
+
+use crate::auth::BuildprintCredentials;
+use crate::error::{ApiError, Error, ErrorBody, Provider, convert, convert_ready};
+use crate::wait::{Progress, WaitOptions, until_finished};
+
+/// How many polls all the waits of one client have in flight at most.
+const CONCURRENT_POLLS: usize = 16;
+
+/// A Buildprint client: the generated API ([`BuildprintClient::api`]) plus waits that follow an
+/// agent, code review, test run, test group run or version sync to its end. It is cheap to
+/// clone, and every clone (and every wait) shares one connection pool.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use agentrun::{BuildprintClient, BuildprintCredentials, WaitOptions};
+/// use agentrun::buildprint::types::{RunStatus, SelectableModel, StartAgentBody};
+///
+/// // A local emulator of the API; with a real workspace, use `BuildprintClient::from_env()`.
+/// let emulator = agentrun_emulator::Emulator::start_local(Default::default()).await?;
+/// let credentials = BuildprintCredentials::new("bp_emulator")?.with_base_url(&emulator.buildprint_url())?;
+/// let buildprint = BuildprintClient::new(credentials)?;
+///
+/// let started = buildprint
+///     .api()
+///     .start_agent()
+///     .body(StartAgentBody::builder()
+///         .app_id("demo-app")
+///         .prompt("Why does checkout fail for guests?")
+///         .model(SelectableModel::BuildprintGpt56Sol))
+///     .send()
+///     .await
+///     .map_err(agentrun::Error::from)?;
+/// let options = WaitOptions::default().interval(Duration::from_millis(5));
+/// let agent = buildprint
+///     .wait_for_agent(&started.agent_id, &options, |progress| {
+///         if progress.changed {
+///             println!("{} is {} after {:?}", progress.what, progress.status, progress.elapsed);
+///         }
+///     })
+///     .await?;
+/// assert_eq!(agent.status, RunStatus::Completed);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct BuildprintClient {
+    api: agentrun_buildprint::Client,
+    credentials: BuildprintCredentials,
+    polls: Arc<Semaphore>,
+}
+
+impl BuildprintClient {
+    /// A client with agentrun's defaults: retries, timeouts, the token as bearer.
+    pub fn new(credentials: BuildprintCredentials) -> Result<Self, Error> {
+        Self::with_config(credentials, ClientConfig::new())
+    }
+
+    /// A client from `BUILDPRINT_TOKEN` and `BUILDPRINT_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(BuildprintCredentials::from_env()?)
+    }
+
+    /// A client with `config`'s timeouts and retries (its bearer is the token).
+    pub fn with_config(
+        credentials: BuildprintCredentials,
+        config: ClientConfig,
+    ) -> Result<Self, Error> {
+        let config = config.bearer(credentials.token().clone());
+        let api = agentrun_buildprint::Client::from_config(credentials.base_url(), &config)
+            .map_err(|e| Error::Config {
+                variable: None,
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            api,
+            credentials,
+            polls: Arc::new(Semaphore::new(CONCURRENT_POLLS)),
+        })
+    }
+
+    /// The generated client: every operation of the API.
+    pub fn api(&self) -> &agentrun_buildprint::Client {
+        &self.api
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &BuildprintCredentials {
+        &self.credentials
+    }
+
+    /// Turns a generated call's error into an [`Error`] (reading the body of an undocumented
+    /// answer), naming the call.
+    pub async fn error(
+        &self,
+        error: agentrun_buildprint::Error<bp::Error>,
+        operation: &str,
+    ) -> Error {
+        convert(
+            error,
+            Provider::Buildprint,
+            operation,
+            &[self.credentials.token()],
+        )
+        .await
+    }
+
+    async fn poll<T>(
+        &self,
+        operation: &str,
+        call: impl Future<
+            Output = Result<
+                agentrun_buildprint::ResponseValue<T>,
+                agentrun_buildprint::Error<bp::Error>,
+            >,
+        >,
+    ) -> Result<T, Error> {
+        let _permit = self
+            .polls
+            .acquire()
+            .await
+            .map_err(|_| Error::invalid("the client is closed"))?;
+        match call.await {
+            Ok(value) => Ok(value.into_inner()),
+            Err(error) => Err(self.error(error, operation).await),
+        }
+    }
+
+    /// Waits until the agent is `completed` or `error`, and returns it as it ended.
+    pub async fn wait_for_agent(
+        &self,
+        agent_id: &str,
+        options: &WaitOptions,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<bp::Agent, Error> {
+        until_finished(
+            format!("agent {agent_id}"),
+            options,
+            || {
+                self.poll(
+                    "GET /agents/{agentId}",
+                    self.api.get_agent().agent_id(agent_id).send(),
+                )
+            },
+            |agent: &bp::Agent| run_status(&agent.status),
+            &mut progress,
+        )
+        .await
+    }
+
+    /// Waits until the code review's agent is `completed` or `error`; returns the review with
+    /// its findings.
+    pub async fn wait_for_code_review(
+        &self,
+        review_id: &str,
+        options: &WaitOptions,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<bp::GetCodeReviewResponse, Error> {
+        until_finished(
+            format!("code review {review_id}"),
+            options,
+            || {
+                self.poll(
+                    "GET /code-reviews/{reviewId}",
+                    self.api.get_code_review().review_id(review_id).send(),
+                )
+            },
+            |review: &bp::GetCodeReviewResponse| run_status(&review.agent.status),
+            &mut progress,
+        )
+        .await
+    }
+
+    /// Waits until the test run has `passed`, ended with a `warning` or an `error`, or was
+    /// `canceled`.
+    pub async fn wait_for_test_run(
+        &self,
+        run_id: &str,
+        options: &WaitOptions,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<bp::GetTestRunResponse, Error> {
+        until_finished(
+            format!("test run {run_id}"),
+            options,
+            || {
+                self.poll(
+                    "GET /test-runs/{runId}",
+                    self.api.get_test_run().run_id(run_id).send(),
+                )
+            },
+            |run: &bp::GetTestRunResponse| test_status(&run.run.status),
+            &mut progress,
+        )
+        .await
+    }
+
+    /// Waits until the test group run has ended (as [`BuildprintClient::wait_for_test_run`]).
+    pub async fn wait_for_test_group_run(
+        &self,
+        group_run_id: &str,
+        options: &WaitOptions,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<bp::GetTestGroupRunResponse, Error> {
+        until_finished(
+            format!("test group run {group_run_id}"),
+            options,
+            || {
+                self.poll(
+                    "GET /test-group-runs/{groupRunId}",
+                    self.api
+                        .get_test_group_run()
+                        .group_run_id(group_run_id)
+                        .send(),
+                )
+            },
+            |run: &bp::GetTestGroupRunResponse| test_status(&run.run.status),
+            &mut progress,
+        )
+        .await
+    }
+
+    /// Waits until a version sync is `completed` or `failed`.
+    pub async fn wait_for_version_sync(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        options: &WaitOptions,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<bp::SyncStatus, Error> {
+        until_finished(
+            format!("version sync {version_id}"),
+            options,
+            || {
+                self.poll(
+                    "GET /versions/status",
+                    self.api
+                        .get_sync_status()
+                        .app_id(app_id)
+                        .version_id(version_id)
+                        .send(),
+                )
+            },
+            |sync: &bp::SyncStatus| {
+                let finished = matches!(
+                    sync.status,
+                    bp::SyncStatusStatus::Completed | bp::SyncStatusStatus::Failed
+                );
+                (format!("{} ({})", sync.status, sync.stage), finished)
+            },
+            &mut progress,
+        )
+        .await
+    }
+}
+
+/// An agent or review status, and whether it is final. A status this client does not know is
+/// not final: the wait goes on, and reports it.
+fn run_status(status: &bp::RunStatus) -> (String, bool) {
+    (
+        status.to_string(),
+        matches!(status, bp::RunStatus::Completed | bp::RunStatus::Error),
+    )
+}
+
+/// A test run status, and whether it is final.
+fn test_status(status: &bp::TestRunStatus) -> (String, bool) {
+    let finished = matches!(
+        status,
+        bp::TestRunStatus::Passed
+            | bp::TestRunStatus::Warning
+            | bp::TestRunStatus::Error
+            | bp::TestRunStatus::Canceled
+    );
+    (status.to_string(), finished)
+}
+
+impl From<agentrun_buildprint::Error<bp::Error>> for Error {
+    /// Without the call's name, or the body of an answer with an undocumented status; use
+    /// [`BuildprintClient::error`] for both.
+    fn from(error: agentrun_buildprint::Error<bp::Error>) -> Self {
+        from_generated(error, Provider::Buildprint)
+    }
+}
+
+impl From<agentrun_builder::Error<agentrun_builder::types::Error>> for Error {
+    /// Without the call's name, or the body of an answer with an undocumented status.
+    fn from(error: agentrun_builder::Error<agentrun_builder::types::Error>) -> Self {
+        from_generated(error, Provider::Builder)
+    }
+}
+
+fn from_generated<E: ErrorBody>(
+    error: agentrun_runtime::progenitor_client::Error<E>,
+    provider: Provider,
+) -> Error {
+    convert_ready(error, provider, None, &[]).unwrap_or_else(|response| {
+        Error::Api(ApiError {
+            provider,
+            operation: None,
+            status: response.status().as_u16(),
+            message: "an answer with a status the API does not document for this call".into(),
+            code: None,
+            reason: None,
+        })
+    })
+}

@@ -1,0 +1,60 @@
+//! Trigger and follow hosted AI coding agents from Rust: Builder.io's Agents Run API and
+//! Buildprint's public REST API.
+//!
+//! The generated clients ([`builder`] and [`buildprint`], re-exported) give one typed method per
+//! operation. This crate adds what every user of those APIs otherwise writes by hand:
+//!
+//! - **credentials** from values or the environment, checked before any request, never shown
+//!   ([`BuildprintCredentials`], [`BuilderCredentials`], [`auth`]);
+//! - **attachments** from files, bytes or URLs, typed by their content ([`Attachment`]);
+//! - **Builder runs** checked before they are sent ([`BuilderClient::run`]);
+//! - **waits** that follow a Buildprint run to its end, with progress ([`BuildprintClient`],
+//!   [`WaitOptions`]);
+//! - **webhooks**, typed and verified against the API ([`webhooks`]);
+//! - **one error type** with the HTTP status, the API's `error`/`code`/`reason` and a hint for the
+//!   documented codes ([`Error`]).
+//!
+//! Every request retries, times out and redacts as `agentrun-runtime` does: idempotent calls are
+//! retried with backoff, a `POST` only when it never reached the server (an agent run is never
+//! started twice), and no token or key appears in any error, `Debug` output or log line.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use agentrun::{BuildprintClient, BuildprintCredentials};
+//!
+//! // A local emulator; in CI use `BuildprintClient::from_env()` (BUILDPRINT_TOKEN).
+//! let emulator = agentrun_emulator::Emulator::start_local(Default::default()).await?;
+//! let buildprint = BuildprintClient::new(
+//!     BuildprintCredentials::new("bp_emulator")?.with_base_url(&emulator.buildprint_url())?,
+//! )?;
+//! let tests = buildprint.api().list_tests().app_id("demo-app").send().await?;
+//! println!("{} tests", tests.tests.len());
+//!
+//! // An error says what happened and what to do about it.
+//! let error = buildprint.api().list_tests().app_id("no-such-app").send().await.unwrap_err();
+//! let error = buildprint.error(error, "GET /tests").await;
+//! assert_eq!(error.status(), Some(404));
+//! assert!(error.to_string().starts_with("GET /tests: 404 Not Found (app_not_found)"));
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod attachments;
+pub mod auth;
+mod builder_client;
+mod buildprint_client;
+mod error;
+pub mod wait;
+pub mod webhooks;
+
+pub use agentrun_builder as builder;
+pub use agentrun_buildprint as buildprint;
+pub use agentrun_runtime::{ClientConfig, RetryPolicy, Secret};
+pub use attachments::{Attachment, AttachmentLimits};
+pub use auth::{BuilderCredentials, BuildprintCredentials};
+pub use builder_client::{BuilderClient, RunRequest, RunStarted};
+pub use buildprint_client::BuildprintClient;
+pub use error::{ApiError, Error, Provider, Result};
+pub use wait::{Progress, WaitOptions};
