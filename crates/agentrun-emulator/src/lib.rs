@@ -37,6 +37,7 @@
 mod admin;
 mod builder;
 mod buildprint;
+pub mod cli;
 mod clock;
 mod config;
 mod error;
