@@ -74,7 +74,8 @@ impl Runtime {
 /// `ClientHooks::exec`.
 ///
 /// - Retries follow the runtime's [`RetryPolicy`]; each retry is a `tracing` warning with the
-///   operation, the attempt, the reason and the wait (never a URL's query or a header).
+///   operation, the attempt, the reason and the wait; each attempt and its answer are `debug`
+///   events (never a URL's query or a header).
 /// - An error answer whose body is not JSON (a proxy's HTML page, plain text) is handed on as
 ///   the documented error body `{"error": <excerpt>, "code": "not_json", "reason": ...}` with
 ///   its status, so the caller sees the status and what the server said.
@@ -96,7 +97,24 @@ pub async fn execute(
         let spare = (attempt < runtime.retry.attempts())
             .then(|| request.try_clone())
             .flatten();
+        tracing::debug!(operation = info.operation_id, method = %method, path = %path, attempt, "sending");
+        let sent = std::time::Instant::now();
         let outcome = client.execute(request).await;
+        match &outcome {
+            Ok(response) => tracing::debug!(
+                operation = info.operation_id,
+                status = response.status().as_u16(),
+                ms = sent.elapsed().as_millis() as u64,
+                "answered"
+            ),
+            Err(error) => tracing::debug!(
+                operation = info.operation_id,
+                timed_out = error.is_timeout(),
+                connect = error.is_connect(),
+                ms = sent.elapsed().as_millis() as u64,
+                "no answer"
+            ),
+        }
         let next = spare.and_then(|spare| {
             let reason = RetryPolicy::reason(&method, &outcome)?;
             let asked = outcome.as_ref().ok().and_then(retry_after);
