@@ -1,0 +1,1212 @@
+//! `agentrun buildprint ...`: each command is one API call (or a wait), printed as JSON or text.
+
+use std::future::Future;
+use std::path::Path;
+
+use agentrun::auth::BUILDPRINT_BASE_URL;
+use agentrun::buildprint::types as bp;
+use agentrun::buildprint::{Error as ApiError, ResponseValue};
+use agentrun::{BuildprintClient, BuildprintCredentials, Error, WaitOptions};
+
+use crate::cli::{
+    Agents, Automations, BuildprintAuth, BuildprintCommand, ModelChoice, Resource, Reviews,
+    StartWait, TestFields, TestGroupRuns, TestGroups, TestRuns, TestUsers, Tests, Versions,
+    WaitFlags,
+};
+use crate::output::{fields, json, maybe_when, print, short, table, when};
+use crate::progress::Display;
+
+/// How a command ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Done; a followed run completed or passed.
+    Done,
+    /// A followed run ended in error, failed or was canceled.
+    RunFailed,
+}
+
+/// Runs `agentrun buildprint ...`.
+pub(crate) async fn run(command: BuildprintCommand, as_json: bool) -> Result<Outcome, Error> {
+    let client = connect(&command.auth)?;
+    let out = Out { json: as_json };
+    match command.resource {
+        Resource::Agents(action) => agents(&client, action, out).await,
+        Resource::Reviews(action) => reviews(&client, action, out).await,
+        Resource::Automations(action) => automations(&client, action, out).await,
+        Resource::Tests(action) => tests(&client, action, out).await,
+        Resource::TestGroups(action) => test_groups(&client, action, out).await,
+        Resource::TestUsers(action) => test_users(&client, action, out).await,
+        Resource::TestRuns(action) => test_runs(&client, action, out).await,
+        Resource::TestGroupRuns(action) => test_group_runs(&client, action, out).await,
+        Resource::Versions(action) => versions(&client, action, out).await,
+    }
+}
+
+/// The client, from the flags or else the environment.
+fn connect(auth: &BuildprintAuth) -> Result<BuildprintClient, Error> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let credentials = match &auth.token {
+        Some(token) => {
+            let credentials = BuildprintCredentials::new(token.clone())?;
+            match auth.base_url.clone().or_else(|| env(BUILDPRINT_BASE_URL)) {
+                Some(url) => credentials.with_base_url(&url)?,
+                None => credentials,
+            }
+        }
+        None => BuildprintCredentials::from_lookup(|name| {
+            if name == BUILDPRINT_BASE_URL {
+                auth.base_url.clone().or_else(|| env(name))
+            } else {
+                env(name)
+            }
+        })?,
+    };
+    BuildprintClient::new(credentials)
+}
+
+/// Prints a result as JSON or as text.
+#[derive(Clone, Copy)]
+struct Out {
+    json: bool,
+}
+
+impl Out {
+    fn show<T: serde::Serialize>(self, value: &T, text: impl FnOnce(&T) -> String) {
+        if self.json {
+            print(&json(value));
+        } else {
+            print(&text(value));
+        }
+    }
+}
+
+/// One API call, its error named after the operation.
+async fn call<T>(
+    client: &BuildprintClient,
+    operation: &str,
+    request: impl Future<Output = Result<ResponseValue<T>, ApiError<bp::Error>>>,
+) -> Result<T, Error> {
+    match request.await {
+        Ok(value) => Ok(value.into_inner()),
+        Err(error) => Err(client.error(error, operation).await),
+    }
+}
+
+fn options(flags: &WaitFlags) -> WaitOptions {
+    WaitOptions::default()
+        .interval(flags.interval)
+        .timeout(flags.timeout)
+}
+
+/// A model this build knows, or an error listing the ones it does.
+fn model(name: &str, choice: &ModelChoice) -> Result<bp::SelectableModel, Error> {
+    let model = bp::SelectableModel::from(name);
+    if model.is_unknown() && !choice.allow_unknown_model {
+        let known: Vec<&str> = bp::SelectableModel::KNOWN
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        return Err(Error::Invalid {
+            message: format!(
+                "unknown model `{name}`; the models are: {}. If Buildprint added it after this build of agentrun, pass --allow-unknown-model",
+                known.join(", ")
+            ),
+        });
+    }
+    Ok(model)
+}
+
+fn read_steps(steps: &str) -> Result<Vec<bp::TestStepInput>, Error> {
+    let (text, origin) = match steps.strip_prefix('@') {
+        Some(path) => (
+            std::fs::read_to_string(Path::new(path)).map_err(|e| Error::Invalid {
+                message: format!("--steps: cannot read {path}: {e}"),
+            })?,
+            path.to_string(),
+        ),
+        None => (steps.to_string(), "--steps".to_string()),
+    };
+    serde_json::from_str(&text).map_err(|e| Error::Invalid {
+        message: format!(
+            "{origin} is not a JSON array of steps ({e}); write it like [{{\"stepType\": \"test\", \"instruction\": \"Open the shop\", \"onFailure\": \"stop\"}}]"
+        ),
+    })
+}
+
+fn run_outcome(status: &bp::RunStatus) -> Outcome {
+    if *status == bp::RunStatus::Completed {
+        Outcome::Done
+    } else {
+        Outcome::RunFailed
+    }
+}
+
+fn test_outcome(status: &bp::TestRunStatus) -> Outcome {
+    if matches!(
+        status,
+        bp::TestRunStatus::Passed | bp::TestRunStatus::Warning
+    ) {
+        Outcome::Done
+    } else {
+        Outcome::RunFailed
+    }
+}
+
+// --- Agents -----------------------------------------------------------------------------------
+
+async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<Outcome, Error> {
+    let api = client.api();
+    match action {
+        Agents::Start {
+            app_id,
+            prompt,
+            model: name,
+            reasoning_effort,
+            permission,
+            permitted_branches,
+            completion_webhook_url,
+            user_email,
+            models,
+            wait,
+        } => {
+            let body = bp::StartAgentBody {
+                app_id,
+                prompt,
+                model: model(&name, &models)?,
+                reasoning_effort: reasoning_effort.as_deref().map(Into::into),
+                permission: permission.as_deref().map(Into::into),
+                permitted_branches,
+                completion_webhook_url,
+                user_email,
+            };
+            let started = call(client, "POST /agents", api.start_agent().body(body).send()).await?;
+            if !out.json {
+                print(&format!(
+                    "Started agent {} on {} ({}).",
+                    started.agent_id, started.app_id, started.status
+                ));
+            }
+            follow_agent(client, &started.agent_id, &wait, out, || json(&started)).await
+        }
+        Agents::Get {
+            agent_id,
+            history_limit,
+        } => {
+            let mut request = api.get_agent().agent_id(&agent_id);
+            if let Some(limit) = history_limit {
+                request = request.history_limit(limit);
+            }
+            let agent = call(client, "GET /agents/{agentId}", request.send()).await?;
+            out.show(&agent, agent_text);
+            Ok(Outcome::Done)
+        }
+        Agents::Message {
+            agent_id,
+            prompt,
+            permission,
+            permitted_branches,
+            completion_webhook_url,
+            wait,
+        } => {
+            let body = bp::SendAgentMessageBody {
+                prompt,
+                permission: permission.as_deref().map(Into::into),
+                permitted_branches,
+                completion_webhook_url,
+            };
+            let accepted = call(
+                client,
+                "POST /agents/{agentId}/messages",
+                api.send_agent_message()
+                    .agent_id(&agent_id)
+                    .body(body)
+                    .send(),
+            )
+            .await?;
+            if !out.json {
+                print(&format!(
+                    "Queued a follow-up for agent {} ({}).",
+                    accepted.agent_id, accepted.status
+                ));
+            }
+            follow_agent(client, &agent_id, &wait, out, || json(&accepted)).await
+        }
+        Agents::Wait { agent_id, flags } => {
+            follow_agent(
+                client,
+                &agent_id,
+                &StartWait { wait: true, flags },
+                out,
+                String::new,
+            )
+            .await
+        }
+    }
+}
+
+/// With `--wait`, follows the agent and prints it as it ended; without, prints `started` (JSON).
+async fn follow_agent(
+    client: &BuildprintClient,
+    agent_id: &str,
+    wait: &StartWait,
+    out: Out,
+    started: impl FnOnce() -> String,
+) -> Result<Outcome, Error> {
+    if !wait.wait {
+        if out.json {
+            print(&started());
+        } else {
+            print(&format!(
+                "Follow it: agentrun buildprint agents wait --agent-id {agent_id}"
+            ));
+        }
+        return Ok(Outcome::Done);
+    }
+    let display = Display::start(&format!("agent {agent_id}"));
+    let result = client
+        .wait_for_agent(agent_id, &options(&wait.flags), |p| display.update(p))
+        .await;
+    let agent = finish(display, result, |agent| agent.status.to_string())?;
+    out.show(&agent, agent_text);
+    Ok(run_outcome(&agent.status))
+}
+
+/// Ends a wait's display with the run's final status.
+fn finish<T>(
+    display: Display,
+    result: Result<T, Error>,
+    status: impl Fn(&T) -> String,
+) -> Result<T, Error> {
+    // On an error, the error's line says what happened.
+    display.finish(result.as_ref().ok().map(status).as_deref());
+    result
+}
+
+fn agent_text(agent: &bp::Agent) -> String {
+    let mut text = fields(&[
+        ("agent", agent.agent_id.clone()),
+        ("status", agent.status.to_string()),
+        ("kind", agent.kind.to_string()),
+        ("app", format!("{} ({})", agent.app_id, agent.project_name)),
+        ("model", agent.model.to_string()),
+        ("permission", agent.permission.to_string()),
+        ("created", when(agent.created_at)),
+        ("completed", maybe_when(agent.completed_at)),
+        ("review", agent.review_id.clone().unwrap_or_default()),
+        ("last error", agent.last_error.clone().unwrap_or_default()),
+    ]);
+    if !agent.history.is_empty() {
+        text.push_str(&format!("\nhistory ({} messages):", agent.history.len()));
+        for message in &agent.history {
+            let content = match (&message.content, &message.tool_name) {
+                (Some(content), _) => short(content, 100),
+                (None, Some(tool)) => format!("[{tool}]"),
+                (None, None) => String::new(),
+            };
+            text.push_str(&format!(
+                "\n  {:>3} {:<9} {content}",
+                message.sequence,
+                message.role.as_str()
+            ));
+        }
+    }
+    text
+}
+
+// --- Code reviews -----------------------------------------------------------------------------
+
+async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result<Outcome, Error> {
+    let api = client.api();
+    match action {
+        Reviews::List { app_id, limit } => {
+            let mut request = api.list_code_reviews().app_id(&app_id);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            let reviews = call(client, "GET /code-reviews", request.send()).await?;
+            out.show(&reviews, |r| {
+                let rows: Vec<Vec<String>> = r
+                    .open
+                    .iter()
+                    .chain(&r.merged)
+                    .chain(&r.closed)
+                    .map(|review| {
+                        vec![
+                            review.id.clone(),
+                            review.status.to_string(),
+                            format!("{} → {}", review.from_version, review.to_version),
+                            review.model.to_string(),
+                            when(review.created_at),
+                            review.title.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &["ID", "STATUS", "VERSIONS", "MODEL", "CREATED", "TITLE"],
+                    &rows,
+                )
+            });
+            Ok(Outcome::Done)
+        }
+        Reviews::Create {
+            app_id,
+            from_version,
+            to_version,
+            model: name,
+            title,
+            description,
+            focus_areas,
+            completion_webhook_url,
+            user_email,
+            models,
+            wait,
+        } => {
+            let body = bp::CreateCodeReviewBody {
+                app_id,
+                from_version,
+                to_version,
+                model: name.as_deref().map(|n| model(n, &models)).transpose()?,
+                title,
+                description,
+                focus_areas,
+                completion_webhook_url,
+                user_email,
+            };
+            let created = call(
+                client,
+                "POST /code-reviews",
+                api.create_code_review().body(body).send(),
+            )
+            .await?;
+            if !out.json {
+                print(&format!(
+                    "Created code review {} (agent {}, {}).",
+                    created.review_id, created.agent_id, created.status
+                ));
+            }
+            follow_review(client, &created.review_id, &wait, out, || json(&created)).await
+        }
+        Reviews::Get {
+            review_id,
+            history_limit,
+        } => {
+            let mut request = api.get_code_review().review_id(&review_id);
+            if let Some(limit) = history_limit {
+                request = request.history_limit(limit);
+            }
+            let review = call(client, "GET /code-reviews/{reviewId}", request.send()).await?;
+            out.show(&review, review_text);
+            Ok(Outcome::Done)
+        }
+        Reviews::Wait { review_id, flags } => {
+            follow_review(
+                client,
+                &review_id,
+                &StartWait { wait: true, flags },
+                out,
+                String::new,
+            )
+            .await
+        }
+    }
+}
+
+async fn follow_review(
+    client: &BuildprintClient,
+    review_id: &str,
+    wait: &StartWait,
+    out: Out,
+    started: impl FnOnce() -> String,
+) -> Result<Outcome, Error> {
+    if !wait.wait {
+        if out.json {
+            print(&started());
+        } else {
+            print(&format!(
+                "Follow it: agentrun buildprint reviews wait --review-id {review_id}"
+            ));
+        }
+        return Ok(Outcome::Done);
+    }
+    let display = Display::start(&format!("code review {review_id}"));
+    let result = client
+        .wait_for_code_review(review_id, &options(&wait.flags), |p| display.update(p))
+        .await;
+    let review = finish(display, result, |r| r.agent.status.to_string())?;
+    out.show(&review, review_text);
+    Ok(run_outcome(&review.agent.status))
+}
+
+fn review_text(review: &bp::GetCodeReviewResponse) -> String {
+    let meta = &review.review;
+    let mut text = fields(&[
+        ("review", review.review_id.clone()),
+        ("status", meta.status.to_string()),
+        (
+            "agent",
+            format!("{} ({})", review.agent.agent_id, review.agent.status),
+        ),
+        (
+            "versions",
+            format!("{} → {}", meta.from_version, meta.to_version),
+        ),
+        ("title", meta.title.clone().unwrap_or_default()),
+        ("model", meta.model.to_string()),
+        ("created", when(meta.created_at)),
+        ("completed", maybe_when(meta.completed_at)),
+    ]);
+    let findings: Vec<&bp::ReviewElement> = review
+        .changes
+        .iter()
+        .chain(&review.comments)
+        .chain(&review.tests)
+        .collect();
+    if !findings.is_empty() {
+        text.push_str("\nfindings:");
+        for finding in findings {
+            let priority = finding
+                .priority
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "\n  {:<7} {:<6} {}",
+                finding.type_.as_str(),
+                priority,
+                finding.title
+            ));
+        }
+    }
+    text
+}
+
+// --- Automations ------------------------------------------------------------------------------
+
+async fn automations(
+    client: &BuildprintClient,
+    action: Automations,
+    out: Out,
+) -> Result<Outcome, Error> {
+    let api = client.api();
+    match action {
+        Automations::List { app_id } => {
+            let list = call(
+                client,
+                "GET /automations",
+                api.list_automations().app_id(&app_id).send(),
+            )
+            .await?;
+            out.show(&list, |l| {
+                let rows: Vec<Vec<String>> = l
+                    .automations
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            a.id.clone(),
+                            a.trigger_kind.to_string(),
+                            if a.can_run_manually { "yes" } else { "no" }.into(),
+                            maybe_when(a.last_run_at),
+                            a.name.clone(),
+                        ]
+                    })
+                    .collect();
+                table(&["ID", "TRIGGER", "RUNNABLE", "LAST RUN", "NAME"], &rows)
+            });
+        }
+        Automations::Run { automation_id } => {
+            let queued = call(
+                client,
+                "POST /automations/{automationId}/run",
+                api.run_automation().automation_id(&automation_id).send(),
+            )
+            .await?;
+            out.show(&queued, |q| {
+                format!(
+                    "Queued automation {} ({}) at {}.",
+                    q.automation_id,
+                    q.status,
+                    when(q.queued_at)
+                )
+            });
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+// --- Tests, groups, users ---------------------------------------------------------------------
+
+fn test_summary_rows(tests: &[bp::TestSummary]) -> String {
+    let rows: Vec<Vec<String>> = tests
+        .iter()
+        .map(|t| {
+            vec![
+                t.id.clone(),
+                if t.is_component { "component" } else { "test" }.into(),
+                t.viewport_preset
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+                when(t.updated_at),
+                t.name.clone(),
+            ]
+        })
+        .collect();
+    table(&["ID", "KIND", "VIEWPORT", "UPDATED", "NAME"], &rows)
+}
+
+fn ok_text(what: &str) -> impl FnOnce(&bp::MutationResult) -> String + '_ {
+    move |_| what.to_string()
+}
+
+async fn tests(client: &BuildprintClient, action: Tests, out: Out) -> Result<Outcome, Error> {
+    let api = client.api();
+    match action {
+        Tests::List { app_id } => {
+            let list = call(
+                client,
+                "GET /tests",
+                api.list_tests().app_id(&app_id).send(),
+            )
+            .await?;
+            out.show(&list, |l| test_summary_rows(&l.tests));
+        }
+        Tests::Create { app_id, fields: f } => {
+            let body = bp::CreateTestBody {
+                app_id,
+                steps: read_steps(&f.steps)?,
+                name: f.name,
+                description: f.description,
+                is_component: Some(f.is_component),
+                live_test_user_id: f.live_test_user_id,
+                test_version_test_user_id: f.test_version_test_user_id,
+                viewport_preset: f.viewport_preset.as_deref().map(Into::into),
+                timeout_minutes: f.timeout_minutes,
+                graph_start_x: f.graph_start_x,
+                graph_start_y: f.graph_start_y,
+            };
+            let created = call(client, "POST /tests", api.create_test().body(body).send()).await?;
+            out.show(&created, |c| format!("Created test {}.", c.test_id));
+        }
+        Tests::Get { test_id } => {
+            let test = call(
+                client,
+                "GET /tests/{testId}",
+                api.get_test().test_id(&test_id).send(),
+            )
+            .await?;
+            out.show(&test, test_text);
+        }
+        Tests::Update { test_id, fields: f } => {
+            let body = update_test_body(f)?;
+            let done = call(
+                client,
+                "PUT /tests/{testId}",
+                api.update_test().test_id(&test_id).body(body).send(),
+            )
+            .await?;
+            out.show(&done, ok_text(&format!("Updated test {test_id}.")));
+        }
+        Tests::Delete { test_id } => {
+            let done = call(
+                client,
+                "DELETE /tests/{testId}",
+                api.delete_test().test_id(&test_id).send(),
+            )
+            .await?;
+            out.show(&done, ok_text(&format!("Archived test {test_id}.")));
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+fn update_test_body(f: TestFields) -> Result<bp::UpdateTestBody, Error> {
+    Ok(bp::UpdateTestBody {
+        steps: read_steps(&f.steps)?,
+        name: f.name,
+        description: f.description,
+        is_component: f.is_component,
+        live_test_user_id: f.live_test_user_id,
+        test_version_test_user_id: f.test_version_test_user_id,
+        viewport_preset: f.viewport_preset.as_deref().map(Into::into),
+        timeout_minutes: f.timeout_minutes,
+        graph_start_x: f.graph_start_x,
+        graph_start_y: f.graph_start_y,
+    })
+}
+
+fn test_text(test: &bp::Test) -> String {
+    let mut text = fields(&[
+        ("test", test.id.clone()),
+        ("name", test.name.clone()),
+        (
+            "kind",
+            if test.is_component {
+                "component"
+            } else {
+                "test"
+            }
+            .into(),
+        ),
+        ("description", test.description.clone().unwrap_or_default()),
+        ("archived", maybe_when(test.archived_at)),
+        ("updated", when(test.updated_at)),
+    ]);
+    text.push_str("\nsteps:");
+    for (i, step) in test.steps.iter().enumerate() {
+        let line = match step {
+            bp::TestStepsItem::Step(step) => {
+                format!("{} (on failure: {})", step.instruction, step.on_failure)
+            }
+            bp::TestStepsItem::ComponentStep(step) => {
+                format!(
+                    "component {}",
+                    step.component_id.clone().unwrap_or_default()
+                )
+            }
+        };
+        text.push_str(&format!("\n  {:>2}. {line}", i + 1));
+    }
+    text
+}
+
+async fn test_groups(
+    client: &BuildprintClient,
+    action: TestGroups,
+    out: Out,
+) -> Result<Outcome, Error> {
+    let api = client.api();
+    match action {
+        TestGroups::List { app_id } => {
+            let list = call(
+                client,
+                "GET /test-groups",
+                api.list_test_groups().app_id(&app_id).send(),
+            )
+            .await?;
+            out.show(&list, |l| {
+                let rows: Vec<Vec<String>> = l
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        vec![
+                            g.id.clone(),
+                            g.test_count.to_string(),
+                            when(g.updated_at),
+                            g.name.clone(),
+                        ]
+                    })
+                    .collect();
+                table(&["ID", "TESTS", "UPDATED", "NAME"], &rows)
+            });
+        }
+        TestGroups::Create {
+            app_id,
+            name,
+            description,
+            test_ids,
+        } => {
+            let body = bp::CreateTestGroupBody {
+                app_id,
+                name,
+                description,
+                test_ids,
+            };
+            let created = call(
+                client,
+                "POST /test-groups",
+                api.create_test_group().body(body).send(),
+            )
+            .await?;
+            out.show(&created, |c| format!("Created test group {}.", c.group_id));
+        }
+        TestGroups::Get { group_id } => {
+            let group = call(
+                client,
+                "GET /test-groups/{groupId}",
+                api.get_test_group().group_id(&group_id).send(),
+            )
+            .await?;
+            out.show(&group, |g| {
+                let mut text = fields(&[
+                    ("group", g.id.clone()),
+                    ("name", g.name.clone()),
+                    ("description", g.description.clone().unwrap_or_default()),
+                    ("archived", maybe_when(g.archived_at)),
+                ]);
+                text.push_str(&format!("\nmembers ({}):", g.members.len()));
+                for member in &g.members {
+                    text.push_str(&format!("\n  {}  {}", member.test_id, member.name));
+                }
+                text
+            });
+        }
+        TestGroups::Update {
+            group_id,
+            name,
+            description,
+            test_ids,
+        } => {
+            let body = bp::UpdateTestGroupBody {
+                name,
+                description,
+                test_ids,
+            };
+            let done = call(
+                client,
+                "PUT /test-groups/{groupId}",
+                api.update_test_group()
+                    .group_id(&group_id)
+                    .body(body)
+                    .send(),
+            )
+            .await?;
+            out.show(&done, ok_text(&format!("Updated test group {group_id}.")));
+        }
+        TestGroups::Delete { group_id } => {
+            let done = call(
+                client,
+                "DELETE /test-groups/{groupId}",
+                api.delete_test_group().group_id(&group_id).send(),
+            )
+            .await?;
+            out.show(&done, ok_text(&format!("Archived test group {group_id}.")));
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+fn user_text(user: &bp::TestUser) -> String {
+    fields(&[
+        ("test user", user.id.clone()),
+        ("name", user.name.clone()),
+        ("email", user.email.clone().unwrap_or_default()),
+        ("database", user.database.to_string()),
+        (
+            "disabled",
+            if user.is_disabled { "yes" } else { "no" }.into(),
+        ),
+        ("created", when(user.created_at)),
+    ])
+}
+
+async fn test_users(
+    client: &BuildprintClient,
+    action: TestUsers,
+    out: Out,
+) -> Result<Outcome, Error> {
+    let api = client.api();
+    match action {
+        TestUsers::List { app_id } => {
+            let list = call(
+                client,
+                "GET /test-users",
+                api.list_test_users().app_id(&app_id).send(),
+            )
+            .await?;
+            out.show(&list, |l| {
+                let rows: Vec<Vec<String>> = l
+                    .test_users
+                    .iter()
+                    .map(|u| {
+                        vec![
+                            u.id.clone(),
+                            u.database.to_string(),
+                            if u.is_disabled { "yes" } else { "no" }.into(),
+                            u.email.clone().unwrap_or_default(),
+                            u.name.clone(),
+                        ]
+                    })
+                    .collect();
+                table(&["ID", "DATABASE", "DISABLED", "EMAIL", "NAME"], &rows)
+            });
+        }
+        TestUsers::Create {
+            app_id,
+            name,
+            description,
+            email,
+            password,
+            database,
+        } => {
+            let body = bp::CreateTestUserBody {
+                app_id,
+                name,
+                description,
+                email,
+                password,
+                database: database.as_str().into(),
+            };
+            let created = call(
+                client,
+                "POST /test-users",
+                api.create_test_user().body(body).send(),
+            )
+            .await?;
+            out.show(&created, |c| {
+                format!("Created test user {}.", c.test_user_id)
+            });
+        }
+        TestUsers::Get { test_user_id } => {
+            let user = call(
+                client,
+                "GET /test-users/{testUserId}",
+                api.get_test_user().test_user_id(&test_user_id).send(),
+            )
+            .await?;
+            out.show(&user, user_text);
+        }
+        TestUsers::Update {
+            test_user_id,
+            name,
+            description,
+            email,
+            password,
+            database,
+            is_disabled,
+        } => {
+            let body = bp::UpdateTestUserBody {
+                name,
+                description,
+                email,
+                password,
+                database: database.as_str().into(),
+                is_disabled,
+            };
+            let done = call(
+                client,
+                "PUT /test-users/{testUserId}",
+                api.update_test_user()
+                    .test_user_id(&test_user_id)
+                    .body(body)
+                    .send(),
+            )
+            .await?;
+            out.show(
+                &done,
+                ok_text(&format!("Updated test user {test_user_id}.")),
+            );
+        }
+        TestUsers::Delete { test_user_id } => {
+            let done = call(
+                client,
+                "DELETE /test-users/{testUserId}",
+                api.delete_test_user().test_user_id(&test_user_id).send(),
+            )
+            .await?;
+            out.show(
+                &done,
+                ok_text(&format!("Deleted test user {test_user_id}.")),
+            );
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+// --- Runs -------------------------------------------------------------------------------------
+
+async fn test_runs(
+    client: &BuildprintClient,
+    action: TestRuns,
+    out: Out,
+) -> Result<Outcome, Error> {
+    let api = client.api();
+    let (run_id, wait) = match action {
+        TestRuns::Start {
+            test_id,
+            branch_id,
+            model,
+            wait,
+        } => {
+            let body = bp::StartTestRunBody {
+                test_id,
+                branch_id,
+                model,
+            };
+            let started = call(
+                client,
+                "POST /test-runs",
+                api.start_test_run().body(body).send(),
+            )
+            .await?;
+            if !wait.wait {
+                out.show(&started, |s| {
+                    format!("Started test run {}.\nFollow it: agentrun buildprint test-runs wait --run-id {}", s.run_id, s.run_id)
+                });
+                return Ok(Outcome::Done);
+            }
+            if !out.json {
+                print(&format!("Started test run {}.", started.run_id));
+            }
+            (started.run_id, wait.flags)
+        }
+        TestRuns::Get { run_id } => {
+            let run = call(
+                client,
+                "GET /test-runs/{runId}",
+                api.get_test_run().run_id(&run_id).send(),
+            )
+            .await?;
+            out.show(&run, test_run_text);
+            return Ok(Outcome::Done);
+        }
+        TestRuns::Wait { run_id, flags } => (run_id, flags),
+    };
+    let display = Display::start(&format!("test run {run_id}"));
+    let result = client
+        .wait_for_test_run(&run_id, &options(&wait), |p| display.update(p))
+        .await;
+    let run = finish(display, result, |r| r.run.status.to_string())?;
+    out.show(&run, test_run_text);
+    Ok(test_outcome(&run.run.status))
+}
+
+fn test_run_text(run: &bp::GetTestRunResponse) -> String {
+    let r = &run.run;
+    let mut text = fields(&[
+        ("test run", r.id.clone()),
+        ("status", r.status.to_string()),
+        ("test", format!("{} ({})", r.test_name, r.test_id)),
+        (
+            "branch",
+            format!("{} ({})", r.branch_display, r.environment),
+        ),
+        ("started", maybe_when(r.started_at)),
+        ("completed", maybe_when(r.completed_at)),
+        ("summary", r.summary.clone().unwrap_or_default()),
+    ]);
+    let rows: Vec<Vec<String>> = run
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            vec![
+                (i + 1).to_string(),
+                s.status.to_string(),
+                short(&s.instruction, 80),
+            ]
+        })
+        .collect();
+    text.push('\n');
+    text.push_str(&table(&["#", "STATUS", "STEP"], &rows));
+    text
+}
+
+async fn test_group_runs(
+    client: &BuildprintClient,
+    action: TestGroupRuns,
+    out: Out,
+) -> Result<Outcome, Error> {
+    let api = client.api();
+    let (group_run_id, wait) = match action {
+        TestGroupRuns::Start {
+            group_id,
+            branch_id,
+            model,
+            wait,
+        } => {
+            let body = bp::StartTestGroupRunBody {
+                group_id,
+                branch_id,
+                model,
+            };
+            let started = call(
+                client,
+                "POST /test-group-runs",
+                api.start_test_group_run().body(body).send(),
+            )
+            .await?;
+            if !wait.wait {
+                out.show(&started, |s| {
+                    format!(
+                        "Started test group run {}.\nFollow it: agentrun buildprint test-group-runs wait --group-run-id {}",
+                        s.group_run_id, s.group_run_id
+                    )
+                });
+                return Ok(Outcome::Done);
+            }
+            if !out.json {
+                print(&format!("Started test group run {}.", started.group_run_id));
+            }
+            (started.group_run_id, wait.flags)
+        }
+        TestGroupRuns::Get { group_run_id } => {
+            let run = call(
+                client,
+                "GET /test-group-runs/{groupRunId}",
+                api.get_test_group_run().group_run_id(&group_run_id).send(),
+            )
+            .await?;
+            out.show(&run, group_run_text);
+            return Ok(Outcome::Done);
+        }
+        TestGroupRuns::Wait {
+            group_run_id,
+            flags,
+        } => (group_run_id, flags),
+    };
+    let display = Display::start(&format!("test group run {group_run_id}"));
+    let result = client
+        .wait_for_test_group_run(&group_run_id, &options(&wait), |p| display.update(p))
+        .await;
+    let run = finish(display, result, |r| r.run.status.to_string())?;
+    out.show(&run, group_run_text);
+    Ok(test_outcome(&run.run.status))
+}
+
+fn group_run_text(run: &bp::GetTestGroupRunResponse) -> String {
+    let r = &run.run;
+    let mut text = fields(&[
+        ("test group run", r.id.clone()),
+        ("status", r.status.to_string()),
+        ("group", format!("{} ({})", r.group_name, r.group_id)),
+        (
+            "branch",
+            format!(
+                "{} ({})",
+                r.branch_display.clone().unwrap_or_default(),
+                r.environment
+            ),
+        ),
+        ("started", maybe_when(r.started_at)),
+        ("completed", maybe_when(r.completed_at)),
+    ]);
+    let rows: Vec<Vec<String>> = run
+        .child_runs
+        .iter()
+        .map(|c| vec![c.id.clone(), c.status.to_string(), c.test_name.clone()])
+        .collect();
+    text.push('\n');
+    text.push_str(&table(&["RUN", "STATUS", "TEST"], &rows));
+    text
+}
+
+// --- Versions ---------------------------------------------------------------------------------
+
+fn sync_text(sync: &bp::SyncStatus) -> String {
+    fields(&[
+        ("version", sync.version_id.clone()),
+        ("branch", sync.version.clone()),
+        ("status", format!("{} ({})", sync.status, sync.stage)),
+        ("message", sync.message.clone()),
+        ("error", sync.error.clone().unwrap_or_default()),
+    ])
+}
+
+async fn versions(client: &BuildprintClient, action: Versions, out: Out) -> Result<Outcome, Error> {
+    let api = client.api();
+    let (app_id, version_id, wait) = match action {
+        Versions::List {
+            app_id,
+            version,
+            cursor,
+            limit,
+            synced_after,
+            synced_before,
+        } => {
+            let mut request = api.list_versions().app_id(&app_id).version(&version);
+            if let Some(cursor) = cursor {
+                request = request.cursor(cursor);
+            }
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            if let Some(after) = synced_after {
+                request = request.synced_after(after);
+            }
+            if let Some(before) = synced_before {
+                request = request.synced_before(before);
+            }
+            let list = call(client, "GET /versions", request.send()).await?;
+            out.show(&list, |l| {
+                let rows: Vec<Vec<String>> = l
+                    .versions
+                    .iter()
+                    .map(|v| {
+                        vec![
+                            v.version_id.clone(),
+                            v.stage.to_string(),
+                            v.sync_source.to_string(),
+                            maybe_when(v.synced_at_ms),
+                            v.last_change.to_string(),
+                        ]
+                    })
+                    .collect();
+                let mut text = table(&["VERSION", "STAGE", "SOURCE", "SYNCED", "CHANGE"], &rows);
+                if let Some(cursor) = &l.next_cursor {
+                    text.push_str(&format!("\nmore: --cursor {cursor}"));
+                }
+                text
+            });
+            return Ok(Outcome::Done);
+        }
+        Versions::Status { app_id, version_id } => {
+            let sync = call(
+                client,
+                "GET /versions/status",
+                api.get_sync_status()
+                    .app_id(&app_id)
+                    .version_id(&version_id)
+                    .send(),
+            )
+            .await?;
+            out.show(&sync, sync_text);
+            return Ok(Outcome::Done);
+        }
+        Versions::Sync {
+            app_id,
+            version,
+            wait,
+        } => {
+            let body = bp::SyncVersionBody {
+                app_id: app_id.clone(),
+                version,
+            };
+            let sync = call(
+                client,
+                "POST /versions/sync",
+                api.sync_version().body(body).send(),
+            )
+            .await?;
+            if !wait.wait || sync.status != bp::SyncStatusStatus::InProgress {
+                out.show(&sync, |s| {
+                    let mut text = sync_text(s);
+                    if s.status == bp::SyncStatusStatus::InProgress {
+                        text.push_str(&format!(
+                            "\nFollow it: agentrun buildprint versions wait --app-id {app_id} --version-id {}",
+                            s.version_id
+                        ));
+                    }
+                    text
+                });
+                return Ok(sync_outcome(&sync.status));
+            }
+            if !out.json {
+                print(&format!(
+                    "Syncing version {} of {}.",
+                    sync.version_id, sync.version
+                ));
+            }
+            (app_id, sync.version_id, wait.flags)
+        }
+        Versions::Wait {
+            app_id,
+            version_id,
+            flags,
+        } => (app_id, version_id, flags),
+    };
+    let display = Display::start(&format!("version sync {version_id}"));
+    let result = client
+        .wait_for_version_sync(&app_id, &version_id, &options(&wait), |p| display.update(p))
+        .await;
+    let sync = finish(display, result, |s| s.status.to_string())?;
+    out.show(&sync, sync_text);
+    Ok(sync_outcome(&sync.status))
+}
+
+fn sync_outcome(status: &bp::SyncStatusStatus) -> Outcome {
+    if *status == bp::SyncStatusStatus::Failed {
+        Outcome::RunFailed
+    } else {
+        Outcome::Done
+    }
+}

@@ -1,0 +1,767 @@
+//! The command line: every flag is an API field's name in kebab-case (`appId` is `--app-id`).
+
+// Parsed once per process: boxing the larger variants would buy nothing.
+#![allow(clippy::large_enum_variant)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use agentrun::buildprint::types as bp;
+use agentrun_emulator::cli::EmulatorArgs;
+use clap::builder::PossibleValuesParser;
+use clap::{ArgGroup, Args, Parser, Subcommand};
+
+/// The process's exit codes, as `--help` documents them.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  done: the run completed or passed (a test run that passed with warnings too)
+  1  the run ended in error, failed or was canceled
+  2  usage or configuration error (a flag, a missing key, an unreadable file)
+  3  API error: the API refused the request or could not be reached
+  4  timeout: a wait (or a request) ran out of time";
+
+const EXAMPLES: &str = "\
+Examples:
+  # Try every command with no account: start the emulator, point agentrun at it.
+  agentrun emulator &
+  export BUILDPRINT_BASE_URL=http://127.0.0.1:4010/api/public/v1 BUILDPRINT_TOKEN=bp_emulator
+
+  # Start a Buildprint agent and follow it to its end.
+  agentrun buildprint agents start --app-id demo-app --model buildprint-gpt-5.6-sol \\
+      --prompt 'Why does checkout fail for guests?' --wait
+
+  # Run a test group on a branch; the exit code says whether it passed.
+  agentrun buildprint test-group-runs start --group-id tg_000001 --branch-id main --wait
+
+  # Start Builder's agent with a mockup attached, from CI.
+  agentrun builder run --prompt-file prompt.md --attach mockup.png --user-email developer@yourcompany.com";
+
+/// Start and follow hosted AI coding agents (Builder.io, Buildprint) from scripts and CI.
+///
+/// Credentials come from the environment (BUILDPRINT_TOKEN; BUILDER_PUBLIC_KEY and
+/// BUILDER_PRIVATE_KEY) or from flags. Data goes to stdout, diagnostics to stderr. A wait shows a
+/// spinner on a terminal and one line per status change elsewhere; AGENTRUN_PROGRESS=lines or
+/// =spinner chooses.
+#[derive(Parser, Debug)]
+#[command(name = "agentrun", version, after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"))]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print the API's JSON (stable, for scripts) instead of text.
+    #[arg(long, global = true, help_heading = "Output")]
+    pub json: bool,
+    /// Show each request, answer and retry on stderr (never a token or key); twice for more.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
+    pub verbose: u8,
+}
+
+/// The top-level commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Builder.io's Agents Run API: start Builder's agent on a prompt.
+    Builder(BuilderCommand),
+    /// Buildprint's public REST API: agents, code reviews, automations, tests, runs, versions.
+    Buildprint(BuildprintCommand),
+    /// Run the local emulator of both APIs (try every command with no account).
+    Emulator(EmulatorArgs),
+    /// Print a shell completion script: `agentrun completions bash > /etc/bash_completion.d/agentrun`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// How to reach Builder.
+#[derive(Args, Debug, Clone)]
+pub struct BuilderAuth {
+    /// The Space's public API key [default: $BUILDER_PUBLIC_KEY].
+    #[arg(long, global = true, value_name = "KEY", help_heading = "Connection")]
+    pub public_key: Option<String>,
+    /// The Space's private API key, bpk-... [default: $BUILDER_PRIVATE_KEY].
+    #[arg(long, global = true, value_name = "KEY", help_heading = "Connection")]
+    pub private_key: Option<String>,
+    /// The API's base URL [default: $BUILDER_BASE_URL, else https://api.builder.io].
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub base_url: Option<String>,
+}
+
+/// `agentrun builder ...`
+#[derive(Args, Debug)]
+pub struct BuilderCommand {
+    /// Credentials.
+    #[command(flatten)]
+    pub auth: BuilderAuth,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: BuilderAction,
+}
+
+/// Builder actions.
+#[derive(Subcommand, Debug)]
+pub enum BuilderAction {
+    /// Start Builder's agent on a prompt (POST /agents/run); prints the Visual Editor URL.
+    #[command(
+        after_long_help = "Example:\n  agentrun builder run --prompt 'Add a pricing page' --attach mockup.png \\\n      --url https://stripe.com/pricing --branch pricing --user-email developer@yourcompany.com"
+    )]
+    Run(RunArgs),
+}
+
+/// `agentrun builder run`
+#[derive(Args, Debug)]
+#[command(group(ArgGroup::new("prompt-source").required(true).args(["prompt", "prompt_file"])))]
+#[command(group(ArgGroup::new("user").required(true).args(["user_email", "user_id"])))]
+pub struct RunArgs {
+    /// What the agent should build.
+    #[arg(long, value_name = "TEXT")]
+    pub prompt: Option<String>,
+    /// Read the prompt from a file (`-` for stdin).
+    #[arg(long, value_name = "PATH")]
+    pub prompt_file: Option<PathBuf>,
+    /// Attach a file: PNG, JPEG, WebP, GIF, PDF, JSON or plain text (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub attach: Vec<PathBuf>,
+    /// Attach a web page the agent reads (repeatable).
+    #[arg(long, value_name = "URL")]
+    pub url: Vec<String>,
+    /// Run in an existing project (otherwise Builder creates one).
+    #[arg(long, visible_alias = "project-id", value_name = "ID")]
+    pub project: Option<String>,
+    /// Name the new branch.
+    #[arg(long, visible_alias = "branch-name", value_name = "NAME")]
+    pub branch: Option<String>,
+    /// The Builder user the agent acts for, by email.
+    #[arg(long, value_name = "EMAIL")]
+    pub user_email: Option<String>,
+    /// The Builder user the agent acts for, by ID.
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+    /// The largest attachment accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_attachment_bytes: u64,
+}
+
+/// How to reach Buildprint.
+#[derive(Args, Debug, Clone)]
+pub struct BuildprintAuth {
+    /// The workspace REST API token, bp_... [default: $BUILDPRINT_TOKEN].
+    #[arg(long, global = true, value_name = "TOKEN", help_heading = "Connection")]
+    pub token: Option<String>,
+    /// The API's base URL, including /api/public/v1 [default: $BUILDPRINT_BASE_URL, else
+    /// https://api.buildprint.ai/api/public/v1].
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub base_url: Option<String>,
+}
+
+/// `agentrun buildprint ...`
+#[derive(Args, Debug)]
+pub struct BuildprintCommand {
+    /// Credentials.
+    #[command(flatten)]
+    pub auth: BuildprintAuth,
+    /// What to work with.
+    #[command(subcommand)]
+    pub resource: Resource,
+}
+
+/// Buildprint's resources.
+#[derive(Subcommand, Debug)]
+pub enum Resource {
+    /// Agents: start one on an app, read it, send it a follow-up, wait for it.
+    #[command(subcommand)]
+    Agents(Agents),
+    /// Code reviews between two versions of an app.
+    #[command(subcommand)]
+    Reviews(Reviews),
+    /// Automations of an app.
+    #[command(subcommand)]
+    Automations(Automations),
+    /// Tests and components of an app.
+    #[command(subcommand)]
+    Tests(Tests),
+    /// Test groups of an app.
+    #[command(subcommand)]
+    TestGroups(TestGroups),
+    /// Test users of an app.
+    #[command(subcommand)]
+    TestUsers(TestUsers),
+    /// Runs of one test.
+    #[command(subcommand)]
+    TestRuns(TestRuns),
+    /// Runs of a test group.
+    #[command(subcommand)]
+    TestGroupRuns(TestGroupRuns),
+    /// Synced versions of an app's branches.
+    #[command(subcommand)]
+    Versions(Versions),
+}
+
+/// Following a run to its end.
+#[derive(Args, Debug, Clone)]
+pub struct WaitFlags {
+    /// Give up waiting after this long (exit code 4).
+    #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+    /// Time between the first polls; it grows to 15 s.
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub interval: Duration,
+}
+
+/// `--wait` on the commands that start a run.
+#[derive(Args, Debug, Clone)]
+pub struct StartWait {
+    /// Follow the run to its end; the exit code says how it ended.
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: the wait's timeout and interval.
+    #[command(flatten)]
+    pub flags: WaitFlags,
+}
+
+/// The values a generated open enum knows, as clap's possible values (so `--help` lists them
+/// and a typo is refused with the list).
+macro_rules! possible {
+    ($t:ty) => {
+        PossibleValuesParser::new(<$t>::KNOWN.iter().map(|value| value.as_str()))
+    };
+}
+
+/// `--model`'s long help: what it is and the models this build knows.
+fn models_help(what: &str) -> String {
+    let known: Vec<&str> = bp::SelectableModel::KNOWN
+        .iter()
+        .map(|m| m.as_str())
+        .collect();
+    format!("{what} One of: {}.", known.join(", "))
+}
+
+/// `--model` for agents and reviews: checked against the models this build knows.
+#[derive(Args, Debug, Clone)]
+pub struct ModelChoice {
+    /// Send a model this build of agentrun does not list (Buildprint adds models monthly).
+    #[arg(long)]
+    pub allow_unknown_model: bool,
+}
+
+/// Agent actions.
+#[derive(Subcommand, Debug)]
+pub enum Agents {
+    /// Start an agent run on an app (POST /agents).
+    Start {
+        /// Bubble app ID for the workspace project this request targets.
+        #[arg(long)]
+        app_id: String,
+        /// User prompt to send to the model.
+        #[arg(long)]
+        prompt: String,
+        /// Model identifier to use for the run.
+        #[arg(long, long_help = models_help("Model identifier to use for the run."))]
+        model: String,
+        /// Requested reasoning effort.
+        #[arg(long, value_parser = possible!(bp::ReasoningEffort))]
+        reasoning_effort: Option<String>,
+        /// Whether the run may only inspect the app or also edit it.
+        #[arg(long, value_parser = possible!(bp::Permission))]
+        permission: Option<String>,
+        /// Branches the run may access (comma-separated or repeated).
+        #[arg(long, value_delimiter = ',')]
+        permitted_branches: Vec<String>,
+        /// Webhook URL Buildprint calls when the run completes.
+        #[arg(long)]
+        completion_webhook_url: Option<String>,
+        /// Email of the member whose provider credentials are used (claude-, openai-, cursor- models).
+        #[arg(long)]
+        user_email: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        models: ModelChoice,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        wait: StartWait,
+    },
+    /// Get an agent's status and recent history (GET /agents/{agentId}).
+    Get {
+        /// The agent.
+        #[arg(long)]
+        agent_id: String,
+        /// How many recent history items to return (default 100, at most 500).
+        #[arg(long)]
+        history_limit: Option<i64>,
+    },
+    /// Send a follow-up message to an agent (POST /agents/{agentId}/messages).
+    Message {
+        /// The agent.
+        #[arg(long)]
+        agent_id: String,
+        /// The follow-up prompt.
+        #[arg(long)]
+        prompt: String,
+        /// A new edit permission for the run.
+        #[arg(long, value_parser = possible!(bp::Permission))]
+        permission: Option<String>,
+        /// New branches the run may access (comma-separated or repeated).
+        #[arg(long, value_delimiter = ',')]
+        permitted_branches: Vec<String>,
+        /// Webhook URL Buildprint calls when this turn completes.
+        #[arg(long)]
+        completion_webhook_url: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        wait: StartWait,
+    },
+    /// Wait until an agent is completed (exit 0) or in error (exit 1).
+    Wait {
+        /// The agent.
+        #[arg(long)]
+        agent_id: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        flags: WaitFlags,
+    },
+}
+
+/// Code review actions.
+#[derive(Subcommand, Debug)]
+pub enum Reviews {
+    /// List an app's code reviews by status (GET /code-reviews).
+    List {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        /// At most this many reviews per status.
+        #[arg(long)]
+        limit: Option<i64>,
+    },
+    /// Create a code review between two versions (POST /code-reviews).
+    Create {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        /// Source branch or version.
+        #[arg(long)]
+        from_version: String,
+        /// Target branch or version.
+        #[arg(long)]
+        to_version: String,
+        /// Model identifier for the review.
+        #[arg(long, long_help = models_help("Model identifier for the review."))]
+        model: Option<String>,
+        /// Short title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// What the reviewer should focus on.
+        #[arg(long)]
+        focus_areas: Option<String>,
+        /// Webhook URL Buildprint calls when the review completes.
+        #[arg(long)]
+        completion_webhook_url: Option<String>,
+        /// Email of the member whose provider credentials are used.
+        #[arg(long)]
+        user_email: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        models: ModelChoice,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        wait: StartWait,
+    },
+    /// Get a code review, its findings and its agent (GET /code-reviews/{reviewId}).
+    Get {
+        /// The review.
+        #[arg(long)]
+        review_id: String,
+        /// How many recent history items of its agent to return.
+        #[arg(long)]
+        history_limit: Option<i64>,
+    },
+    /// Wait until a review's agent is completed (exit 0) or in error (exit 1).
+    Wait {
+        /// The review.
+        #[arg(long)]
+        review_id: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        flags: WaitFlags,
+    },
+}
+
+/// Automation actions.
+#[derive(Subcommand, Debug)]
+pub enum Automations {
+    /// List an app's automations (GET /automations).
+    List {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+    },
+    /// Queue a run of a Manual / API automation (POST /automations/{automationId}/run).
+    Run {
+        /// The automation.
+        #[arg(long)]
+        automation_id: String,
+    },
+}
+
+/// A test definition's fields, for create and update.
+#[derive(Args, Debug, Clone)]
+pub struct TestFields {
+    /// Name of the test or component.
+    #[arg(long)]
+    pub name: String,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Make it a reusable component.
+    #[arg(long)]
+    pub is_component: bool,
+    /// Test user for runs against live data.
+    #[arg(long)]
+    pub live_test_user_id: Option<String>,
+    /// Test user for runs against test data.
+    #[arg(long)]
+    pub test_version_test_user_id: Option<String>,
+    /// Viewport preset.
+    #[arg(long, value_parser = possible!(bp::CreateTestBodyViewportPreset))]
+    pub viewport_preset: Option<String>,
+    /// Default timeout for runs, in minutes.
+    #[arg(long)]
+    pub timeout_minutes: Option<i64>,
+    /// Start node's canvas x position.
+    #[arg(long)]
+    pub graph_start_x: Option<f64>,
+    /// Start node's canvas y position.
+    #[arg(long)]
+    pub graph_start_y: Option<f64>,
+    /// The steps, as the API's JSON array (`[{"stepType": "test", "instruction": "...",
+    /// "onFailure": "stop"}]`), inline or `@FILE`.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub steps: String,
+}
+
+/// Test actions.
+#[derive(Subcommand, Debug)]
+pub enum Tests {
+    /// List an app's active tests and components (GET /tests).
+    List {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+    },
+    /// Create a test or component (POST /tests).
+    Create {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        fields: TestFields,
+    },
+    /// Get a test or component (GET /tests/{testId}).
+    Get {
+        /// The test.
+        #[arg(long)]
+        test_id: String,
+    },
+    /// Replace a test's definition (PUT /tests/{testId}).
+    Update {
+        /// The test.
+        #[arg(long)]
+        test_id: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        fields: TestFields,
+    },
+    /// Archive a test or component (DELETE /tests/{testId}).
+    Delete {
+        /// The test.
+        #[arg(long)]
+        test_id: String,
+    },
+}
+
+/// Test group actions.
+#[derive(Subcommand, Debug)]
+pub enum TestGroups {
+    /// List an app's test groups (GET /test-groups).
+    List {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+    },
+    /// Create a test group (POST /test-groups).
+    Create {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        /// Group name.
+        #[arg(long)]
+        name: String,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Tests in the group (comma-separated or repeated).
+        #[arg(long, value_delimiter = ',')]
+        test_ids: Vec<String>,
+    },
+    /// Get a test group and its members (GET /test-groups/{groupId}).
+    Get {
+        /// The group.
+        #[arg(long)]
+        group_id: String,
+    },
+    /// Replace a test group (PUT /test-groups/{groupId}).
+    Update {
+        /// The group.
+        #[arg(long)]
+        group_id: String,
+        /// Group name.
+        #[arg(long)]
+        name: String,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Tests in the group (comma-separated or repeated).
+        #[arg(long, value_delimiter = ',', required = true)]
+        test_ids: Vec<String>,
+    },
+    /// Archive a test group (DELETE /test-groups/{groupId}).
+    Delete {
+        /// The group.
+        #[arg(long)]
+        group_id: String,
+    },
+}
+
+/// Test user actions.
+#[derive(Subcommand, Debug)]
+pub enum TestUsers {
+    /// List an app's test users (GET /test-users).
+    List {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+    },
+    /// Create a test user (POST /test-users).
+    Create {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Login email.
+        #[arg(long)]
+        email: Option<String>,
+        /// Login password, for visible login steps.
+        #[arg(long)]
+        password: Option<String>,
+        /// The Bubble database the user belongs to.
+        #[arg(long, value_parser = possible!(bp::TestUserDatabase))]
+        database: String,
+    },
+    /// Get a test user (GET /test-users/{testUserId}).
+    Get {
+        /// The test user.
+        #[arg(long)]
+        test_user_id: String,
+    },
+    /// Replace a test user (PUT /test-users/{testUserId}).
+    Update {
+        /// The test user.
+        #[arg(long)]
+        test_user_id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Login email.
+        #[arg(long)]
+        email: Option<String>,
+        /// Login password.
+        #[arg(long)]
+        password: Option<String>,
+        /// The Bubble database the user belongs to.
+        #[arg(long, value_parser = possible!(bp::TestUserDatabase))]
+        database: String,
+        /// Disable the user.
+        #[arg(long)]
+        is_disabled: bool,
+    },
+    /// Delete a test user (DELETE /test-users/{testUserId}).
+    Delete {
+        /// The test user.
+        #[arg(long)]
+        test_user_id: String,
+    },
+}
+
+/// Test run actions.
+#[derive(Subcommand, Debug)]
+pub enum TestRuns {
+    /// Start a run of a test on a branch (POST /test-runs).
+    Start {
+        /// The test.
+        #[arg(long)]
+        test_id: String,
+        /// The branch (ID or display label), or `live`.
+        #[arg(long)]
+        branch_id: String,
+        /// A model for the run (any model identifier).
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        wait: StartWait,
+    },
+    /// Get a test run and its steps (GET /test-runs/{runId}).
+    Get {
+        /// The run.
+        #[arg(long)]
+        run_id: String,
+    },
+    /// Wait until a test run passed (exit 0) or failed (exit 1).
+    Wait {
+        /// The run.
+        #[arg(long)]
+        run_id: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        flags: WaitFlags,
+    },
+}
+
+/// Test group run actions.
+#[derive(Subcommand, Debug)]
+pub enum TestGroupRuns {
+    /// Start a run of every test of a group on a branch (POST /test-group-runs).
+    Start {
+        /// The group.
+        #[arg(long)]
+        group_id: String,
+        /// The branch (ID or display label), or `live`.
+        #[arg(long)]
+        branch_id: String,
+        /// A model for the runs.
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        wait: StartWait,
+    },
+    /// Get a test group run and its test runs (GET /test-group-runs/{groupRunId}).
+    Get {
+        /// The group run.
+        #[arg(long)]
+        group_run_id: String,
+    },
+    /// Wait until a test group run passed (exit 0) or failed (exit 1).
+    Wait {
+        /// The group run.
+        #[arg(long)]
+        group_run_id: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        flags: WaitFlags,
+    },
+}
+
+/// Version actions.
+#[derive(Subcommand, Debug)]
+pub enum Versions {
+    /// List a branch's synced versions, newest first (GET /versions).
+    List {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        /// The branch (ID or display label).
+        #[arg(long)]
+        version: String,
+        /// A cursor from a previous page.
+        #[arg(long)]
+        cursor: Option<String>,
+        /// Versions per page.
+        #[arg(long)]
+        limit: Option<i64>,
+        /// Only versions synced after this ISO 8601 time.
+        #[arg(long)]
+        synced_after: Option<String>,
+        /// Only versions synced before this ISO 8601 time.
+        #[arg(long)]
+        synced_before: Option<String>,
+    },
+    /// Get a version sync's status (GET /versions/status).
+    Status {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        /// The synced version.
+        #[arg(long)]
+        version_id: String,
+    },
+    /// Sync a branch (POST /versions/sync).
+    Sync {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        /// The branch (ID or display label).
+        #[arg(long)]
+        version: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        wait: StartWait,
+    },
+    /// Wait until a version sync completed (exit 0) or failed (exit 1).
+    Wait {
+        /// The app.
+        #[arg(long)]
+        app_id: String,
+        /// The synced version.
+        #[arg(long)]
+        version_id: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        flags: WaitFlags,
+    },
+}
+
+/// Which command each operation of the Buildprint spec is: (operationId, resource, action).
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("startAgent", "agents", "start"),
+    ("getAgent", "agents", "get"),
+    ("sendAgentMessage", "agents", "message"),
+    ("listCodeReviews", "reviews", "list"),
+    ("createCodeReview", "reviews", "create"),
+    ("getCodeReview", "reviews", "get"),
+    ("listAutomations", "automations", "list"),
+    ("runAutomation", "automations", "run"),
+    ("listTests", "tests", "list"),
+    ("createTest", "tests", "create"),
+    ("getTest", "tests", "get"),
+    ("updateTest", "tests", "update"),
+    ("deleteTest", "tests", "delete"),
+    ("listTestGroups", "test-groups", "list"),
+    ("createTestGroup", "test-groups", "create"),
+    ("getTestGroup", "test-groups", "get"),
+    ("updateTestGroup", "test-groups", "update"),
+    ("deleteTestGroup", "test-groups", "delete"),
+    ("listTestUsers", "test-users", "list"),
+    ("createTestUser", "test-users", "create"),
+    ("getTestUser", "test-users", "get"),
+    ("updateTestUser", "test-users", "update"),
+    ("deleteTestUser", "test-users", "delete"),
+    ("startTestRun", "test-runs", "start"),
+    ("getTestRun", "test-runs", "get"),
+    ("startTestGroupRun", "test-group-runs", "start"),
+    ("getTestGroupRun", "test-group-runs", "get"),
+    ("listVersions", "versions", "list"),
+    ("getSyncStatus", "versions", "status"),
+    ("syncVersion", "versions", "sync"),
+];

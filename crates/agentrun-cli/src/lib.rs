@@ -1,0 +1,194 @@
+//! The `agentrun` command: start and follow Builder.io and Buildprint agents from scripts and CI.
+//!
+//! ```text
+//! agentrun builder run --prompt-file prompt.md --attach mockup.png --user-email dev@company.com
+//! agentrun buildprint test-group-runs start --group-id tg_000001 --branch-id main --wait
+//! ```
+//!
+//! Every Buildprint operation is a command (`agentrun buildprint <resource> <action>`, see
+//! [`cli::OPERATIONS`]), every flag an API field in kebab-case. Data goes to stdout (text, or the
+//! API's JSON with `--json`), diagnostics to stderr, and the exit code says how it ended
+//! ([`cli::EXIT_CODES`]). The crate is a library too, so its command line can be inspected:
+//!
+//! ```
+//! use agentrun_cli::{ExitStatus, command};
+//!
+//! let agents = command().find_subcommand("buildprint").and_then(|c| c.find_subcommand("agents")).cloned();
+//! let start = agents.and_then(|c| c.find_subcommand("start").cloned()).expect("agents start");
+//! assert!(start.get_arguments().any(|arg| arg.get_long() == Some("app-id")));
+//! assert_eq!(ExitStatus::Timeout.code(), 4);
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod builder;
+mod buildprint;
+pub mod cli;
+mod output;
+mod progress;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use agentrun::Error;
+use clap::{CommandFactory, Parser};
+
+use crate::buildprint::Outcome;
+use crate::cli::{Cli, Command};
+
+/// How the process ends, as `--help` documents it ([`cli::EXIT_CODES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: done; a followed run completed or passed.
+    Done,
+    /// 1: the followed run ended in error, failed or was canceled.
+    RunFailed,
+    /// 2: a usage or configuration error.
+    Usage,
+    /// 3: the API refused the request or could not be reached.
+    Api,
+    /// 4: a wait or a request ran out of time.
+    Timeout,
+}
+
+impl ExitStatus {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Done => 0,
+            ExitStatus::RunFailed => 1,
+            ExitStatus::Usage => 2,
+            ExitStatus::Api => 3,
+            ExitStatus::Timeout => 4,
+        }
+    }
+
+    /// The exit status for an error.
+    pub fn of(error: &Error) -> Self {
+        match error {
+            Error::Config { .. } | Error::Invalid { .. } | Error::Attachment { .. } => {
+                ExitStatus::Usage
+            }
+            Error::WaitTimeout { .. }
+            | Error::Transport {
+                timed_out: true, ..
+            } => ExitStatus::Timeout,
+            _ => ExitStatus::Api,
+        }
+    }
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        ExitCode::from(status.code())
+    }
+}
+
+/// The command line, for completions and inspection.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Runs `agentrun` with these arguments (the first is the program's name) and returns its exit
+/// code. Errors are printed on stderr as one line; with `-v`, their detail follows.
+pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version are "errors" that print to stdout and exit 0.
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitStatus::Usage.into()
+            } else {
+                ExitStatus::Done.into()
+            };
+        }
+    };
+    let (verbose, json) = (cli.verbose, cli.json);
+    let result = match cli.command {
+        Command::Emulator(args) => return agentrun_emulator::cli::run(&args, verbose > 0),
+        Command::Completions { shell } => {
+            // Into memory first: clap_complete panics when a write fails (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command(), "agentrun", &mut script);
+            let _ = std::io::stdout().lock().write_all(&script);
+            return ExitStatus::Done.into();
+        }
+        Command::Builder(command) => {
+            logs(verbose);
+            block_on(async { builder::run(command, json).await.map(|()| Outcome::Done) })
+        }
+        Command::Buildprint(command) => {
+            logs(verbose);
+            block_on(buildprint::run(command, json))
+        }
+    };
+    match result {
+        Ok(Outcome::Done) => ExitStatus::Done.into(),
+        Ok(Outcome::RunFailed) => ExitStatus::RunFailed.into(),
+        Err(error) => {
+            report(&error, verbose);
+            ExitStatus::of(&error).into()
+        }
+    }
+}
+
+/// Runs one command on a single-threaded runtime: a command makes one request at a time.
+fn block_on(command: impl Future<Output = Result<Outcome, Error>>) -> Result<Outcome, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Error::Transport {
+            operation: None,
+            message: format!("cannot start the async runtime: {error}"),
+            timed_out: false,
+        })?
+        .block_on(command)
+}
+
+/// `-v`: each request, answer and retry of the runtime; `-vv`: everything agentrun logs. Never a
+/// header, a query string or a body, so never a token or key.
+fn logs(verbose: u8) {
+    let filter = match verbose {
+        0 => return,
+        1 => "agentrun_runtime=debug,agentrun=info",
+        _ => "agentrun_runtime=trace,agentrun=trace",
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .with_env_filter(filter)
+        .try_init();
+}
+
+/// One line on stderr: what went wrong and what to do; with `-v`, the error's fields.
+fn report(error: &Error, verbose: u8) {
+    let mut line = error.to_string().replace(['\n', '\r'], " ");
+    if let Error::Config {
+        variable: Some(variable),
+        ..
+    } = error
+        && let Some(flag) = flag_for(variable)
+        && !line.contains(flag)
+    {
+        line.push_str(&format!(" (or pass {flag})"));
+    }
+    eprintln!("error: {line}");
+    if verbose > 0 {
+        eprintln!("detail: {error:?}");
+    }
+}
+
+/// The flag that stands in for an environment variable.
+fn flag_for(variable: &str) -> Option<&'static str> {
+    use agentrun::auth::*;
+    match variable {
+        BUILDPRINT_TOKEN => Some("--token"),
+        BUILDER_PUBLIC_KEY => Some("--public-key"),
+        BUILDER_PRIVATE_KEY => Some("--private-key"),
+        BUILDPRINT_BASE_URL | BUILDER_BASE_URL => Some("--base-url"),
+        _ => None,
+    }
+}

@@ -1,0 +1,875 @@
+//! Every exit code, waits that end completed, in error and in a timeout, and the one-line errors
+//! a pipeline shows: the real binary against an emulator.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use agentrun_emulator::{BUILDER_USER_ID, Clock, Config, Emulator, Fault, FaultRule};
+use support::{Outcome, agentrun, agentrun_with, emulator, env_for, manual_emulator};
+
+/// An emulator whose runs end within milliseconds.
+async fn fast_emulator() -> Emulator {
+    emulator(Config {
+        clock: Clock::scaled(100_000.0),
+        ..Config::default()
+    })
+    .await
+}
+
+/// Starts an agent and follows it, polling every 20 ms.
+async fn start_agent_and_wait(emulator: &Emulator, prompt: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec![
+        "buildprint",
+        "agents",
+        "start",
+        "--app-id",
+        "demo-app",
+        "--model",
+        "buildprint-gpt-5.6-sol",
+        "--prompt",
+        prompt,
+        "--wait",
+        "--interval",
+        "20ms",
+    ];
+    args.extend_from_slice(extra);
+    agentrun(emulator, &args).await
+}
+
+/// The only line on stderr, which must start with `error: `.
+fn one_error_line(outcome: &Outcome) -> &str {
+    let lines: Vec<&str> = outcome.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "not one line: {:?}", outcome.stderr);
+    assert!(lines[0].starts_with("error: "), "{:?}", lines[0]);
+    lines[0]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_completed_agent_exits_0_with_one_line_per_status() {
+    let emulator = fast_emulator().await;
+    let out = start_agent_and_wait(&emulator, "Why does checkout fail?", &[]).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("status:     completed"),
+        "{}",
+        out.stdout
+    );
+    // Not a terminal: plain lines, no spinner frames or escape codes.
+    assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
+    let last = out.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("agent ag_000003: completed after "),
+        "{:?}",
+        out.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_that_ends_in_error_exits_1() {
+    let emulator = fast_emulator().await;
+    let out = start_agent_and_wait(&emulator, "Break it: emulate:error", &[]).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("status:     error"), "{}", out.stdout);
+    assert!(out.stdout.contains("last error:"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("agent ag_000003: error after "),
+        "{}",
+        out.stderr
+    );
+
+    // `--json` prints the agent as it ended, with the same exit code.
+    let out = start_agent_and_wait(&emulator, "Again: emulate:error", &["--json"]).await;
+    assert_eq!(out.code, 1, "{out:?}");
+    let agent: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(agent["status"], "error");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_that_runs_out_of_time_exits_4() {
+    // The clock never moves: the agent stays queued.
+    let emulator = manual_emulator().await;
+    let out = start_agent_and_wait(&emulator, "Never ends", &["--timeout", "300ms"]).await;
+    assert_eq!(out.code, 4, "{out:?}");
+    let line = out.stderr.lines().last().unwrap_or_default();
+    assert!(
+        line.starts_with("error: gave up waiting for agent ag_000003 after ")
+            && line.ends_with("it was still queued"),
+        "{line:?}"
+    );
+    // The run was started once and is still there to follow.
+    assert_eq!(emulator.received().agents_started, 1);
+    let again = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "agents",
+            "wait",
+            "--agent-id",
+            "ag_000003",
+            "--timeout",
+            "100ms",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(again.code, 4, "{again:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_test_group_run_exits_1_and_a_passed_one_0() {
+    let emulator = fast_emulator().await;
+    let steps =
+        r#"[{"stepType": "test", "instruction": "Pay twice: emulate:fail", "onFailure": "stop"}]"#;
+    let created = agentrun(
+        &emulator,
+        &[
+            "--json",
+            "buildprint",
+            "tests",
+            "create",
+            "--app-id",
+            "demo-app",
+            "--name",
+            "Double charge",
+            "--steps",
+            steps,
+        ],
+    )
+    .await;
+    assert_eq!(created.code, 0, "{created:?}");
+    let test_id = serde_json::from_str::<serde_json::Value>(&created.stdout).unwrap()["testId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let group = agentrun(
+        &emulator,
+        &[
+            "--json",
+            "buildprint",
+            "test-groups",
+            "create",
+            "--app-id",
+            "demo-app",
+            "--name",
+            "Payments",
+            "--test-ids",
+            &test_id,
+        ],
+    )
+    .await;
+    let group_id = serde_json::from_str::<serde_json::Value>(&group.stdout).unwrap()["groupId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let failed = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "test-group-runs",
+            "start",
+            "--group-id",
+            &group_id,
+            "--branch-id",
+            "main",
+            "--wait",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(failed.code, 1, "{failed:?}");
+    assert!(
+        failed.stdout.contains("status:         error"),
+        "{}",
+        failed.stdout
+    );
+
+    let passed = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "test-group-runs",
+            "start",
+            "--group-id",
+            "tg_000001",
+            "--branch-id",
+            "main",
+            "--wait",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(passed.code, 0, "{passed:?}");
+    assert!(
+        passed.stdout.contains("status:         passed"),
+        "{}",
+        passed.stdout
+    );
+
+    let single = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "test-runs",
+            "start",
+            "--test-id",
+            &test_id,
+            "--branch-id",
+            "main",
+            "--wait",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(single.code, 1, "{single:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_wait_follows_its_run_to_the_end() {
+    let emulator = fast_emulator().await;
+    let review = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "reviews",
+            "create",
+            "--app-id",
+            "demo-app",
+            "--from-version",
+            "feature-checkout",
+            "--to-version",
+            "main",
+            "--wait",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(review.code, 0, "{review:?}");
+    assert!(review.stdout.contains("findings:"), "{}", review.stdout);
+
+    let sync = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "versions",
+            "sync",
+            "--app-id",
+            "demo-app",
+            "--version",
+            "main",
+            "--wait",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(sync.code, 0, "{sync:?}");
+    assert!(
+        sync.stdout.contains("status:  completed"),
+        "{}",
+        sync.stdout
+    );
+
+    let agent = start_agent_and_wait(&emulator, "Why does checkout fail?", &["--json"]).await;
+    assert_eq!(agent.code, 0, "{agent:?}");
+    let agent: serde_json::Value = serde_json::from_str(&agent.stdout).unwrap();
+    let agent_id = agent["agentId"].as_str().unwrap();
+    let message = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "agents",
+            "message",
+            "--agent-id",
+            agent_id,
+            "--prompt",
+            "One more thing",
+            "--wait",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(message.code, 0, "{message:?}");
+    assert!(
+        message.stdout.contains("One more thing"),
+        "{}",
+        message.stdout
+    );
+
+    let run = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "test-runs",
+            "start",
+            "--test-id",
+            "ts_000002",
+            "--branch-id",
+            "main",
+            "--wait",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let wait = agentrun(
+        &emulator,
+        &["buildprint", "test-runs", "wait", "--run-id", "tr_000001"],
+    )
+    .await;
+    assert_eq!(wait.code, 0, "{wait:?}");
+    let group = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "test-group-runs",
+            "start",
+            "--group-id",
+            "tg_000001",
+            "--branch-id",
+            "main",
+        ],
+    )
+    .await;
+    assert_eq!(group.code, 0, "{group:?}");
+    let wait = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "test-group-runs",
+            "wait",
+            "--group-run-id",
+            "gr_000001",
+            "--interval",
+            "20ms",
+        ],
+    )
+    .await;
+    assert_eq!(wait.code, 0, "{wait:?}");
+    let wait = agentrun(
+        &emulator,
+        &["buildprint", "reviews", "wait", "--review-id", "rv_000003"],
+    )
+    .await;
+    assert_eq!(wait.code, 0, "{wait:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terminal_gets_a_spinner_with_status_and_time() {
+    let emulator = manual_emulator().await;
+    let mut env = env_for(&emulator);
+    env.push(("AGENTRUN_PROGRESS".into(), "spinner".into()));
+    let args = [
+        "buildprint",
+        "agents",
+        "start",
+        "--app-id",
+        "demo-app",
+        "--model",
+        "buildprint-gpt-5.6-sol",
+        "--prompt",
+        "Wait",
+        "--wait",
+        "--timeout",
+        "350ms",
+        "--interval",
+        "50ms",
+    ];
+    let out = agentrun_with(&args, &env, "").await;
+    assert_eq!(out.code, 4, "{out:?}");
+    // Redrawn in place: a braille frame, the status and the time elapsed.
+    assert!(
+        out.stderr.starts_with("\r\x1b[2K⠋ agent ag_000003: "),
+        "{:?}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("⠙ agent ag_000003: queued · 0."),
+        "{:?}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.matches("\r\x1b[2K").count() >= 3,
+        "{:?}",
+        out.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_and_configuration_errors_exit_2_and_send_nothing() {
+    let emulator = manual_emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("mockup.png");
+    let missing = missing.to_string_lossy();
+    let folder = dir.path().to_string_lossy();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "buildprint",
+                "agents",
+                "start",
+                "--prompt",
+                "x",
+                "--model",
+                "buildprint-gpt-5.6-sol",
+            ],
+            "--app-id <APP_ID>",
+        ),
+        (
+            vec![
+                "buildprint",
+                "agents",
+                "start",
+                "--app-id",
+                "demo-app",
+                "--prompt",
+                "x",
+                "--model",
+                "gpt-9",
+            ],
+            "unknown model `gpt-9`; the models are: claude-fable-5, ",
+        ),
+        (
+            vec![
+                "buildprint",
+                "agents",
+                "start",
+                "--app-id",
+                "demo-app",
+                "--prompt",
+                "x",
+                "--model",
+                "buildprint-gpt-5.6-sol",
+                "--permission",
+                "root",
+            ],
+            "[possible values: read_only, allow_edits]",
+        ),
+        (
+            vec![
+                "buildprint",
+                "tests",
+                "create",
+                "--app-id",
+                "demo-app",
+                "--name",
+                "x",
+                "--steps",
+                "[{",
+            ],
+            "--steps is not a JSON array of steps",
+        ),
+        (
+            vec![
+                "buildprint",
+                "agents",
+                "wait",
+                "--agent-id",
+                "ag_000001",
+                "--timeout",
+                "soon",
+            ],
+            "invalid value 'soon' for '--timeout <DURATION>'",
+        ),
+        (
+            vec![
+                "builder",
+                "run",
+                "--prompt",
+                "x",
+                "--attach",
+                &missing,
+                "--user-email",
+                "developer@yourcompany.com",
+            ],
+            "no such file",
+        ),
+        (
+            vec![
+                "builder",
+                "run",
+                "--prompt",
+                "x",
+                "--attach",
+                &folder,
+                "--user-email",
+                "developer@yourcompany.com",
+            ],
+            "is a directory",
+        ),
+        (
+            vec![
+                "builder",
+                "run",
+                "--prompt-file",
+                &missing,
+                "--user-email",
+                "developer@yourcompany.com",
+            ],
+            "--prompt-file",
+        ),
+        (
+            vec!["builder", "run", "--prompt", "x"],
+            "--user-email <EMAIL>|--user-id <ID>",
+        ),
+        (
+            vec![
+                "builder",
+                "run",
+                "--prompt",
+                "x",
+                "--user-email",
+                "developer@yourcompany.com",
+                "--private-key",
+                "not-a-bpk-key",
+            ],
+            "private",
+        ),
+        (
+            vec!["buildprint", "frobnicate"],
+            "unrecognized subcommand 'frobnicate'",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = agentrun(&emulator, &args).await;
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(
+            out.stderr.contains(expected),
+            "{args:?}: {:?} lacks {expected:?}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: {:?}", out.stdout);
+        assert!(
+            !out.stderr.contains("panicked") && !out.stderr.contains("RUST_BACKTRACE"),
+            "{}",
+            out.stderr
+        );
+    }
+    // Everything was refused before a request.
+    assert_eq!(emulator.received().requests, 0);
+
+    // Errors of ours (not clap's usage text) are one line.
+    let out = agentrun(
+        &emulator,
+        &[
+            "builder",
+            "run",
+            "--prompt",
+            "x",
+            "--attach",
+            &missing,
+            "--user-id",
+            "u1",
+        ],
+    )
+    .await;
+    let line = one_error_line(&out);
+    assert!(
+        line.contains(&*missing) && line.contains("no such file"),
+        "{line}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_name_the_variable_and_the_flag() {
+    let emulator = manual_emulator().await;
+    let url = emulator.buildprint_url();
+    let out = agentrun_with(
+        &[
+            "buildprint",
+            "tests",
+            "list",
+            "--app-id",
+            "demo-app",
+            "--base-url",
+            &url,
+        ],
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(out.code, 2);
+    let line = one_error_line(&out);
+    assert!(
+        line.contains("BUILDPRINT_TOKEN is not set") && line.ends_with("(or pass --token)"),
+        "{line}"
+    );
+
+    let env = vec![(
+        "BUILDER_PUBLIC_KEY".to_string(),
+        "emulator-space".to_string(),
+    )];
+    let out = agentrun_with(
+        &["builder", "run", "--prompt", "x", "--user-id", "u1"],
+        &env,
+        "",
+    )
+    .await;
+    assert_eq!(out.code, 2);
+    let line = one_error_line(&out);
+    assert!(
+        line.contains("BUILDER_PRIVATE_KEY is not set")
+            && line.ends_with("(or pass --private-key)"),
+        "{line}"
+    );
+
+    // A flag stands in for the variable.
+    let token = emulator.config().buildprint_token.clone();
+    let out = agentrun_with(
+        &[
+            "buildprint",
+            "tests",
+            "list",
+            "--app-id",
+            "demo-app",
+            "--base-url",
+            &url,
+            "--token",
+            &token,
+        ],
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_errors_exit_3_in_one_line() {
+    let emulator = manual_emulator().await;
+    let out = agentrun(
+        &emulator,
+        &["buildprint", "tests", "list", "--app-id", "no-such-app"],
+    )
+    .await;
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(one_error_line(&out).starts_with(
+        "error: GET /tests: 404 Not Found (app_not_found): Unknown appId `no-such-app`"
+    ));
+
+    let out = agentrun(
+        &emulator,
+        &[
+            "builder",
+            "run",
+            "--prompt",
+            "x",
+            "--user-email",
+            "stranger@example.com",
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(one_error_line(&out).starts_with("error: POST /agents/run: 404 Not Found"));
+
+    // With -v, the detail follows the line.
+    let out = agentrun(
+        &emulator,
+        &["-v", "buildprint", "agents", "get", "--agent-id", "ag_nope"],
+    )
+    .await;
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("error: GET /agents/{agentId}: 404 Not Found (not_found)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("detail: Api(ApiError {"),
+        "{}",
+        out.stderr
+    );
+
+    // Nothing listening: no answer, also 3.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let url = format!("http://127.0.0.1:{port}/api/public/v1");
+    let out = agentrun(
+        &emulator,
+        &[
+            "buildprint",
+            "tests",
+            "list",
+            "--app-id",
+            "demo-app",
+            "--base-url",
+            &url,
+        ],
+    )
+    .await;
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        one_error_line(&out).starts_with("error: GET /tests: no answer"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_shows_requests_and_retries() {
+    let emulator = manual_emulator().await;
+    emulator.add_fault(FaultRule::new(
+        "GET /api/public/v1/tests",
+        Fault::Status {
+            status: 503,
+            retry_after: None,
+        },
+    ));
+    let out = agentrun(
+        &emulator,
+        &["-v", "buildprint", "tests", "list", "--app-id", "demo-app"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let stderr = &out.stderr;
+    assert!(
+        stderr.contains(
+            "sending operation=\"list_tests\" method=GET path=/api/public/v1/tests attempt=1"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("answered operation=\"list_tests\" status=503"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("retrying operation=\"list_tests\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("attempt=2"), "{stderr}");
+    assert!(stderr.contains("status=200"), "{stderr}");
+    assert!(out.stdout.starts_with("ID "), "{}", out.stdout);
+
+    // Without -v, stderr stays empty.
+    let quiet = agentrun(
+        &emulator,
+        &["buildprint", "tests", "list", "--app-id", "demo-app"],
+    )
+    .await;
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn builder_run_prints_the_url_and_sends_the_attachments() {
+    let emulator = manual_emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("mockup.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let notes = dir.path().join("notes.md");
+    std::fs::write(&notes, "Use the brand colours.").unwrap();
+    let env = env_for(&emulator);
+    let args = [
+        "builder",
+        "run",
+        "--prompt-file",
+        "-",
+        "--attach",
+        &png.to_string_lossy(),
+        "--attach",
+        &notes.to_string_lossy(),
+        "--url",
+        "https://example.com/pricing",
+        "--project",
+        "proj_000001",
+        "--user-id",
+        BUILDER_USER_ID,
+    ];
+    let out = agentrun_with(&args, &env, "Add a pricing page\nwith three tiers").await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let url = out.stdout.trim_end();
+    assert!(
+        url.starts_with(&emulator.url()) && !url.contains('\n'),
+        "{:?}",
+        out.stdout
+    );
+    let runs = emulator.builder_runs();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].prompt, "Add a pricing page\nwith three tiers");
+    assert_eq!(runs[0].attachments, 3);
+    assert_eq!(runs[0].project_id, "proj_000001");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agentrun_emulator_serves_the_quick_start() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agentrun"))
+        .args(["emulator", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim_end()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .to_string();
+    let env = vec![
+        (
+            "BUILDPRINT_BASE_URL".to_string(),
+            format!("{url}/api/public/v1"),
+        ),
+        (
+            "BUILDPRINT_TOKEN".to_string(),
+            agentrun_emulator::DEFAULT_BUILDPRINT_TOKEN.to_string(),
+        ),
+    ];
+    let args = [
+        "buildprint",
+        "agents",
+        "start",
+        "--app-id",
+        "demo-app",
+        "--model",
+        "buildprint-gpt-5.6-sol",
+        "--prompt",
+        "Why does checkout fail for guests?",
+        "--wait",
+        "--interval",
+        "100ms",
+    ];
+    let out = agentrun_with(&args, &env, "").await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("status:     completed"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_and_version_exit_0() {
+    let emulator = manual_emulator().await;
+    for shell in ["bash", "zsh", "fish"] {
+        let out = agentrun(&emulator, &["completions", shell]).await;
+        assert_eq!(out.code, 0, "{shell}: {out:?}");
+        assert!(out.stdout.contains("test-group-runs"), "{shell}");
+        // clap_complete's fish script stops two levels down, before the actions' flags.
+        if shell != "fish" {
+            assert!(out.stdout.contains("--app-id"), "{shell}");
+        }
+    }
+    let out = agentrun(&emulator, &["--version"]).await;
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout.trim_end(),
+        format!("agentrun {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = agentrun(&emulator, &["completions", "tcsh"]).await;
+    assert_eq!(out.code, 2);
+}
