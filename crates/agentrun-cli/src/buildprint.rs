@@ -7,6 +7,7 @@ use agentrun::auth::BUILDPRINT_BASE_URL;
 use agentrun::buildprint::types as bp;
 use agentrun::buildprint::{Error as ApiError, ResponseValue};
 use agentrun::{BuildprintClient, BuildprintCredentials, Error, WaitOptions};
+use serde::Serialize;
 
 use crate::cli::{
     Agents, Automations, BuildprintAuth, BuildprintCommand, ModelChoice, Resource, Reviews,
@@ -14,7 +15,7 @@ use crate::cli::{
     WaitFlags,
 };
 use crate::output::{fields, json, maybe_when, print, short, table, when};
-use crate::progress::Display;
+use crate::progress::{Display, Reporter};
 
 /// How a command ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,13 +181,15 @@ async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<O
                 user_email,
             };
             let started = call(client, "POST /agents", api.start_agent().body(body).send()).await?;
-            if !out.json {
-                print(&format!(
-                    "Started agent {} on {} ({}).",
-                    started.agent_id, started.app_id, started.status
-                ));
+            let note = format!(
+                "Started agent {} on {} ({}).",
+                started.agent_id, started.app_id, started.status
+            );
+            let follow = format!("agents wait --agent-id {}", started.agent_id);
+            if announce(out, &wait, &started, &note, &follow) {
+                return Ok(Outcome::Done);
             }
-            follow_agent(client, &started.agent_id, &wait, out, || json(&started)).await
+            follow_agent(client, &started.agent_id, &wait.flags, out).await
         }
         Agents::Get {
             agent_id,
@@ -223,63 +226,92 @@ async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<O
                     .send(),
             )
             .await?;
-            if !out.json {
-                print(&format!(
-                    "Queued a follow-up for agent {} ({}).",
-                    accepted.agent_id, accepted.status
-                ));
+            let note = format!(
+                "Queued a follow-up for agent {} ({}).",
+                accepted.agent_id, accepted.status
+            );
+            let follow = format!("agents wait --agent-id {agent_id}");
+            if announce(out, &wait, &accepted, &note, &follow) {
+                return Ok(Outcome::Done);
             }
-            follow_agent(client, &agent_id, &wait, out, || json(&accepted)).await
+            follow_agent(client, &agent_id, &wait.flags, out).await
         }
-        Agents::Wait { agent_id, flags } => {
-            follow_agent(
-                client,
-                &agent_id,
-                &StartWait { wait: true, flags },
-                out,
-                String::new,
-            )
-            .await
-        }
+        Agents::Wait { agent_id, flags } => follow_agent(client, &agent_id, &flags, out).await,
     }
 }
 
-/// With `--wait`, follows the agent and prints it as it ended; without, prints `started` (JSON).
+/// How a followed run is shown and judged.
+struct Shown<T> {
+    /// Its status, for the last progress line.
+    status: fn(&T) -> String,
+    /// It as text.
+    text: fn(&T) -> String,
+    /// How it ended, for the exit code.
+    outcome: fn(&T) -> Outcome,
+}
+
+/// What a command that starts a run prints first. Without `--wait`: what started (its JSON, or
+/// `note` and the command that follows it), and `true`: the command is done. With `--wait`:
+/// `note` (as text only) and `false`.
+fn announce<T: Serialize>(
+    out: Out,
+    wait: &StartWait,
+    started: &T,
+    note: &str,
+    follow: &str,
+) -> bool {
+    if wait.wait {
+        if !out.json {
+            print(note);
+        }
+        return false;
+    }
+    out.show(started, |_| {
+        format!("{note}\nFollow it: agentrun buildprint {follow}")
+    });
+    true
+}
+
+/// Follows a run to its end: progress on stderr, then the run as it ended on stdout.
+async fn follow<T: Serialize, Fut: Future<Output = Result<T, Error>>>(
+    what: String,
+    flags: &WaitFlags,
+    out: Out,
+    shown: Shown<T>,
+    wait: impl FnOnce(WaitOptions, Reporter) -> Fut,
+) -> Result<Outcome, Error> {
+    let display = Display::start(&what);
+    let result = wait(options(flags), display.reporter()).await;
+    // On an error, the error's line says what happened.
+    display.finish(result.as_ref().ok().map(shown.status).as_deref());
+    let value = result?;
+    out.show(&value, shown.text);
+    Ok((shown.outcome)(&value))
+}
+
 async fn follow_agent(
     client: &BuildprintClient,
     agent_id: &str,
-    wait: &StartWait,
+    flags: &WaitFlags,
     out: Out,
-    started: impl FnOnce() -> String,
 ) -> Result<Outcome, Error> {
-    if !wait.wait {
-        if out.json {
-            print(&started());
-        } else {
-            print(&format!(
-                "Follow it: agentrun buildprint agents wait --agent-id {agent_id}"
-            ));
-        }
-        return Ok(Outcome::Done);
-    }
-    let display = Display::start(&format!("agent {agent_id}"));
-    let result = client
-        .wait_for_agent(agent_id, &options(&wait.flags), |p| display.update(p))
-        .await;
-    let agent = finish(display, result, |agent| agent.status.to_string())?;
-    out.show(&agent, agent_text);
-    Ok(run_outcome(&agent.status))
-}
-
-/// Ends a wait's display with the run's final status.
-fn finish<T>(
-    display: Display,
-    result: Result<T, Error>,
-    status: impl Fn(&T) -> String,
-) -> Result<T, Error> {
-    // On an error, the error's line says what happened.
-    display.finish(result.as_ref().ok().map(status).as_deref());
-    result
+    let shown = Shown {
+        status: |a: &bp::Agent| a.status.to_string(),
+        text: agent_text,
+        outcome: |a| run_outcome(&a.status),
+    };
+    follow(
+        format!("agent {agent_id}"),
+        flags,
+        out,
+        shown,
+        |options, reporter| async move {
+            client
+                .wait_for_agent(agent_id, &options, |p| reporter.update(p))
+                .await
+        },
+    )
+    .await
 }
 
 fn agent_text(agent: &bp::Agent) -> String {
@@ -378,13 +410,15 @@ async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result
                 api.create_code_review().body(body).send(),
             )
             .await?;
-            if !out.json {
-                print(&format!(
-                    "Created code review {} (agent {}, {}).",
-                    created.review_id, created.agent_id, created.status
-                ));
+            let note = format!(
+                "Created code review {} (agent {}, {}).",
+                created.review_id, created.agent_id, created.status
+            );
+            let follow = format!("reviews wait --review-id {}", created.review_id);
+            if announce(out, &wait, &created, &note, &follow) {
+                return Ok(Outcome::Done);
             }
-            follow_review(client, &created.review_id, &wait, out, || json(&created)).await
+            follow_review(client, &created.review_id, &wait.flags, out).await
         }
         Reviews::Get {
             review_id,
@@ -398,43 +432,33 @@ async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result
             out.show(&review, review_text);
             Ok(Outcome::Done)
         }
-        Reviews::Wait { review_id, flags } => {
-            follow_review(
-                client,
-                &review_id,
-                &StartWait { wait: true, flags },
-                out,
-                String::new,
-            )
-            .await
-        }
+        Reviews::Wait { review_id, flags } => follow_review(client, &review_id, &flags, out).await,
     }
 }
 
 async fn follow_review(
     client: &BuildprintClient,
     review_id: &str,
-    wait: &StartWait,
+    flags: &WaitFlags,
     out: Out,
-    started: impl FnOnce() -> String,
 ) -> Result<Outcome, Error> {
-    if !wait.wait {
-        if out.json {
-            print(&started());
-        } else {
-            print(&format!(
-                "Follow it: agentrun buildprint reviews wait --review-id {review_id}"
-            ));
-        }
-        return Ok(Outcome::Done);
-    }
-    let display = Display::start(&format!("code review {review_id}"));
-    let result = client
-        .wait_for_code_review(review_id, &options(&wait.flags), |p| display.update(p))
-        .await;
-    let review = finish(display, result, |r| r.agent.status.to_string())?;
-    out.show(&review, review_text);
-    Ok(run_outcome(&review.agent.status))
+    let shown = Shown {
+        status: |r: &bp::GetCodeReviewResponse| r.agent.status.to_string(),
+        text: review_text,
+        outcome: |r| run_outcome(&r.agent.status),
+    };
+    follow(
+        format!("code review {review_id}"),
+        flags,
+        out,
+        shown,
+        |options, reporter| async move {
+            client
+                .wait_for_code_review(review_id, &options, |p| reporter.update(p))
+                .await
+        },
+    )
+    .await
 }
 
 fn review_text(review: &bp::GetCodeReviewResponse) -> String {
@@ -928,14 +952,10 @@ async fn test_runs(
                 api.start_test_run().body(body).send(),
             )
             .await?;
-            if !wait.wait {
-                out.show(&started, |s| {
-                    format!("Started test run {}.\nFollow it: agentrun buildprint test-runs wait --run-id {}", s.run_id, s.run_id)
-                });
+            let note = format!("Started test run {}.", started.run_id);
+            let follow = format!("test-runs wait --run-id {}", started.run_id);
+            if announce(out, &wait, &started, &note, &follow) {
                 return Ok(Outcome::Done);
-            }
-            if !out.json {
-                print(&format!("Started test run {}.", started.run_id));
             }
             (started.run_id, wait.flags)
         }
@@ -951,13 +971,23 @@ async fn test_runs(
         }
         TestRuns::Wait { run_id, flags } => (run_id, flags),
     };
-    let display = Display::start(&format!("test run {run_id}"));
-    let result = client
-        .wait_for_test_run(&run_id, &options(&wait), |p| display.update(p))
-        .await;
-    let run = finish(display, result, |r| r.run.status.to_string())?;
-    out.show(&run, test_run_text);
-    Ok(test_outcome(&run.run.status))
+    let shown = Shown {
+        status: |r: &bp::GetTestRunResponse| r.run.status.to_string(),
+        text: test_run_text,
+        outcome: |r| test_outcome(&r.run.status),
+    };
+    follow(
+        format!("test run {run_id}"),
+        &wait,
+        out,
+        shown,
+        |options, reporter| async move {
+            client
+                .wait_for_test_run(&run_id, &options, |p| reporter.update(p))
+                .await
+        },
+    )
+    .await
 }
 
 fn test_run_text(run: &bp::GetTestRunResponse) -> String {
@@ -1015,17 +1045,13 @@ async fn test_group_runs(
                 api.start_test_group_run().body(body).send(),
             )
             .await?;
-            if !wait.wait {
-                out.show(&started, |s| {
-                    format!(
-                        "Started test group run {}.\nFollow it: agentrun buildprint test-group-runs wait --group-run-id {}",
-                        s.group_run_id, s.group_run_id
-                    )
-                });
+            let note = format!("Started test group run {}.", started.group_run_id);
+            let follow = format!(
+                "test-group-runs wait --group-run-id {}",
+                started.group_run_id
+            );
+            if announce(out, &wait, &started, &note, &follow) {
                 return Ok(Outcome::Done);
-            }
-            if !out.json {
-                print(&format!("Started test group run {}.", started.group_run_id));
             }
             (started.group_run_id, wait.flags)
         }
@@ -1044,13 +1070,23 @@ async fn test_group_runs(
             flags,
         } => (group_run_id, flags),
     };
-    let display = Display::start(&format!("test group run {group_run_id}"));
-    let result = client
-        .wait_for_test_group_run(&group_run_id, &options(&wait), |p| display.update(p))
-        .await;
-    let run = finish(display, result, |r| r.run.status.to_string())?;
-    out.show(&run, group_run_text);
-    Ok(test_outcome(&run.run.status))
+    let shown = Shown {
+        status: |r: &bp::GetTestGroupRunResponse| r.run.status.to_string(),
+        text: group_run_text,
+        outcome: |r| test_outcome(&r.run.status),
+    };
+    follow(
+        format!("test group run {group_run_id}"),
+        &wait,
+        out,
+        shown,
+        |options, reporter| async move {
+            client
+                .wait_for_test_group_run(&group_run_id, &options, |p| reporter.update(p))
+                .await
+        },
+    )
+    .await
 }
 
 fn group_run_text(run: &bp::GetTestGroupRunResponse) -> String {
@@ -1194,13 +1230,23 @@ async fn versions(client: &BuildprintClient, action: Versions, out: Out) -> Resu
             flags,
         } => (app_id, version_id, flags),
     };
-    let display = Display::start(&format!("version sync {version_id}"));
-    let result = client
-        .wait_for_version_sync(&app_id, &version_id, &options(&wait), |p| display.update(p))
-        .await;
-    let sync = finish(display, result, |s| s.status.to_string())?;
-    out.show(&sync, sync_text);
-    Ok(sync_outcome(&sync.status))
+    let shown = Shown {
+        status: |s: &bp::SyncStatus| s.status.to_string(),
+        text: sync_text,
+        outcome: |s| sync_outcome(&s.status),
+    };
+    follow(
+        format!("version sync {version_id}"),
+        &wait,
+        out,
+        shown,
+        |options, reporter| async move {
+            client
+                .wait_for_version_sync(&app_id, &version_id, &options, |p| reporter.update(p))
+                .await
+        },
+    )
+    .await
 }
 
 fn sync_outcome(status: &bp::SyncStatusStatus) -> Outcome {

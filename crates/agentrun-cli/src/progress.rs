@@ -15,33 +15,43 @@ struct State {
     started: Instant,
 }
 
-/// The progress of one wait.
+/// The progress of one wait, from start to [`Display::finish`].
 pub(crate) struct Display {
+    reporter: Reporter,
+    spinner: Option<JoinHandle<()>>,
+}
+
+/// Takes each poll's result to a [`Display`]; the wait itself holds it.
+#[derive(Clone)]
+pub(crate) struct Reporter {
     what: String,
     state: Arc<Mutex<State>>,
-    spinner: Option<JoinHandle<()>>,
+    spinning: bool,
 }
 
 impl Display {
     /// Starts showing the wait for `what` (a spinner when stderr is a terminal, unless
     /// `AGENTRUN_PROGRESS` says otherwise).
     pub(crate) fn start(what: &str) -> Self {
-        let state = Arc::new(Mutex::new(State {
-            status: "…".into(),
-            started: Instant::now(),
-        }));
-        let spinner = spinner_wanted().then(|| {
-            let state = Arc::clone(&state);
-            let what = what.to_string();
+        let reporter = Reporter {
+            what: what.to_string(),
+            state: Arc::new(Mutex::new(State {
+                status: "…".into(),
+                started: Instant::now(),
+            })),
+            spinning: spinner_wanted(),
+        };
+        let spinner = reporter.spinning.then(|| {
+            let reporter = reporter.clone();
             tokio::spawn(async move {
                 for frame in FRAMES.iter().cycle() {
-                    if let Ok(state) = state.lock() {
+                    if let Ok(state) = reporter.state.lock() {
                         let elapsed = elapsed(state.started.elapsed());
                         let mut stderr = std::io::stderr().lock();
                         let _ = write!(
                             stderr,
-                            "\r\x1b[2K{frame} {what}: {} · {elapsed}",
-                            state.status
+                            "\r\x1b[2K{frame} {}: {} · {elapsed}",
+                            reporter.what, state.status
                         );
                         let _ = stderr.flush();
                     }
@@ -49,13 +59,46 @@ impl Display {
                 }
             })
         });
-        Self {
-            what: what.to_string(),
-            state,
-            spinner,
-        }
+        Self { reporter, spinner }
     }
 
+    /// What the wait reports its polls to.
+    pub(crate) fn reporter(&self) -> Reporter {
+        self.reporter.clone()
+    }
+
+    /// Ends the display: with the final status, or (`None`, when the wait failed and the error
+    /// says why) without a line.
+    pub(crate) fn finish(mut self, outcome: Option<&str>) {
+        if let Some(spinner) = self.spinner.take() {
+            spinner.abort();
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "\r\x1b[2K");
+            let _ = stderr.flush();
+        }
+        if let Some(outcome) = outcome {
+            let took = self
+                .reporter
+                .state
+                .lock()
+                .map(|s| s.started.elapsed())
+                .unwrap_or_default();
+            let what = &self.reporter.what;
+            self.reporter
+                .line(&format!("{what}: {outcome} after {}", elapsed(took)));
+        }
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(spinner) = self.spinner.take() {
+            spinner.abort();
+        }
+    }
+}
+
+impl Reporter {
     /// Shows one poll's result.
     pub(crate) fn update(&self, progress: &agentrun::Progress) {
         if let Ok(mut state) = self.state.lock() {
@@ -66,7 +109,7 @@ impl Display {
                 "{}: a poll failed, trying again: {reason}",
                 self.what
             ));
-        } else if progress.changed && !progress.finished && self.spinner.is_none() {
+        } else if progress.changed && !progress.finished && !self.spinning {
             // The last status is `finish`'s line.
             self.line(&format!(
                 "{}: {} ({})",
@@ -77,39 +120,12 @@ impl Display {
         }
     }
 
-    /// Ends the display: with the final status, or (`None`, when the wait failed and the error
-    /// says why) without a line.
-    pub(crate) fn finish(self, outcome: Option<&str>) {
-        let took = self
-            .state
-            .lock()
-            .map(|s| s.started.elapsed())
-            .unwrap_or_default();
-        if let Some(spinner) = &self.spinner {
-            spinner.abort();
-            let mut stderr = std::io::stderr().lock();
-            let _ = write!(stderr, "\r\x1b[2K");
-            let _ = stderr.flush();
-        }
-        if let Some(outcome) = outcome {
-            self.line(&format!("{}: {outcome} after {}", self.what, elapsed(took)));
-        }
-    }
-
     fn line(&self, text: &str) {
         let mut stderr = std::io::stderr().lock();
-        if self.spinner.is_some() {
+        if self.spinning {
             let _ = write!(stderr, "\r\x1b[2K");
         }
         let _ = writeln!(stderr, "{text}");
-    }
-}
-
-impl Drop for Display {
-    fn drop(&mut self) {
-        if let Some(spinner) = self.spinner.take() {
-            spinner.abort();
-        }
     }
 }
 

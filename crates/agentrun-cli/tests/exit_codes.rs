@@ -6,37 +6,11 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use agentrun_emulator::{BUILDER_USER_ID, Clock, Config, Emulator, Fault, FaultRule};
-use support::{Outcome, agentrun, agentrun_with, emulator, env_for, manual_emulator};
+use agentrun_emulator::{BUILDER_USER_ID, DEFAULT_BUILDPRINT_TOKEN, Fault, FaultRule};
+use support::{Agentrun, Outcome, fast_emulator, manual_emulator, sh};
 
-/// An emulator whose runs end within milliseconds.
-async fn fast_emulator() -> Emulator {
-    emulator(Config {
-        clock: Clock::scaled(100_000.0),
-        ..Config::default()
-    })
-    .await
-}
-
-/// Starts an agent and follows it, polling every 20 ms.
-async fn start_agent_and_wait(emulator: &Emulator, prompt: &str, extra: &[&str]) -> Outcome {
-    let mut args = vec![
-        "buildprint",
-        "agents",
-        "start",
-        "--app-id",
-        "demo-app",
-        "--model",
-        "buildprint-gpt-5.6-sol",
-        "--prompt",
-        prompt,
-        "--wait",
-        "--interval",
-        "20ms",
-    ];
-    args.extend_from_slice(extra);
-    agentrun(emulator, &args).await
-}
+/// Starts an agent on `prompt` and follows it, polling every 20 ms.
+const START_AND_WAIT: &str = "buildprint agents start --app-id demo-app --model buildprint-gpt-5.6-sol --wait --interval 20ms --prompt";
 
 /// The only line on stderr, which must start with `error: `.
 fn one_error_line(outcome: &Outcome) -> &str {
@@ -49,7 +23,11 @@ fn one_error_line(outcome: &Outcome) -> &str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_completed_agent_exits_0_with_one_line_per_status() {
     let emulator = fast_emulator().await;
-    let out = start_agent_and_wait(&emulator, "Why does checkout fail?", &[]).await;
+    let out = sh(
+        &emulator,
+        &format!("{START_AND_WAIT} 'Why does checkout fail?'"),
+    )
+    .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout.contains("status:     completed"),
@@ -69,7 +47,11 @@ async fn a_completed_agent_exits_0_with_one_line_per_status() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_that_ends_in_error_exits_1() {
     let emulator = fast_emulator().await;
-    let out = start_agent_and_wait(&emulator, "Break it: emulate:error", &[]).await;
+    let out = sh(
+        &emulator,
+        &format!("{START_AND_WAIT} 'Break it: emulate:error'"),
+    )
+    .await;
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("status:     error"), "{}", out.stdout);
     assert!(out.stdout.contains("last error:"), "{}", out.stdout);
@@ -80,17 +62,24 @@ async fn an_agent_that_ends_in_error_exits_1() {
     );
 
     // `--json` prints the agent as it ended, with the same exit code.
-    let out = start_agent_and_wait(&emulator, "Again: emulate:error", &["--json"]).await;
+    let out = sh(
+        &emulator,
+        &format!("--json {START_AND_WAIT} 'Again: emulate:error'"),
+    )
+    .await;
     assert_eq!(out.code, 1, "{out:?}");
-    let agent: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(agent["status"], "error");
+    assert_eq!(out.json()["status"], "error");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wait_that_runs_out_of_time_exits_4() {
     // The clock never moves: the agent stays queued.
     let emulator = manual_emulator().await;
-    let out = start_agent_and_wait(&emulator, "Never ends", &["--timeout", "300ms"]).await;
+    let out = sh(
+        &emulator,
+        &format!("{START_AND_WAIT} 'Never ends' --timeout 300ms"),
+    )
+    .await;
     assert_eq!(out.code, 4, "{out:?}");
     let line = out.stderr.lines().last().unwrap_or_default();
     assert!(
@@ -100,19 +89,9 @@ async fn a_wait_that_runs_out_of_time_exits_4() {
     );
     // The run was started once and is still there to follow.
     assert_eq!(emulator.received().agents_started, 1);
-    let again = agentrun(
+    let again = sh(
         &emulator,
-        &[
-            "buildprint",
-            "agents",
-            "wait",
-            "--agent-id",
-            "ag_000003",
-            "--timeout",
-            "100ms",
-            "--interval",
-            "20ms",
-        ],
+        "buildprint agents wait --agent-id ag_000003 --timeout 100ms --interval 20ms",
     )
     .await;
     assert_eq!(again.code, 4, "{again:?}");
@@ -121,66 +100,17 @@ async fn a_wait_that_runs_out_of_time_exits_4() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_test_group_run_exits_1_and_a_passed_one_0() {
     let emulator = fast_emulator().await;
-    let steps =
-        r#"[{"stepType": "test", "instruction": "Pay twice: emulate:fail", "onFailure": "stop"}]"#;
-    let created = agentrun(
+    let created = sh(
         &emulator,
-        &[
-            "--json",
-            "buildprint",
-            "tests",
-            "create",
-            "--app-id",
-            "demo-app",
-            "--name",
-            "Double charge",
-            "--steps",
-            steps,
-        ],
+        r#"--json buildprint tests create --app-id demo-app --name 'Double charge' --steps '[{"stepType": "test", "instruction": "Pay twice: emulate:fail", "onFailure": "stop"}]'"#,
     )
     .await;
     assert_eq!(created.code, 0, "{created:?}");
-    let test_id = serde_json::from_str::<serde_json::Value>(&created.stdout).unwrap()["testId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let group = agentrun(
-        &emulator,
-        &[
-            "--json",
-            "buildprint",
-            "test-groups",
-            "create",
-            "--app-id",
-            "demo-app",
-            "--name",
-            "Payments",
-            "--test-ids",
-            &test_id,
-        ],
-    )
-    .await;
-    let group_id = serde_json::from_str::<serde_json::Value>(&group.stdout).unwrap()["groupId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let test_id = created.json()["testId"].as_str().unwrap().to_string();
+    let group = sh(&emulator, &format!("--json buildprint test-groups create --app-id demo-app --name Payments --test-ids {test_id}")).await;
+    let group_id = group.json()["groupId"].as_str().unwrap().to_string();
 
-    let failed = agentrun(
-        &emulator,
-        &[
-            "buildprint",
-            "test-group-runs",
-            "start",
-            "--group-id",
-            &group_id,
-            "--branch-id",
-            "main",
-            "--wait",
-            "--interval",
-            "20ms",
-        ],
-    )
-    .await;
+    let failed = sh(&emulator, &format!("buildprint test-group-runs start --group-id {group_id} --branch-id main --wait --interval 20ms")).await;
     assert_eq!(failed.code, 1, "{failed:?}");
     assert!(
         failed.stdout.contains("status:         error"),
@@ -188,22 +118,7 @@ async fn a_failed_test_group_run_exits_1_and_a_passed_one_0() {
         failed.stdout
     );
 
-    let passed = agentrun(
-        &emulator,
-        &[
-            "buildprint",
-            "test-group-runs",
-            "start",
-            "--group-id",
-            "tg_000001",
-            "--branch-id",
-            "main",
-            "--wait",
-            "--interval",
-            "20ms",
-        ],
-    )
-    .await;
+    let passed = sh(&emulator, "buildprint test-group-runs start --group-id tg_000001 --branch-id main --wait --interval 20ms").await;
     assert_eq!(passed.code, 0, "{passed:?}");
     assert!(
         passed.stdout.contains("status:         passed"),
@@ -211,20 +126,11 @@ async fn a_failed_test_group_run_exits_1_and_a_passed_one_0() {
         passed.stdout
     );
 
-    let single = agentrun(
+    let single = sh(
         &emulator,
-        &[
-            "buildprint",
-            "test-runs",
-            "start",
-            "--test-id",
-            &test_id,
-            "--branch-id",
-            "main",
-            "--wait",
-            "--interval",
-            "20ms",
-        ],
+        &format!(
+            "buildprint test-runs start --test-id {test_id} --branch-id main --wait --interval 20ms"
+        ),
     )
     .await;
     assert_eq!(single.code, 1, "{single:?}");
@@ -233,41 +139,13 @@ async fn a_failed_test_group_run_exits_1_and_a_passed_one_0() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_wait_follows_its_run_to_the_end() {
     let emulator = fast_emulator().await;
-    let review = agentrun(
-        &emulator,
-        &[
-            "buildprint",
-            "reviews",
-            "create",
-            "--app-id",
-            "demo-app",
-            "--from-version",
-            "feature-checkout",
-            "--to-version",
-            "main",
-            "--wait",
-            "--interval",
-            "20ms",
-        ],
-    )
-    .await;
+    let review = sh(&emulator, "buildprint reviews create --app-id demo-app --from-version feature-checkout --to-version main --wait --interval 20ms").await;
     assert_eq!(review.code, 0, "{review:?}");
     assert!(review.stdout.contains("findings:"), "{}", review.stdout);
 
-    let sync = agentrun(
+    let sync = sh(
         &emulator,
-        &[
-            "buildprint",
-            "versions",
-            "sync",
-            "--app-id",
-            "demo-app",
-            "--version",
-            "main",
-            "--wait",
-            "--interval",
-            "20ms",
-        ],
+        "buildprint versions sync --app-id demo-app --version main --wait --interval 20ms",
     )
     .await;
     assert_eq!(sync.code, 0, "{sync:?}");
@@ -277,26 +155,14 @@ async fn every_wait_follows_its_run_to_the_end() {
         sync.stdout
     );
 
-    let agent = start_agent_and_wait(&emulator, "Why does checkout fail?", &["--json"]).await;
-    assert_eq!(agent.code, 0, "{agent:?}");
-    let agent: serde_json::Value = serde_json::from_str(&agent.stdout).unwrap();
-    let agent_id = agent["agentId"].as_str().unwrap();
-    let message = agentrun(
+    let agent = sh(
         &emulator,
-        &[
-            "buildprint",
-            "agents",
-            "message",
-            "--agent-id",
-            agent_id,
-            "--prompt",
-            "One more thing",
-            "--wait",
-            "--interval",
-            "20ms",
-        ],
+        &format!("--json {START_AND_WAIT} 'Why does checkout fail?'"),
     )
     .await;
+    assert_eq!(agent.code, 0, "{agent:?}");
+    let agent_id = agent.json()["agentId"].as_str().unwrap().to_string();
+    let message = sh(&emulator, &format!("buildprint agents message --agent-id {agent_id} --prompt 'One more thing' --wait --interval 20ms")).await;
     assert_eq!(message.code, 0, "{message:?}");
     assert!(
         message.stdout.contains("One more thing"),
@@ -304,87 +170,26 @@ async fn every_wait_follows_its_run_to_the_end() {
         message.stdout
     );
 
-    let run = agentrun(
-        &emulator,
-        &[
-            "buildprint",
-            "test-runs",
-            "start",
-            "--test-id",
-            "ts_000002",
-            "--branch-id",
-            "main",
-            "--wait",
-            "--interval",
-            "20ms",
-        ],
-    )
-    .await;
-    assert_eq!(run.code, 0, "{run:?}");
-    let wait = agentrun(
-        &emulator,
-        &["buildprint", "test-runs", "wait", "--run-id", "tr_000001"],
-    )
-    .await;
-    assert_eq!(wait.code, 0, "{wait:?}");
-    let group = agentrun(
-        &emulator,
-        &[
-            "buildprint",
-            "test-group-runs",
-            "start",
-            "--group-id",
-            "tg_000001",
-            "--branch-id",
-            "main",
-        ],
-    )
-    .await;
-    assert_eq!(group.code, 0, "{group:?}");
-    let wait = agentrun(
-        &emulator,
-        &[
-            "buildprint",
-            "test-group-runs",
-            "wait",
-            "--group-run-id",
-            "gr_000001",
-            "--interval",
-            "20ms",
-        ],
-    )
-    .await;
-    assert_eq!(wait.code, 0, "{wait:?}");
-    let wait = agentrun(
-        &emulator,
-        &["buildprint", "reviews", "wait", "--review-id", "rv_000003"],
-    )
-    .await;
-    assert_eq!(wait.code, 0, "{wait:?}");
+    let started = [
+        "buildprint test-runs start --test-id ts_000002 --branch-id main --wait --interval 20ms",
+        "buildprint test-runs wait --run-id tr_000001",
+        "buildprint test-group-runs start --group-id tg_000001 --branch-id main",
+        "buildprint test-group-runs wait --group-run-id gr_000001 --interval 20ms",
+        "buildprint reviews wait --review-id rv_000003",
+    ];
+    for line in started {
+        let out = sh(&emulator, line).await;
+        assert_eq!(out.code, 0, "{line}: {out:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_terminal_gets_a_spinner_with_status_and_time() {
     let emulator = manual_emulator().await;
-    let mut env = env_for(&emulator);
-    env.push(("AGENTRUN_PROGRESS".into(), "spinner".into()));
-    let args = [
-        "buildprint",
-        "agents",
-        "start",
-        "--app-id",
-        "demo-app",
-        "--model",
-        "buildprint-gpt-5.6-sol",
-        "--prompt",
-        "Wait",
-        "--wait",
-        "--timeout",
-        "350ms",
-        "--interval",
-        "50ms",
-    ];
-    let out = agentrun_with(&args, &env, "").await;
+    let out = Agentrun::against(&emulator)
+        .env("AGENTRUN_PROGRESS", "spinner")
+        .line(&format!("{START_AND_WAIT} Wait --timeout 350ms"))
+        .await;
     assert_eq!(out.code, 4, "{out:?}");
     // Redrawn in place: a braille frame, the status and the time elapsed.
     assert!(
@@ -408,146 +213,68 @@ async fn a_terminal_gets_a_spinner_with_status_and_time() {
 async fn usage_and_configuration_errors_exit_2_and_send_nothing() {
     let emulator = manual_emulator().await;
     let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("mockup.png");
-    let missing = missing.to_string_lossy();
-    let folder = dir.path().to_string_lossy();
-    let cases: Vec<(Vec<&str>, &str)> = vec![
+    std::fs::create_dir(dir.path().join("designs")).unwrap();
+    let agentrun = Agentrun::against(&emulator).dir(dir.path());
+    let user = "--user-email developer@yourcompany.com";
+    let cases = [
         (
-            vec![
-                "buildprint",
-                "agents",
-                "start",
-                "--prompt",
-                "x",
-                "--model",
-                "buildprint-gpt-5.6-sol",
-            ],
-            "--app-id <APP_ID>",
+            "buildprint agents start --prompt x --model buildprint-gpt-5.6-sol",
+            "--app-id <APP_ID>".to_string(),
         ),
         (
-            vec![
-                "buildprint",
-                "agents",
-                "start",
-                "--app-id",
-                "demo-app",
-                "--prompt",
-                "x",
-                "--model",
-                "gpt-9",
-            ],
-            "unknown model `gpt-9`; the models are: claude-fable-5, ",
+            "buildprint agents start --app-id demo-app --prompt x --model gpt-9",
+            "unknown model `gpt-9`; the models are: claude-fable-5, ".into(),
         ),
         (
-            vec![
-                "buildprint",
-                "agents",
-                "start",
-                "--app-id",
-                "demo-app",
-                "--prompt",
-                "x",
-                "--model",
-                "buildprint-gpt-5.6-sol",
-                "--permission",
-                "root",
-            ],
-            "[possible values: read_only, allow_edits]",
+            "buildprint agents start --app-id demo-app --prompt x --model buildprint-gpt-5.6-sol --permission root",
+            "[possible values: read_only, allow_edits]".into(),
         ),
         (
-            vec![
-                "buildprint",
-                "tests",
-                "create",
-                "--app-id",
-                "demo-app",
-                "--name",
-                "x",
-                "--steps",
-                "[{",
-            ],
-            "--steps is not a JSON array of steps",
+            "buildprint tests create --app-id demo-app --name x --steps '[{'",
+            "--steps is not a JSON array of steps".into(),
         ),
         (
-            vec![
-                "buildprint",
-                "agents",
-                "wait",
-                "--agent-id",
-                "ag_000001",
-                "--timeout",
-                "soon",
-            ],
-            "invalid value 'soon' for '--timeout <DURATION>'",
+            "buildprint tests create --app-id demo-app --name x --steps @steps.json",
+            "--steps: cannot read steps.json".into(),
         ),
         (
-            vec![
-                "builder",
-                "run",
-                "--prompt",
-                "x",
-                "--attach",
-                &missing,
-                "--user-email",
-                "developer@yourcompany.com",
-            ],
-            "no such file",
+            "buildprint agents wait --agent-id ag_000001 --timeout soon",
+            "invalid value 'soon' for '--timeout <DURATION>'".into(),
         ),
         (
-            vec![
-                "builder",
-                "run",
-                "--prompt",
-                "x",
-                "--attach",
-                &folder,
-                "--user-email",
-                "developer@yourcompany.com",
-            ],
-            "is a directory",
+            &format!("builder run --prompt x --attach mockup.png {user}"),
+            "attachment mockup.png: cannot read it: there is no such file".into(),
         ),
         (
-            vec![
-                "builder",
-                "run",
-                "--prompt-file",
-                &missing,
-                "--user-email",
-                "developer@yourcompany.com",
-            ],
-            "--prompt-file",
+            &format!("builder run --prompt x --attach designs {user}"),
+            "attachment designs: it is a directory; attach its files one by one".into(),
         ),
         (
-            vec!["builder", "run", "--prompt", "x"],
-            "--user-email <EMAIL>|--user-id <ID>",
+            &format!("builder run --prompt-file prompt.md {user}"),
+            "--prompt-file prompt.md: cannot read it".into(),
         ),
         (
-            vec![
-                "builder",
-                "run",
-                "--prompt",
-                "x",
-                "--user-email",
-                "developer@yourcompany.com",
-                "--private-key",
-                "not-a-bpk-key",
-            ],
-            "private",
+            "builder run --prompt x",
+            "--user-email <EMAIL>|--user-id <ID>".into(),
         ),
         (
-            vec!["buildprint", "frobnicate"],
-            "unrecognized subcommand 'frobnicate'",
+            &format!("builder run --prompt x {user} --private-key not-a-bpk-key"),
+            "private".into(),
+        ),
+        (
+            "buildprint frobnicate",
+            "unrecognized subcommand 'frobnicate'".into(),
         ),
     ];
-    for (args, expected) in cases {
-        let out = agentrun(&emulator, &args).await;
-        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+    for (line, expected) in &cases {
+        let out = agentrun.line(line).await;
+        assert_eq!(out.code, 2, "{line}: {out:?}");
         assert!(
-            out.stderr.contains(expected),
-            "{args:?}: {:?} lacks {expected:?}",
+            out.stderr.contains(expected.as_str()),
+            "{line}: {:?} lacks {expected:?}",
             out.stderr
         );
-        assert!(out.stdout.is_empty(), "{args:?}: {:?}", out.stdout);
+        assert!(out.stdout.is_empty(), "{line}: {:?}", out.stdout);
         assert!(
             !out.stderr.contains("panicked") && !out.stderr.contains("RUST_BACKTRACE"),
             "{}",
@@ -558,45 +285,24 @@ async fn usage_and_configuration_errors_exit_2_and_send_nothing() {
     assert_eq!(emulator.received().requests, 0);
 
     // Errors of ours (not clap's usage text) are one line.
-    let out = agentrun(
-        &emulator,
-        &[
-            "builder",
-            "run",
-            "--prompt",
-            "x",
-            "--attach",
-            &missing,
-            "--user-id",
-            "u1",
-        ],
-    )
-    .await;
-    let line = one_error_line(&out);
+    let out = agentrun
+        .line("builder run --prompt x --attach mockup.png --user-id u1")
+        .await;
     assert!(
-        line.contains(&*missing) && line.contains("no such file"),
-        "{line}"
+        one_error_line(&out).ends_with("mockup.png: cannot read it: there is no such file"),
+        "{}",
+        out.stderr
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_credentials_name_the_variable_and_the_flag() {
     let emulator = manual_emulator().await;
-    let url = emulator.buildprint_url();
-    let out = agentrun_with(
-        &[
-            "buildprint",
-            "tests",
-            "list",
-            "--app-id",
-            "demo-app",
-            "--base-url",
-            &url,
-        ],
-        &[],
-        "",
-    )
-    .await;
+    let tests = format!(
+        "buildprint tests list --app-id demo-app --base-url {}",
+        emulator.buildprint_url()
+    );
+    let out = Agentrun::bare().line(&tests).await;
     assert_eq!(out.code, 2);
     let line = one_error_line(&out);
     assert!(
@@ -604,16 +310,10 @@ async fn missing_credentials_name_the_variable_and_the_flag() {
         "{line}"
     );
 
-    let env = vec![(
-        "BUILDER_PUBLIC_KEY".to_string(),
-        "emulator-space".to_string(),
-    )];
-    let out = agentrun_with(
-        &["builder", "run", "--prompt", "x", "--user-id", "u1"],
-        &env,
-        "",
-    )
-    .await;
+    let out = Agentrun::against(&emulator)
+        .without("BUILDER_PRIVATE_KEY")
+        .line("builder run --prompt x --user-id u1")
+        .await;
     assert_eq!(out.code, 2);
     let line = one_error_line(&out);
     assert!(
@@ -623,60 +323,31 @@ async fn missing_credentials_name_the_variable_and_the_flag() {
     );
 
     // A flag stands in for the variable.
-    let token = emulator.config().buildprint_token.clone();
-    let out = agentrun_with(
-        &[
-            "buildprint",
-            "tests",
-            "list",
-            "--app-id",
-            "demo-app",
-            "--base-url",
-            &url,
-            "--token",
-            &token,
-        ],
-        &[],
-        "",
-    )
-    .await;
+    let out = Agentrun::bare()
+        .line(&format!("{tests} --token {DEFAULT_BUILDPRINT_TOKEN}"))
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_errors_exit_3_in_one_line() {
     let emulator = manual_emulator().await;
-    let out = agentrun(
-        &emulator,
-        &["buildprint", "tests", "list", "--app-id", "no-such-app"],
-    )
-    .await;
+    let out = sh(&emulator, "buildprint tests list --app-id no-such-app").await;
     assert_eq!(out.code, 3, "{out:?}");
     assert!(one_error_line(&out).starts_with(
         "error: GET /tests: 404 Not Found (app_not_found): Unknown appId `no-such-app`"
     ));
 
-    let out = agentrun(
+    let out = sh(
         &emulator,
-        &[
-            "builder",
-            "run",
-            "--prompt",
-            "x",
-            "--user-email",
-            "stranger@example.com",
-        ],
+        "builder run --prompt x --user-email stranger@example.com",
     )
     .await;
     assert_eq!(out.code, 3, "{out:?}");
     assert!(one_error_line(&out).starts_with("error: POST /agents/run: 404 Not Found"));
 
     // With -v, the detail follows the line.
-    let out = agentrun(
-        &emulator,
-        &["-v", "buildprint", "agents", "get", "--agent-id", "ag_nope"],
-    )
-    .await;
+    let out = sh(&emulator, "-v buildprint agents get --agent-id ag_nope").await;
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         out.stderr
@@ -694,20 +365,7 @@ async fn api_errors_exit_3_in_one_line() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let url = format!("http://127.0.0.1:{port}/api/public/v1");
-    let out = agentrun(
-        &emulator,
-        &[
-            "buildprint",
-            "tests",
-            "list",
-            "--app-id",
-            "demo-app",
-            "--base-url",
-            &url,
-        ],
-    )
-    .await;
+    let out = sh(&emulator, &format!("buildprint tests list --app-id demo-app --base-url http://127.0.0.1:{port}/api/public/v1")).await;
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         one_error_line(&out).starts_with("error: GET /tests: no answer"),
@@ -719,18 +377,12 @@ async fn api_errors_exit_3_in_one_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verbose_shows_requests_and_retries() {
     let emulator = manual_emulator().await;
-    emulator.add_fault(FaultRule::new(
-        "GET /api/public/v1/tests",
-        Fault::Status {
-            status: 503,
-            retry_after: None,
-        },
-    ));
-    let out = agentrun(
-        &emulator,
-        &["-v", "buildprint", "tests", "list", "--app-id", "demo-app"],
-    )
-    .await;
+    let unavailable = Fault::Status {
+        status: 503,
+        retry_after: None,
+    };
+    emulator.add_fault(FaultRule::new("GET /api/public/v1/tests", unavailable));
+    let out = sh(&emulator, "-v buildprint tests list --app-id demo-app").await;
     assert_eq!(out.code, 0, "{out:?}");
     let stderr = &out.stderr;
     assert!(
@@ -752,11 +404,7 @@ async fn verbose_shows_requests_and_retries() {
     assert!(out.stdout.starts_with("ID "), "{}", out.stdout);
 
     // Without -v, stderr stays empty.
-    let quiet = agentrun(
-        &emulator,
-        &["buildprint", "tests", "list", "--app-id", "demo-app"],
-    )
-    .await;
+    let quiet = sh(&emulator, "buildprint tests list --app-id demo-app").await;
     assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
 }
 
@@ -764,28 +412,17 @@ async fn verbose_shows_requests_and_retries() {
 async fn builder_run_prints_the_url_and_sends_the_attachments() {
     let emulator = manual_emulator().await;
     let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("mockup.png");
-    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
-    let notes = dir.path().join("notes.md");
-    std::fs::write(&notes, "Use the brand colours.").unwrap();
-    let env = env_for(&emulator);
-    let args = [
-        "builder",
-        "run",
-        "--prompt-file",
-        "-",
-        "--attach",
-        &png.to_string_lossy(),
-        "--attach",
-        &notes.to_string_lossy(),
-        "--url",
-        "https://example.com/pricing",
-        "--project",
-        "proj_000001",
-        "--user-id",
-        BUILDER_USER_ID,
-    ];
-    let out = agentrun_with(&args, &env, "Add a pricing page\nwith three tiers").await;
+    std::fs::write(
+        dir.path().join("mockup.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.md"), "Use the brand colours.").unwrap();
+    let out = Agentrun::against(&emulator)
+        .dir(dir.path())
+        .stdin("Add a pricing page\nwith three tiers")
+        .line(&format!("builder run --prompt-file - --attach mockup.png --attach notes.md --url https://example.com/pricing --project proj_000001 --user-id {BUILDER_USER_ID}"))
+        .await;
     assert_eq!(out.code, 0, "{out:?}");
     let url = out.stdout.trim_end();
     assert!(
@@ -815,33 +452,12 @@ async fn agentrun_emulator_serves_the_quick_start() {
     let url = line
         .trim_end()
         .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("{line:?}"))
-        .to_string();
-    let env = vec![
-        (
-            "BUILDPRINT_BASE_URL".to_string(),
-            format!("{url}/api/public/v1"),
-        ),
-        (
-            "BUILDPRINT_TOKEN".to_string(),
-            agentrun_emulator::DEFAULT_BUILDPRINT_TOKEN.to_string(),
-        ),
-    ];
-    let args = [
-        "buildprint",
-        "agents",
-        "start",
-        "--app-id",
-        "demo-app",
-        "--model",
-        "buildprint-gpt-5.6-sol",
-        "--prompt",
-        "Why does checkout fail for guests?",
-        "--wait",
-        "--interval",
-        "100ms",
-    ];
-    let out = agentrun_with(&args, &env, "").await;
+        .unwrap_or_else(|| panic!("{line:?}"));
+    let out = Agentrun::bare()
+        .env("BUILDPRINT_BASE_URL", &format!("{url}/api/public/v1"))
+        .env("BUILDPRINT_TOKEN", DEFAULT_BUILDPRINT_TOKEN)
+        .line("buildprint agents start --app-id demo-app --model buildprint-gpt-5.6-sol --prompt 'Why does checkout fail for guests?' --wait --interval 100ms")
+        .await;
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(out.code, 0, "{out:?}");
@@ -854,9 +470,8 @@ async fn agentrun_emulator_serves_the_quick_start() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completions_and_version_exit_0() {
-    let emulator = manual_emulator().await;
     for shell in ["bash", "zsh", "fish"] {
-        let out = agentrun(&emulator, &["completions", shell]).await;
+        let out = Agentrun::bare().line(&format!("completions {shell}")).await;
         assert_eq!(out.code, 0, "{shell}: {out:?}");
         assert!(out.stdout.contains("test-group-runs"), "{shell}");
         // clap_complete's fish script stops two levels down, before the actions' flags.
@@ -864,12 +479,12 @@ async fn completions_and_version_exit_0() {
             assert!(out.stdout.contains("--app-id"), "{shell}");
         }
     }
-    let out = agentrun(&emulator, &["--version"]).await;
+    let out = Agentrun::bare().line("--version").await;
     assert_eq!(out.code, 0);
     assert_eq!(
         out.stdout.trim_end(),
         format!("agentrun {}", env!("CARGO_PKG_VERSION"))
     );
-    let out = agentrun(&emulator, &["completions", "tcsh"]).await;
+    let out = Agentrun::bare().line("completions tcsh").await;
     assert_eq!(out.code, 2);
 }
