@@ -259,7 +259,8 @@ async fn usage_and_configuration_errors_exit_2_and_send_nothing() {
         ),
         (
             &format!("builder run --prompt x {user} --private-key not-a-bpk-key"),
-            "private".into(),
+            "The private key does not look like a Builder private key (they start with `bpk-`)"
+                .into(),
         ),
         (
             "buildprint frobnicate",
