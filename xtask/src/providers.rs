@@ -130,10 +130,29 @@ impl Providers {
     }
 }
 
-/// The workspace root this xtask was built in.
+/// The workspace this xtask works on, found when it runs (never a path compiled into the
+/// binary, which two checkouts sharing one `CARGO_TARGET_DIR` would share too).
+///
+/// `cargo xtask` is `cargo run`, which gives the process `CARGO_MANIFEST_DIR`: the xtask package
+/// of the checkout cargo was started in, whichever checkout built the binary. Run directly, the
+/// binary works on the workspace around the current directory. `--root` overrides both.
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+    let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let current = std::env::current_dir().ok();
+    from_cargo
+        .as_deref()
+        .and_then(enclosing_workspace)
+        .or_else(|| current.as_deref().and_then(enclosing_workspace))
+        .or(current)
+        .unwrap_or_default()
+}
+
+/// The nearest directory at or above `start` that holds a provider table.
+pub fn enclosing_workspace(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(TABLE).is_file())
+        .map(Path::to_path_buf)
 }
 
 #[cfg(test)]
