@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use crate::corpus;
 use crate::document::{self, write_atomic};
 use crate::drift::{compare, prepare};
 use crate::fetch::download;
@@ -50,6 +51,16 @@ pub fn generate_command(
             }
             changed.push(name);
         }
+        if let Some((relative, contents)) = &generation.manifest {
+            let name = relative.display().to_string();
+            if check {
+                let committed = std::fs::read_to_string(root.join(relative)).unwrap_or_default();
+                stale.push((name.clone(), short_diff(&committed, contents, 30)));
+            } else {
+                write_atomic(&root.join(relative), contents)?;
+            }
+            changed.push(format!("{name} (dependencies of the generated code)"));
+        }
         for (relative, contents) in &generation.scaffold {
             let path = root.join(relative);
             if path.exists() {
@@ -86,6 +97,17 @@ pub fn generate_command(
                 .with_context(|| format!("removing {}", pending_path.display()))?;
         }
         println!("{}", summary_line(&generation, &changed, check));
+        print_degradations(&generation, verbose);
+        for name in &generation.unused_dependencies {
+            println!(
+                "    {}: the generated code no longer uses `{name}`; remove it unless lib.rs does",
+                generation
+                    .manifest
+                    .as_ref()
+                    .map(|(path, _)| path.display().to_string())
+                    .unwrap_or_else(|| "Cargo.toml".to_string())
+            );
+        }
         if verbose {
             for change in &generation.changes {
                 println!("    normalized: {change}");
@@ -112,6 +134,42 @@ pub fn generate_command(
         stale.len()
     );
     Ok(ExitCode::from(FOUND))
+}
+
+/// How many degradations other than left-out operations the summary shows without `--verbose`.
+const SHOWN_DEGRADATIONS: usize = 10;
+
+/// The degradations, under the summary line: every operation left out, and the first others
+/// (all of them with `verbose`); the surface snapshot lists them all.
+fn print_degradations(generation: &Generation, verbose: bool) {
+    if generation.degraded.is_empty() {
+        return;
+    }
+    println!(
+        "    {} degraded (the surface snapshot lists them all):",
+        plural(generation.degraded.len(), "place")
+    );
+    let (left_out, others): (Vec<_>, Vec<_>) = generation
+        .degraded
+        .iter()
+        .partition(|note| note.what.starts_with("left out"));
+    for note in &left_out {
+        println!("      {note}");
+    }
+    let shown = if verbose {
+        others.len()
+    } else {
+        SHOWN_DEGRADATIONS
+    };
+    for note in others.iter().take(shown) {
+        println!("      {note}");
+    }
+    if others.len() > shown {
+        println!(
+            "      ... and {} more (`--verbose` shows them)",
+            others.len() - shown
+        );
+    }
 }
 
 fn summary_line(generation: &Generation, changed: &[String], check: bool) -> String {
@@ -261,5 +319,62 @@ fn source_url<'a>(provider: &'a Provider, url: Option<&'a str>) -> Result<&'a st
             provider.name,
             provider.spec.display()
         )
+    })
+}
+
+/// `cargo xtask corpus [DIR] [--scratch DIR] [--no-check]`: every document of `dir` generated as
+/// a new provider's crate, and compiled; a table of the results. Exits 1 when one fails.
+pub fn corpus_command(
+    root: &Path,
+    dir: Option<&Path>,
+    scratch: Option<&Path>,
+    compile: bool,
+) -> Result<ExitCode> {
+    let dir = dir.map_or_else(|| root.join("xtask/tests/corpus"), Path::to_path_buf);
+    let scratch_dir = scratch.map_or_else(|| root.join("target/corpus"), Path::to_path_buf);
+    let documents = corpus::documents(&dir)?;
+    if documents.is_empty() {
+        bail!(
+            "{} holds no OpenAPI document (.json, .yaml, .yml)",
+            dir.display()
+        );
+    }
+    let scratch = corpus::Scratch::create(root, &scratch_dir.join("workspace"))?;
+    let mut outcomes: Vec<corpus::Outcome> = documents
+        .iter()
+        .map(|document| {
+            eprintln!("generating {}", document.name);
+            scratch.generate(document)
+        })
+        .collect();
+    if compile {
+        eprintln!(
+            "compiling {} crates",
+            outcomes.iter().filter(|o| o.generated.is_ok()).count()
+        );
+        let results = scratch.check(&scratch_dir.join("target"))?;
+        for outcome in &mut outcomes {
+            if outcome.generated.is_ok() {
+                outcome.compiled = results.get(&outcome.document.crate_name()).cloned();
+            }
+        }
+    }
+    print!("{}", corpus::table(&outcomes));
+    let mut failed = false;
+    for outcome in &outcomes {
+        if let Err(error) = &outcome.generated {
+            failed = true;
+            println!("\n{}: generate failed: {error}", outcome.document.name);
+        }
+        if let Some(Err(error)) = &outcome.compiled {
+            failed = true;
+            let excerpt: String = error.lines().take(40).collect::<Vec<_>>().join("\n");
+            println!("\n{}: does not compile:\n{excerpt}", outcome.document.name);
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(FOUND)
+    } else {
+        ExitCode::SUCCESS
     })
 }

@@ -39,7 +39,9 @@ pub fn read(path: &Path) -> Result<Value> {
 }
 
 /// Parses `text` (named `origin` in errors) into a JSON value; the top level must be an object.
+/// A byte-order mark (which some generators write, Swashbuckle among them) is skipped.
 pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value = match format {
         Format::Json => serde_json::from_str::<Value>(text).map_err(|error| {
             let what = match error.classify() {
@@ -64,7 +66,7 @@ pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
     };
     if !value.is_object() {
         bail!(
-            "{origin}: the document is a {} where an object was expected; an OpenAPI or overlay \
+            "{origin}: the document is {} where an object was expected; an OpenAPI or overlay \
              document is a mapping at its top level",
             kind(&value)
         );
@@ -76,16 +78,18 @@ pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
 pub fn openapi_version<'a>(doc: &'a Value, origin: &str) -> Result<&'a str> {
     match doc.get("openapi") {
         Some(Value::String(version))
-            if version.starts_with("3.0.") || version.starts_with("3.1.") =>
+            if ["3.0.", "3.1.", "3.2."]
+                .iter()
+                .any(|prefix| version.starts_with(prefix)) =>
         {
             Ok(version)
         }
         Some(Value::String(version)) => bail!(
-            "{origin}#/openapi: OpenAPI {version} is not supported; agentrun reads OpenAPI 3.0 \
-             and 3.1 documents"
+            "{origin}#/openapi: OpenAPI {version} is not supported; agentrun reads OpenAPI 3.0, \
+             3.1 and 3.2 documents"
         ),
         Some(other) => bail!(
-            "{origin}#/openapi: `openapi` is a {} where a version string like \"3.0.3\" was expected",
+            "{origin}#/openapi: `openapi` is {} where a version string like \"3.0.3\" was expected",
             kind(other)
         ),
         None if doc.get("swagger").is_some() => bail!(
@@ -110,15 +114,15 @@ pub fn openapi_version<'a>(doc: &'a Value, origin: &str) -> Result<&'a str> {
     }
 }
 
-/// A JSON value's kind, for messages.
+/// A JSON value's kind with its article, for messages: "an array", "a string", "null".
 pub fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -206,6 +210,12 @@ mod tests {
         assert!(error.contains("Swagger 2.0"), "{error}");
         let v2 = serde_json::json!({"openapi": "2.0"});
         assert!(openapi_version(&v2, "x.json").is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let doc = parse("\u{feff}{\"openapi\": \"3.0.4\"}", "x.json", Format::Json).unwrap();
+        assert_eq!(doc["openapi"], "3.0.4");
     }
 
     #[test]

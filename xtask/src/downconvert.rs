@@ -1,33 +1,40 @@
-//! OpenAPI 3.1 to 3.0: progenitor reads 3.0 only.
+//! OpenAPI 3.1 (and 3.2) down to 3.0, and schemas repaired into what progenitor reads.
 //!
-//! 3.1 schemas are JSON Schema 2020-12. What has a 3.0 form is rewritten into it:
+//! progenitor reads OpenAPI 3.0 through the `openapiv3` crate, whose types are strict. This
+//! module never gives up on a schema: what has a 3.0 form is rewritten into it, and what has
+//! none is approximated, with a note when the client loses something.
 //!
 //! | 3.1 | 3.0 |
 //! |---|---|
 //! | `type: [T, "null"]`, `enum: [.., null]` | `type: T`, `nullable: true` |
+//! | `type: [A, B]` | `anyOf: [{type: A}, {type: B}]` |
 //! | `anyOf`/`oneOf` with a `{type: "null"}` branch | the other branch(es) + `nullable: true` |
 //! | `oneOf` of `{const, description}` branches | `enum` + `x-enum-descriptions` |
 //! | `const: v` | `enum: [v]` |
 //! | `examples: [a, ..]` in a schema | `example: a` |
 //! | numeric `exclusiveMinimum: n` | `minimum: n`, `exclusiveMinimum: true` |
 //! | `$ref` with siblings such as `nullable` | `allOf: [{$ref}]` + the siblings |
+//! | `prefixItems: [A, B]` (a tuple) | `items: A` when all are alike, else `items: {anyOf: [A, B]}` |
+//! | `true` / `false` as a schema | `{}` / left out |
 //!
 //! Keywords that only validate and have no 3.0 form (`contentEncoding`, `if`/`then`/`else`,
-//! `unevaluatedProperties`, ...) are dropped; a generated client does not validate with them.
-//! Shapes 3.0 cannot express at all (`prefixItems` tuples, a value of several non-null types)
-//! are errors that name the schema and say to pick one shape in the overlay.
+//! `unevaluatedProperties`, ...) are dropped: a generated client does not validate with them.
+//! The repairs run on 3.0 documents too, since real ones use 3.1 forms (a numeric
+//! `exclusiveMinimum`, `examples`) and slips such as a keyword of the wrong type, which is
+//! dropped with a note.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde_json::{Map, Value, json};
 
-use crate::document::openapi_version;
-use crate::schemas::for_each_schema;
+use crate::document::{kind, openapi_version};
+use crate::notes::Notes;
+use crate::schemas::{METHODS, for_each_schema};
 
 /// The version a converted document declares.
 pub const TARGET_VERSION: &str = "3.0.3";
 
 /// Keywords with no OpenAPI 3.0 form that only validate: dropped.
-const DROPPED: [&str; 20] = [
+const DROPPED: [&str; 21] = [
     "$schema",
     "$id",
     "$anchor",
@@ -35,6 +42,7 @@ const DROPPED: [&str; 20] = [
     "$dynamicRef",
     "$comment",
     "$defs",
+    "definitions",
     "contentMediaType",
     "contentEncoding",
     "contentSchema",
@@ -60,8 +68,12 @@ const DOC_ONLY: [&str; 6] = [
     "$comment",
 ];
 
-/// Rewrites a 3.1 document into 3.0 in place; returns whether it was 3.1.
-pub fn downconvert(doc: &mut Value, origin: &str) -> Result<bool> {
+/// The security scheme types OpenAPI 3.0 knows.
+const SECURITY_TYPES: [&str; 4] = ["apiKey", "http", "oauth2", "openIdConnect"];
+
+/// Rewrites a 3.1 or 3.2 document's top level into 3.0 in place; returns whether it was newer
+/// than 3.0. Schemas are rewritten by [`repair_schemas`].
+pub fn downconvert(doc: &mut Value, origin: &str, notes: &mut Notes) -> Result<bool> {
     if openapi_version(doc, origin)?.starts_with("3.0.") {
         return Ok(false);
     }
@@ -71,39 +83,103 @@ pub fn downconvert(doc: &mut Value, origin: &str) -> Result<bool> {
     root.insert("openapi".into(), TARGET_VERSION.into());
     root.shift_remove("webhooks");
     root.shift_remove("jsonSchemaDialect");
+    root.shift_remove("$self");
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         info.shift_remove("summary");
         if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
             license.shift_remove("identifier");
+            license.entry("name").or_insert_with(|| "unnamed".into());
         }
     }
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
         components.shift_remove("pathItems");
+        components.shift_remove("mediaTypes");
     }
     root.entry("paths").or_insert_with(|| json!({}));
-    for_each_schema(doc, &mut |schema, at| {
-        convert_schema(schema, &format!("{origin}{at}"))
-    })?;
+    drop_unknown_security_schemes(doc, notes);
     Ok(true)
 }
 
-/// Rewrites one 3.1 schema (not its subschemas) into its 3.0 form.
-pub fn convert_schema(schema: &mut Map<String, Value>, at: &str) -> Result<()> {
-    let mut nullable = false;
+/// Security schemes of a type OpenAPI 3.0 does not have (3.1's `mutualTLS`) are left out, with
+/// the requirements that name them: the generated client does not send credentials itself.
+fn drop_unknown_security_schemes(doc: &mut Value, notes: &mut Notes) {
+    let Some(schemes) = doc
+        .pointer_mut("/components/securitySchemes")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut dropped = Vec::new();
+    schemes.retain(|name, scheme| {
+        let known = scheme
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| SECURITY_TYPES.contains(&t));
+        if !known && scheme.get("$ref").is_none() {
+            dropped.push(name.clone());
+        }
+        known || scheme.get("$ref").is_some()
+    });
+    if dropped.is_empty() {
+        return;
+    }
+    for name in &dropped {
+        notes.add(
+            format!("#/components/securitySchemes/{name}"),
+            "a security scheme OpenAPI 3.0 has no form for (such as mutualTLS); configure it \
+             on the reqwest client",
+        );
+    }
+    let strip = |requirements: &mut Value| {
+        if let Some(list) = requirements.as_array_mut() {
+            for requirement in list.iter_mut().filter_map(Value::as_object_mut) {
+                requirement.retain(|name, _| !dropped.contains(name));
+            }
+        }
+    };
+    if let Some(security) = doc.get_mut("security") {
+        strip(security);
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for method in METHODS {
+                if let Some(security) = item.get_mut(method).and_then(|op| op.get_mut("security")) {
+                    strip(security);
+                }
+            }
+        }
+    }
+}
+
+/// Repairs every schema of the document (`was_31`: it was written as 3.1, where a `$ref`'s
+/// siblings count; in 3.0 they are ignored).
+pub fn repair_schemas(doc: &mut Value, was_31: bool, notes: &mut Notes) -> Result<()> {
+    for_each_schema(doc, &mut |schema, at| {
+        convert_schema(schema, at, was_31, notes);
+        Ok(())
+    })
+}
+
+/// Rewrites one schema (not its subschemas) into its 3.0 form; `at` names it in notes.
+pub fn convert_schema(schema: &mut Map<String, Value>, at: &str, was_31: bool, notes: &mut Notes) {
+    let mut nullable = schema.get("nullable") == Some(&Value::Bool(true));
 
     if schema.contains_key("$ref") && schema.len() > 1 {
-        let semantic = schema
-            .keys()
-            .any(|k| k != "$ref" && !DOC_ONLY.contains(&k.as_str()));
+        let semantic = was_31
+            && schema
+                .keys()
+                .any(|k| k != "$ref" && !DOC_ONLY.contains(&k.as_str()) && !k.starts_with("x-"));
         let reference = schema.shift_remove("$ref").unwrap_or(Value::Null);
         if semantic {
             schema.insert("allOf".into(), json!([{ "$ref": reference }]));
         } else {
             schema.clear();
             schema.insert("$ref".into(), reference);
-            return Ok(());
+            return;
         }
     }
+
+    replace_boolean_subschemas(schema);
 
     for key in ["anyOf", "oneOf"] {
         let Some(Value::Array(branches)) = schema.get_mut(key) else {
@@ -139,14 +215,14 @@ pub fn convert_schema(schema: &mut Map<String, Value>, at: &str) -> Result<()> {
         }
     }
 
-    match schema.get("type") {
+    match schema.get("type").cloned() {
         Some(Value::Array(types)) => {
             let mut named: Vec<String> = Vec::new();
-            for t in types {
+            for t in &types {
                 match t.as_str() {
                     Some("null") => nullable = true,
-                    Some(t) => named.push(t.to_string()),
-                    None => bail!("{at}/type: a type list may only hold type names"),
+                    Some(t) if !named.iter().any(|n| n == t) => named.push(t.to_string()),
+                    _ => {}
                 }
             }
             match named.as_slice() {
@@ -156,18 +232,48 @@ pub fn convert_schema(schema: &mut Map<String, Value>, at: &str) -> Result<()> {
                 [one] => {
                     schema.insert("type".into(), one.clone().into());
                 }
-                several => bail!(
-                    "{at}: a value of several types ({}) has no OpenAPI 3.0 form; add an overlay \
-                     action that sets `type` to the one the API really sends",
-                    several.join(", ")
-                ),
+                several => {
+                    // "integer" is a "number": a value of both types is a number.
+                    let several: Vec<&String> = if several.iter().any(|t| t == "number") {
+                        several.iter().filter(|t| *t != "integer").collect()
+                    } else {
+                        several.iter().collect()
+                    };
+                    if several.len() == 1 {
+                        schema.insert("type".into(), several[0].clone().into());
+                    } else {
+                        let branches: Vec<Value> =
+                            several.iter().map(|t| json!({ "type": t })).collect();
+                        schema.shift_remove("type");
+                        schema.insert("anyOf".into(), Value::Array(branches));
+                    }
+                }
             }
         }
         Some(Value::String(t)) if t == "null" => {
             schema.shift_remove("type");
             nullable = true;
         }
-        _ => {}
+        Some(Value::String(t)) if t == "file" => {
+            // Swagger 2's file type, still found in 3.0 documents.
+            schema.insert("type".into(), "string".into());
+            schema.insert("format".into(), "binary".into());
+        }
+        Some(Value::String(t))
+            if !["string", "number", "integer", "boolean", "object", "array"]
+                .contains(&t.as_str()) =>
+        {
+            schema.shift_remove("type");
+            notes.add(at, format!("unknown type `{t}`; typed as any JSON value"));
+        }
+        Some(Value::String(_)) | None => {}
+        Some(other) => {
+            schema.shift_remove("type");
+            notes.add(
+                at,
+                format!("`type` is {}; typed as any JSON value", kind(&other)),
+            );
+        }
     }
 
     if let Some(value) = schema.shift_remove("const") {
@@ -203,19 +309,225 @@ pub fn convert_schema(schema: &mut Map<String, Value>, at: &str) -> Result<()> {
         }
     }
 
-    if schema.contains_key("prefixItems") {
-        bail!(
-            "{at}/prefixItems: tuples have no OpenAPI 3.0 form; add an overlay action that \
-             replaces them with `items`"
-        );
-    }
+    convert_tuple(schema, at, notes);
     for key in DROPPED {
         schema.shift_remove(key);
     }
     if nullable {
         schema.insert("nullable".into(), Value::Bool(true));
     }
-    Ok(())
+    repair_keyword_types(schema, at, notes);
+}
+
+/// `true` and `false` as subschemas (3.1): `{}`, or left out.
+fn replace_boolean_subschemas(schema: &mut Map<String, Value>) {
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.retain(|_, property| property != &Value::Bool(false));
+        for property in properties.values_mut() {
+            if property == &Value::Bool(true) {
+                *property = json!({});
+            }
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(branches) = schema.get_mut(key).and_then(Value::as_array_mut) {
+            branches.retain(|branch| branch != &Value::Bool(false));
+            for branch in branches.iter_mut() {
+                if branch == &Value::Bool(true) {
+                    *branch = json!({});
+                }
+            }
+        }
+    }
+    for key in ["items", "not"] {
+        if matches!(schema.get(key), Some(Value::Bool(_))) {
+            schema.shift_remove(key);
+        }
+    }
+}
+
+/// A tuple (`prefixItems`, or draft-4 `items: [..]`) becomes an array of its element types.
+fn convert_tuple(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
+    let prefix = match schema.shift_remove("prefixItems") {
+        Some(Value::Array(prefix)) => Some(prefix),
+        _ => match schema.get("items") {
+            Some(Value::Array(_)) => match schema.shift_remove("items") {
+                Some(Value::Array(prefix)) => Some(prefix),
+                _ => None,
+            },
+            _ => None,
+        },
+    };
+    let Some(mut elements) = prefix else {
+        return;
+    };
+    if let Some(rest) = schema.get("items").filter(|items| items.is_object()) {
+        elements.push(rest.clone());
+    }
+    elements.dedup();
+    let items = match elements.len() {
+        0 => json!({}),
+        1 => elements.remove(0),
+        _ => {
+            notes.add(
+                at,
+                "a tuple of different element types; typed as an array whose elements are any \
+                 of them",
+            );
+            json!({ "anyOf": elements })
+        }
+    };
+    schema.insert("items".into(), items);
+    schema.entry("type").or_insert_with(|| "array".into());
+}
+
+/// How a keyword's value must look for `openapiv3` to read it.
+#[derive(Clone, Copy)]
+enum Shape {
+    Bool,
+    Text,
+    Number,
+    Count,
+    TextList,
+    List,
+    Object,
+}
+
+const KEYWORD_SHAPES: [(&str, Shape); 24] = [
+    ("nullable", Shape::Bool),
+    ("readOnly", Shape::Bool),
+    ("writeOnly", Shape::Bool),
+    ("deprecated", Shape::Bool),
+    ("uniqueItems", Shape::Bool),
+    ("exclusiveMinimum", Shape::Bool),
+    ("exclusiveMaximum", Shape::Bool),
+    ("title", Shape::Text),
+    ("description", Shape::Text),
+    ("format", Shape::Text),
+    ("pattern", Shape::Text),
+    ("multipleOf", Shape::Number),
+    ("minimum", Shape::Number),
+    ("maximum", Shape::Number),
+    ("minLength", Shape::Count),
+    ("maxLength", Shape::Count),
+    ("minItems", Shape::Count),
+    ("maxItems", Shape::Count),
+    ("minProperties", Shape::Count),
+    ("maxProperties", Shape::Count),
+    ("required", Shape::TextList),
+    ("enum", Shape::List),
+    ("properties", Shape::Object),
+    ("externalDocs", Shape::Object),
+];
+
+/// Drops keywords whose value has the wrong type (`required: true`, `minLength: -1`,
+/// `format: 5`), and enum values that do not have the schema's type.
+fn repair_keyword_types(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
+    for (keyword, shape) in KEYWORD_SHAPES {
+        let Some(value) = schema.get_mut(keyword) else {
+            continue;
+        };
+        let fits = match shape {
+            Shape::Bool => value.is_boolean(),
+            Shape::Text => value.is_string(),
+            Shape::Number => value.is_number(),
+            Shape::Count => {
+                if let Some(n) = value.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0)
+                    && value.as_u64().is_none()
+                {
+                    *value = Value::from(n as u64);
+                }
+                value.as_u64().is_some()
+            }
+            Shape::TextList => {
+                if let Some(list) = value.as_array_mut() {
+                    list.retain(Value::is_string);
+                    true
+                } else {
+                    false
+                }
+            }
+            Shape::List => value.is_array(),
+            Shape::Object => value.is_object(),
+        };
+        if !fits {
+            let found = kind(value);
+            schema.shift_remove(keyword);
+            // `required: true` is Swagger 2's way of writing a required parameter: no loss.
+            if keyword != "required" {
+                notes.add(
+                    at,
+                    format!("`{keyword}` is {found}, which OpenAPI does not allow; ignored"),
+                );
+            }
+        }
+    }
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for property in properties.values_mut() {
+            if !property.is_object() {
+                *property = json!({});
+            }
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        match schema.get_mut(key) {
+            Some(Value::Array(branches)) => branches.retain(Value::is_object),
+            Some(_) => {
+                schema.shift_remove(key);
+            }
+            None => {}
+        }
+    }
+    if let Some(additional) = schema.get("additionalProperties")
+        && !additional.is_object()
+        && !additional.is_boolean()
+    {
+        schema.shift_remove("additionalProperties");
+    }
+    if let Some(discriminator) = schema.get("discriminator")
+        && discriminator
+            .get("propertyName")
+            .and_then(Value::as_str)
+            .is_none()
+    {
+        schema.shift_remove("discriminator");
+    }
+    repair_enum(schema, at, notes);
+}
+
+/// Keeps the enum values that have the schema's type; an enum left empty is dropped.
+fn repair_enum(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
+    let ty = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let fits = |value: &Value| match ty.as_deref() {
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        _ => true,
+    };
+    let before = values.len();
+    values.retain(|value| fits(value));
+    if values.len() != before {
+        notes.add(
+            at,
+            format!(
+                "{} enum values are not of type {}; they are not listed",
+                before - values.len(),
+                ty.as_deref().unwrap_or("?")
+            ),
+        );
+    }
+    if values.is_empty() {
+        schema.shift_remove("enum");
+    }
 }
 
 /// Whether a schema only admits `null`.
@@ -283,17 +595,25 @@ fn const_branches(branches: &[Value]) -> Option<(Vec<Value>, Map<String, Value>)
 mod tests {
     use super::*;
 
-    fn convert(schema: Value) -> Value {
+    fn convert_with_notes(schema: Value) -> (Value, Notes) {
         let mut doc = json!({
             "openapi": "3.1.0",
             "info": {"title": "t", "version": "1", "summary": "s"},
             "components": {"schemas": {"S": schema}},
         });
-        downconvert(&mut doc, "spec.json").unwrap();
+        let mut notes = Notes::default();
+        assert!(downconvert(&mut doc, "spec.json", &mut notes).unwrap());
+        repair_schemas(&mut doc, true, &mut notes).unwrap();
         assert_eq!(doc["openapi"], "3.0.3");
         assert!(doc["paths"].is_object());
         assert!(doc["info"].get("summary").is_none());
-        doc["components"]["schemas"]["S"].take()
+        (doc["components"]["schemas"]["S"].take(), notes)
+    }
+
+    fn convert(schema: Value) -> Value {
+        let (schema, notes) = convert_with_notes(schema);
+        assert!(notes.list().is_empty(), "{notes:?}");
+        schema
     }
 
     #[test]
@@ -384,23 +704,82 @@ mod tests {
     }
 
     #[test]
-    fn shapes_without_a_3_0_form_are_named() {
-        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-            "components": {"schemas": {"S": {"type": ["string", "integer"]}}}});
-        let error = downconvert(&mut doc, "spec.json").unwrap_err().to_string();
-        assert!(
-            error.starts_with("spec.json#/components/schemas/S: a value of several types"),
-            "{error}"
+    fn a_value_of_several_types_is_a_union() {
+        assert_eq!(
+            convert(json!({"type": ["string", "integer", "null"]})),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
         );
-        assert!(error.contains("overlay"), "{error}");
+        assert_eq!(
+            convert(json!({"type": ["integer", "number"]})),
+            json!({"type": "number"})
+        );
     }
 
     #[test]
-    fn a_3_0_document_is_left_alone() {
+    fn tuples_become_arrays_of_their_element_types() {
+        assert_eq!(
+            convert(
+                json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}],
+                           "minItems": 2, "maxItems": 2})
+            ),
+            json!({"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string"}})
+        );
+        let (schema, notes) = convert_with_notes(
+            json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]}),
+        );
+        assert_eq!(
+            schema,
+            json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}})
+        );
+        assert_eq!(notes.list().len(), 1);
+    }
+
+    #[test]
+    fn keywords_of_the_wrong_type_are_dropped_with_a_note() {
+        let (schema, notes) = convert_with_notes(json!({
+            "type": "string", "required": true, "minLength": -1, "maxLength": 5.0,
+            "enum": ["a", 1, "b"], "properties": {"x": true, "y": false}
+        }));
+        assert_eq!(
+            schema,
+            json!({"type": "string", "maxLength": 5, "enum": ["a", "b"], "properties": {"x": {}}})
+        );
+        let lines: Vec<String> = notes.list().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "#/components/schemas/S: `minLength` is a number, which OpenAPI does not allow; ignored",
+                "#/components/schemas/S: 1 enum values are not of type string; they are not listed",
+            ]
+        );
+    }
+
+    #[test]
+    fn mutual_tls_is_left_out_of_the_security_schemes() {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "security": [{"mtls": [], "key": []}],
+            "components": {"securitySchemes": {"mtls": {"type": "mutualTLS"},
+                                               "key": {"type": "apiKey", "in": "header", "name": "k"}}}});
+        let mut notes = Notes::default();
+        downconvert(&mut doc, "spec.json", &mut notes).unwrap();
+        assert_eq!(doc["security"], json!([{"key": []}]));
+        assert!(doc["components"]["securitySchemes"].get("mtls").is_none());
+        assert_eq!(notes.list().len(), 1);
+    }
+
+    #[test]
+    fn a_3_0_document_keeps_its_version_and_its_plain_references() {
         let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
-            "components": {"schemas": {"S": {"examples": [1]}}}});
-        let before = doc.clone();
-        assert!(!downconvert(&mut doc, "spec.json").unwrap());
-        assert_eq!(doc, before);
+            "components": {"schemas": {"S": {"examples": [1]},
+                                       "R": {"$ref": "#/components/schemas/S", "nullable": true}}}});
+        let mut notes = Notes::default();
+        assert!(!downconvert(&mut doc, "spec.json", &mut notes).unwrap());
+        repair_schemas(&mut doc, false, &mut notes).unwrap();
+        assert_eq!(doc["openapi"], "3.0.3");
+        assert_eq!(doc["components"]["schemas"]["S"], json!({"example": 1}));
+        assert_eq!(
+            doc["components"]["schemas"]["R"],
+            json!({"$ref": "#/components/schemas/S"})
+        );
     }
 }

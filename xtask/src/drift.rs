@@ -26,8 +26,10 @@ use std::fmt::Write;
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-use crate::downconvert::downconvert;
-use crate::normalize::{inline_component_references, operations};
+use crate::downconvert::{downconvert, repair_schemas};
+use crate::normalize::operations;
+use crate::notes::Notes;
+use crate::refs::resolve_references;
 use crate::schemas::ref_name;
 
 /// Whether a change can break a client generated from the old document.
@@ -96,10 +98,14 @@ impl Report {
     }
 }
 
-/// Brings a document to the form `compare` reads: OpenAPI 3.0, shared responses inlined.
+/// Brings a document to the form `compare` reads: OpenAPI 3.0, shared responses, bodies and
+/// parameters inlined, schema references made into component references.
 pub fn prepare(mut doc: Value, origin: &str) -> Result<Value> {
-    downconvert(&mut doc, origin)?;
-    inline_component_references(&mut doc, origin)?;
+    let mut ignored = Notes::default();
+    let was_30 = crate::document::openapi_version(&doc, origin)?.starts_with("3.0.");
+    resolve_references(&mut doc, None, &mut ignored)?;
+    downconvert(&mut doc, origin, &mut ignored)?;
+    repair_schemas(&mut doc, !was_30, &mut ignored)?;
     Ok(doc)
 }
 

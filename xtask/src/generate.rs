@@ -1,17 +1,17 @@
 //! `cargo xtask generate`: normalized spec → progenitor → open enums → formatted client crate.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, anyhow};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::document::to_pretty_json;
+use crate::generator::generate_tokens;
 use crate::normalize::{Normalized, load_provider, operations};
+use crate::notes::Note;
 use crate::open_enums::{open_enums, types_module};
 use crate::providers::{Provider, Providers};
-use crate::surface;
+use crate::{rewrite, scaffold, surface};
 
 /// Where the accepted surface snapshots live, relative to the workspace root.
 pub const SNAPSHOT_DIR: &str = "xtask/tests/snapshots";
@@ -27,24 +27,44 @@ pub struct Generation {
     pub types: usize,
     /// How many of them are open string enums.
     pub open_enums: usize,
-    /// What normalization changed.
+    /// What normalization changed without losing anything.
     pub changes: Vec<String>,
+    /// What the client loses: shapes progenitor cannot generate, degraded.
+    pub degraded: Vec<Note>,
     /// Files to write: path relative to the workspace root, and contents.
     pub files: Vec<(PathBuf, String)>,
     /// A new crate's hand-written files, written only where they do not exist yet.
     pub scaffold: Vec<(PathBuf, String)>,
+    /// The crate's existing `Cargo.toml` with the dependencies the generated code needs and it
+    /// lacks, when it lacks some.
+    pub manifest: Option<(PathBuf, String)>,
+    /// Optional dependencies the crate has that the generated code no longer uses.
+    pub unused_dependencies: Vec<&'static str>,
     /// The surface report.
     pub surface: String,
 }
 
 /// Runs the whole pipeline for one provider, without writing anything.
 pub fn generate(providers: &Providers, provider: &Provider) -> Result<Generation> {
-    let normalized = load_provider(providers, provider)?;
+    let mut normalized = load_provider(providers, provider)?;
     let origin = match &provider.overlay {
         Some(overlay) => format!("{} + {}", provider.spec.display(), overlay.display()),
         None => provider.spec.display().to_string(),
     };
-    let client = render_client(&normalized, &origin)?;
+    let client = render_client(&mut normalized, &origin)?;
+    let manifest_path = scaffold::manifest_path(&provider.crate_dir);
+    let existing = std::fs::read_to_string(providers.path(&manifest_path)).ok();
+    let manifest = match &existing {
+        Some(text) => scaffold::update_manifest(text, &client.needs)
+            .with_context(|| format!("updating {}", manifest_path.display()))?
+            .map(|text| (manifest_path.clone(), text)),
+        None => None,
+    };
+    let unused_dependencies = existing
+        .as_deref()
+        .map(|text| scaffold::unused_dependencies(text, &client.needs))
+        .unwrap_or_default();
+    let scaffold = scaffold::files(provider, &normalized.spec.info.title, &client.needs);
     let files = vec![
         (provider.crate_dir.join("src/generated.rs"), client.code),
         (
@@ -57,85 +77,14 @@ pub fn generate(providers: &Providers, provider: &Provider) -> Result<Generation
         operations: operations(&normalized.document).len(),
         types: client.types,
         open_enums: client.open_enums,
-        scaffold: scaffold(provider, &normalized),
+        scaffold,
+        manifest,
+        unused_dependencies,
         surface: surface::render(&normalized.document),
+        degraded: normalized.notes.list().to_vec(),
         changes: normalized.changes,
         files,
     })
-}
-
-/// The hand-written files of a provider's crate, as a new crate starts: `Cargo.toml` and a
-/// `lib.rs` with crate docs and a runnable example. Written only where missing, so adding a
-/// provider is one table entry plus its spec; after that they are the crate's to edit.
-fn scaffold(provider: &Provider, normalized: &Normalized) -> Vec<(PathBuf, String)> {
-    let name = provider.crate_name();
-    let title = &provider.title;
-    let info_title = normalized.spec.info.title.replace('"', "\\\"");
-    let manifest = format!(
-        r#"[package]
-name = "{name}"
-description = "A typed client for the {title}, generated from its OpenAPI document."
-version.workspace = true
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-repository.workspace = true
-
-[features]
-default = ["rustls"]
-## TLS through rustls (no system libraries needed).
-rustls = ["reqwest/rustls"]
-## TLS through the platform's native library (OpenSSL on Linux).
-native-tls = ["reqwest/native-tls"]
-
-[dependencies]
-agentrun-runtime.workspace = true
-progenitor-client.workspace = true
-reqwest.workspace = true
-serde.workspace = true
-serde_json.workspace = true
-
-[lints]
-workspace = true
-"#
-    );
-    let library = format!(
-        r#"//! A typed client for the {title}, generated by `cargo xtask generate` from
-//! `{spec}`; `src/generated.rs` is never edited by hand. Every string enum is open: a value
-//! the API adds later arrives as `Unknown` instead of failing the response.
-//!
-//! ```
-//! let document: serde_json::Value = serde_json::from_str({ident}::OPENAPI_DOCUMENT)?;
-//! assert_eq!(document["info"]["title"], "{info_title}");
-//! # Ok::<(), serde_json::Error>(())
-//! ```
-
-#![forbid(unsafe_code)]
-
-// Generated by `cargo xtask generate`; never edited by hand. Its one `unwrap` is progenitor's
-// `Client::new` building a default reqwest client, which fails only when no TLS backend can
-// start; `Client::new_with_client` takes a client you built yourself.
-#[rustfmt::skip]
-#[allow(missing_docs, unreachable_pub, rust_2018_idioms, clippy::all, clippy::unwrap_used)]
-mod generated;
-
-pub use generated::*;
-
-pub use agentrun_runtime::{{ClientConfig, ConfigError, RetryPolicy, Runtime, Secret}};
-
-// Retries, timeouts and redaction for every request, and `Client::from_config`.
-agentrun_runtime::client_runtime!(Client);
-
-/// The normalized OpenAPI 3.0 document this crate was generated from.
-pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.normalized.json");
-"#,
-        spec = provider.spec.display(),
-        ident = name.replace('-', "_"),
-    );
-    vec![
-        (provider.crate_dir.join("Cargo.toml"), manifest),
-        (provider.crate_dir.join("src/lib.rs"), library),
-    ]
 }
 
 /// Generated client code and what it holds.
@@ -147,6 +96,8 @@ pub struct Client {
     pub types: usize,
     /// Open string enums among them.
     pub open_enums: usize,
+    /// The crates and features the code needs.
+    pub needs: scaffold::Needs,
 }
 
 /// The progenitor settings every provider is generated with: the builder interface, and
@@ -163,11 +114,14 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-/// Runs progenitor on a normalized spec and post-processes its output.
-pub fn render_client(normalized: &Normalized, origin: &str) -> Result<Client> {
-    let tokens = run_progenitor(&normalized.spec, origin)?;
+/// Runs progenitor on a normalized spec and post-processes its output. What progenitor fails
+/// on is degraded in `normalized` (its document and notes), so the two stay in step.
+pub fn render_client(normalized: &mut Normalized, origin: &str) -> Result<Client> {
+    let tokens = generate_tokens(normalized, &settings(), origin)?;
+    normalized.notes.store(&mut normalized.document);
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| anyhow!("{origin}: progenitor produced code that does not parse: {e}"))?;
+    rewrite::rewrite(&mut file, &normalized.document);
     let opened = open_enums(&mut file).with_context(|| format!("{origin}: opening enums"))?;
     let types = types_module(&mut file)
         .map(|items| {
@@ -192,109 +146,7 @@ pub fn render_client(normalized: &Normalized, origin: &str) -> Result<Client> {
         code: banner + &prettyplease::unparse(&file),
         types,
         open_enums: opened.len(),
-    })
-}
-
-fn run_progenitor(spec: &openapiv3::OpenAPI, origin: &str) -> Result<proc_macro2::TokenStream> {
-    let settings = settings();
-    match quietly(|| Generator::new(&settings).generate_tokens(spec)) {
-        Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(error)) => Err(anyhow!(
-            "{origin}: progenitor cannot generate a client: {error}. Change the spec (or the \
-             overlay, for a fetched document) where it points"
-        )),
-        Err(panic) => {
-            let culprits = panicking_operations(spec, &settings);
-            let what = if culprits.is_empty() {
-                format!("the shared component types ({panic})")
-            } else {
-                culprits.join("; ")
-            };
-            Err(anyhow!(
-                "{origin}: progenitor failed an internal check on {what}. This is a shape \
-                 progenitor 0.15 does not support: reshape or remove it with an overlay action"
-            ))
-        }
-    }
-}
-
-/// Generates each operation alone to find which ones make progenitor panic.
-fn panicking_operations(spec: &openapiv3::OpenAPI, settings: &GenerationSettings) -> Vec<String> {
-    let mut culprits = Vec::new();
-    for (path, item) in &spec.paths.paths {
-        let Some(item) = item.as_item() else { continue };
-        for (method, _) in item.iter() {
-            let mut single = spec.clone();
-            let mut only = item.clone();
-            for (other, _) in item.iter() {
-                if other != method {
-                    clear_method(&mut only, other);
-                }
-            }
-            single.paths.paths.clear();
-            single
-                .paths
-                .paths
-                .insert(path.clone(), openapiv3::ReferenceOr::Item(only));
-            if let Err(message) = quietly(|| Generator::new(settings).generate_tokens(&single)) {
-                culprits.push(format!("{} {path} ({message})", method.to_uppercase()));
-            }
-        }
-    }
-    culprits
-}
-
-fn clear_method(item: &mut openapiv3::PathItem, method: &str) {
-    let slot = match method {
-        "get" => &mut item.get,
-        "put" => &mut item.put,
-        "post" => &mut item.post,
-        "delete" => &mut item.delete,
-        "options" => &mut item.options,
-        "head" => &mut item.head,
-        "patch" => &mut item.patch,
-        "trace" => &mut item.trace,
-        _ => return,
-    };
-    *slot = None;
-}
-
-/// Runs `f`, turning a panic into its message instead of a trace on stderr.
-pub fn quietly<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
-    let message = Arc::new(Mutex::new(None::<String>));
-    let sink = Arc::clone(&message);
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let text = match info.payload().downcast_ref::<&str>() {
-            Some(text) => text.to_string(),
-            None => info
-                .payload()
-                .downcast_ref::<String>()
-                .cloned()
-                .unwrap_or_else(|| "unknown panic".to_string()),
-        };
-        let at = info
-            .location()
-            .map(|l| {
-                let file = std::path::Path::new(l.file())
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                format!(", at {file}:{}", l.line())
-            })
-            .unwrap_or_default();
-        if let Ok(mut slot) = sink.lock() {
-            *slot = Some(format!("{text}{at}"));
-        }
-    }));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
-    result.map_err(|_| {
-        message
-            .lock()
-            .ok()
-            .and_then(|mut m| m.take())
-            .unwrap_or_else(|| "unknown panic".to_string())
+        needs: scaffold::required_dependencies(&file),
     })
 }
 

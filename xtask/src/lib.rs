@@ -5,14 +5,21 @@
 //! directly.
 
 pub mod commands;
+pub mod corpus;
 pub mod document;
 pub mod downconvert;
 pub mod drift;
 pub mod fetch;
 pub mod generate;
+pub mod generator;
+pub mod names;
 pub mod normalize;
+pub mod notes;
 pub mod open_enums;
 pub mod overlay;
 pub mod providers;
+pub mod refs;
+pub mod rewrite;
+pub mod scaffold;
 pub mod schemas;
 pub mod surface;

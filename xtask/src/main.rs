@@ -46,6 +46,18 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 30)]
         timeout: u64,
     },
+    /// Generate every OpenAPI document of a directory as a new provider's crate, in a scratch
+    /// workspace, and compile them all: how well the pipeline takes real-world documents.
+    Corpus {
+        /// The directory of documents (default: xtask/tests/corpus).
+        dir: Option<PathBuf>,
+        /// Where the scratch workspace goes (default: target/corpus).
+        #[arg(long, value_name = "DIR")]
+        scratch: Option<PathBuf>,
+        /// Only generate; do not compile.
+        #[arg(long)]
+        no_check: bool,
+    },
     /// Report what changed between two API documents, each change breaking or additive.
     /// Exits 1 when anything is breaking, 0 otherwise.
     Drift {
@@ -74,6 +86,11 @@ fn main() -> ExitCode {
             provider,
             verbose,
         } => commands::generate_command(&root, provider.as_deref(), check, verbose),
+        Command::Corpus {
+            dir,
+            scratch,
+            no_check,
+        } => commands::corpus_command(&root, dir.as_deref(), scratch.as_deref(), !no_check),
         Command::Fetch {
             provider,
             url,

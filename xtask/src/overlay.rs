@@ -99,7 +99,7 @@ impl Action {
             None => false,
             Some(Value::Bool(b)) => *b,
             Some(other) => bail!(
-                "{at}/remove: `remove` is a {}, not true or false",
+                "{at}/remove: `remove` is {}, not true or false",
                 kind(other)
             ),
         };
@@ -159,7 +159,7 @@ impl Action {
                         (Value::Object(node), Value::Object(update)) => merge(node, update),
                         (Value::Array(node), update) => node.push(update.clone()),
                         (node, _) => bail!(
-                            "{at}/update: target `{}` selects a {} at {pointer}; an update merges \
+                            "{at}/update: target `{}` selects {} at {pointer}; an update merges \
                              into an object or appends to an array (to replace a value, target \
                              its parent object)",
                             self.target,

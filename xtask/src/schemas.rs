@@ -186,3 +186,50 @@ pub fn referenced_schemas(value: &Value, into: &mut std::collections::BTreeSet<S
         _ => {}
     }
 }
+
+/// A visitor over operations: the path, the method and the Operation Object.
+pub type OperationVisit<'a> = dyn FnMut(&str, &str, &mut Map<String, Value>) + 'a;
+
+/// Calls `visit` on every operation of the document with its path and method, in document
+/// order.
+pub fn for_each_operation(doc: &mut Value, visit: &mut OperationVisit<'_>) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        for method in METHODS {
+            if let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) {
+                visit(path, method, op);
+            }
+        }
+    }
+}
+
+/// The schema a `$ref` chain (and single-branch `allOf`s) ends at, within `doc`.
+pub fn resolve_schema<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut current = schema;
+    for _ in 0..32 {
+        if let Some(name) = current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(ref_name)
+        {
+            match doc
+                .pointer("/components/schemas")
+                .and_then(|s| s.get(name.replace("~1", "/").replace("~0", "~")))
+            {
+                Some(target) => current = target,
+                None => return current,
+            }
+        } else if let Some([only]) = current
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            current = only;
+        } else {
+            return current;
+        }
+    }
+    current
+}

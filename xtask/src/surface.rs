@@ -8,7 +8,11 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
+use crate::normalize::bodies::{CONTENT_TYPE, MULTIPART};
 use crate::normalize::operations;
+use crate::normalize::parameters::WIRE_NAME;
+use crate::normalize::responses::EMPTY;
+use crate::notes;
 use crate::schemas::{METHODS, ref_name};
 
 /// Renders the report of a normalized OpenAPI 3.0 document.
@@ -22,11 +26,11 @@ pub fn render(doc: &Value) -> String {
         .pointer("/info/version")
         .and_then(Value::as_str)
         .unwrap_or("?");
-    let _ = writeln!(out, "{title} {version}");
+    let _ = writeln!(out, "{} {}", one_line(title), one_line(version));
     if let Some(servers) = doc.get("servers").and_then(Value::as_array) {
         for server in servers {
             if let Some(url) = server.get("url").and_then(Value::as_str) {
-                let _ = writeln!(out, "server: {url}");
+                let _ = writeln!(out, "server: {}", one_line(url));
             }
         }
     }
@@ -52,6 +56,17 @@ pub fn render(doc: &Value) -> String {
         plural(schemas.len(), "schema")
     );
 
+    let degraded = notes::stored(doc);
+    if !degraded.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n# Degraded: what the generated client cannot express as the document does"
+        );
+        for line in degraded {
+            let _ = writeln!(out, "- {}", one_line(line));
+        }
+    }
+
     let _ = writeln!(out, "\n# Operations");
     for (path, method, op) in ops {
         render_operation(&mut out, path, method, op);
@@ -62,7 +77,7 @@ pub fn render(doc: &Value) -> String {
     names.sort();
     for name in names {
         let schema = &schemas[name];
-        let _ = writeln!(out, "\n{name}: {}", type_of(schema));
+        let _ = writeln!(out, "\n{}: {}", one_line(name), type_of(schema));
         render_members(&mut out, schema, 1);
     }
     out
@@ -80,9 +95,25 @@ fn render_operation(out: &mut String, path: &str, method: &str, op: &Map<String,
     } else {
         ""
     };
-    let _ = writeln!(out, "\n{} {path}  {id}{deprecated}", method.to_uppercase());
+    let renamed = op
+        .get("x-agentrun-original-operation-id")
+        .and_then(Value::as_str)
+        .map(|original| {
+            format!(
+                " (the document's operationId `{}` is taken)",
+                one_line(original)
+            )
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\n{} {}  {}{deprecated}{renamed}",
+        method.to_uppercase(),
+        one_line(path),
+        one_line(id)
+    );
     if !tags.is_empty() {
-        let _ = writeln!(out, "  tags: {}", tags.join(", "));
+        let _ = writeln!(out, "  tags: {}", one_line(&tags.join(", ")));
     }
     if let Some(summary) = op.get("summary").and_then(Value::as_str) {
         let _ = writeln!(out, "  summary: {}", one_line(summary));
@@ -105,13 +136,48 @@ fn render_operation(out: &mut String, path: &str, method: &str, op: &Map<String,
             .get("schema")
             .map(type_of)
             .unwrap_or_else(|| "any".into());
-        let _ = writeln!(out, "  {location} {name}: {ty}{}", required(parameter));
+        let wire = parameter
+            .get(WIRE_NAME)
+            .and_then(Value::as_str)
+            .map(|wire| format!(" (sent as `{}`)", one_line(wire)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {} {}{wire}: {ty}{}",
+            one_line(location),
+            one_line(name),
+            required(parameter)
+        );
     }
     if let Some(body) = op.get("requestBody")
         && let Some((media, schema)) = first_media(body)
     {
-        let _ = writeln!(out, "  body {media}: {}{}", type_of(schema), required(body));
-        render_members(out, schema, 2);
+        if body.get(MULTIPART) == Some(&Value::Bool(true)) {
+            let fields: Vec<&str> = body
+                .get("x-agentrun-multipart-fields")
+                .and_then(Value::as_array)
+                .map(|f| f.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  body multipart/form-data: reqwest::multipart::Form (fields: {}){}",
+                one_line(&fields.join(", ")),
+                required(body)
+            );
+        } else {
+            let media = body
+                .get(CONTENT_TYPE)
+                .and_then(Value::as_str)
+                .unwrap_or(media);
+            let _ = writeln!(
+                out,
+                "  body {}: {}{}",
+                one_line(media),
+                type_of(schema),
+                required(body)
+            );
+            render_members(out, schema, 2);
+        }
     }
     let mut responses: Vec<(&String, &Value)> = op
         .get("responses")
@@ -120,6 +186,11 @@ fn render_operation(out: &mut String, path: &str, method: &str, op: &Map<String,
         .unwrap_or_default();
     responses.sort_by_key(|(status, _)| status.as_str());
     for (status, response) in responses {
+        let status = one_line(status);
+        if response.get(EMPTY) == Some(&Value::Bool(true)) {
+            let _ = writeln!(out, "  {status}: no body (None)");
+            continue;
+        }
         match first_media(response) {
             Some((_, schema)) => {
                 let _ = writeln!(out, "  {status}: {}", type_of(schema));
@@ -150,10 +221,15 @@ fn render_members(out: &mut String, schema: &Value, depth: usize) {
                 .and_then(Value::as_str)
             {
                 Some(description) => {
-                    let _ = writeln!(out, "{indent}- {text}  ({description})");
+                    let _ = writeln!(
+                        out,
+                        "{indent}- {}  ({})",
+                        one_line(&text),
+                        one_line(description)
+                    );
                 }
                 None => {
-                    let _ = writeln!(out, "{indent}- {text}");
+                    let _ = writeln!(out, "{indent}- {}", one_line(&text));
                 }
             }
         }
@@ -174,7 +250,12 @@ fn render_members(out: &mut String, schema: &Value, depth: usize) {
             } else {
                 ""
             };
-            let _ = writeln!(out, "{indent}{name}: {}{flag}", type_of(property));
+            let _ = writeln!(
+                out,
+                "{indent}{}: {}{flag}",
+                one_line(name),
+                type_of(property)
+            );
             render_members(out, property, depth + 1);
         }
     }
@@ -216,7 +297,7 @@ pub fn type_of(schema: &Value) -> String {
             .as_str()
             .map(str::to_string)
             .unwrap_or_else(|| default.to_string());
-        ty = format!("{ty} = {default}");
+        ty = format!("{ty} = {}", one_line(&default));
     }
     if schema.get("nullable") == Some(&Value::Bool(true)) {
         ty = format!("{ty} | null");
@@ -226,7 +307,7 @@ pub fn type_of(schema: &Value) -> String {
 
 fn base_type(schema: &Value) -> String {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        return ref_name(reference).unwrap_or(reference).to_string();
+        return one_line(ref_name(reference).unwrap_or(reference));
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(branches) = schema.get(key).and_then(Value::as_array) {
@@ -255,8 +336,8 @@ fn base_type(schema: &Value) -> String {
             _ => "any".to_string(),
         },
         Some(other) => match schema.get("format").and_then(Value::as_str) {
-            Some(format) => format!("{other}({format})"),
-            None => other.to_string(),
+            Some(format) => format!("{}({})", one_line(other), one_line(format)),
+            None => one_line(other),
         },
     }
 }
@@ -284,14 +365,39 @@ pub fn plural(n: usize, what: &str) -> String {
     }
 }
 
+/// Text from the document on one line, with control and direction characters written as
+/// `\u{..}`: a snapshot line cannot be forged or hidden by the document's text.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .map(|c| {
+            if c.is_control() || crate::scaffold::is_direction_control(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn text_from_the_document_cannot_forge_a_line() {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "T\n---\nforged", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"E": {"type": "string", "enum": ["a\n  - b", "c\u{202E}"]}}}
+        });
+        let report = render(&doc);
+        assert!(report.starts_with("T --- forged 1\n"), "{report}");
+        assert!(report.contains("  - a - b\n  - c\\u{202e}\n"), "{report}");
+    }
 
     #[test]
     fn the_report_is_sorted_and_shows_shapes() {

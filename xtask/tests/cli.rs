@@ -76,6 +76,20 @@ impl Sandbox {
             .unwrap();
         Run::from(output)
     }
+
+    /// Runs the binary without `--root`, as `cargo xtask` started in this sandbox runs it:
+    /// `cargo run` gives it `CARGO_MANIFEST_DIR` (the sandbox's xtask package) and the
+    /// sandbox's directory.
+    fn run_as_cargo_xtask(&self, args: &[&str]) -> Run {
+        std::fs::create_dir_all(self.file("xtask")).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .current_dir(self.file("xtask"))
+            .env("CARGO_MANIFEST_DIR", self.file("xtask"))
+            .args(args)
+            .output()
+            .unwrap();
+        Run::from(output)
+    }
 }
 
 struct Run {
@@ -434,7 +448,93 @@ fn generate_writes_a_crate_and_check_names_stale_files() {
 }
 
 #[test]
-fn generate_names_the_place_and_the_fix_for_bad_specs() {
+fn each_checkout_generates_its_own_files_with_one_binary() {
+    // Two clones sharing one CARGO_TARGET_DIR run the same binary: each must find its own
+    // workspace at run time.
+    let first = Sandbox::new(SPEC);
+    let second = Sandbox::new(&SPEC.replace("\"title\": \"Demo\"", "\"title\": \"Second\""));
+    for sandbox in [&first, &second] {
+        let run = sandbox.run_as_cargo_xtask(&["generate"]);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    }
+    let title = |sandbox: &Sandbox| {
+        let normalized: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(sandbox.file("crates/demo/openapi.normalized.json")).unwrap(),
+        )
+        .unwrap();
+        normalized["info"]["title"].as_str().unwrap().to_string()
+    };
+    assert_eq!(title(&first), "Demo");
+    assert_eq!(title(&second), "Second");
+
+    // Started by hand in a directory of the workspace, without cargo, it works there too.
+    let third = Sandbox::new(SPEC);
+    std::fs::create_dir_all(third.file("crates")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(third.file("crates"))
+        .env_remove("CARGO_MANIFEST_DIR")
+        .arg("generate")
+        .output()
+        .unwrap();
+    let run = Run::from(output);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(third.file("crates/demo/src/generated.rs").exists());
+}
+
+#[test]
+fn a_crate_gains_the_dependencies_a_later_spec_needs() {
+    let sandbox = Sandbox::new(SPEC);
+    assert_eq!(sandbox.run(&["generate"]).code, 0);
+    let manifest = || std::fs::read_to_string(sandbox.file("crates/demo/Cargo.toml")).unwrap();
+    assert!(!manifest().contains("uuid"), "{}", manifest());
+
+    // The API starts returning a UUID: the generated code needs the uuid crate.
+    std::fs::write(
+        sandbox.file("openapi/demo/openapi.json"),
+        SPEC.replace(
+            r#""id": {"type": "string"}"#,
+            r#""id": {"type": "string", "format": "uuid"}"#,
+        ),
+    )
+    .unwrap();
+    let check = sandbox.run(&["generate", "--check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check.stderr.contains("stale: crates/demo/Cargo.toml")
+            && check
+                .stderr
+                .contains(r#"+uuid = { version = "1", features = ["serde"] }"#),
+        "{}",
+        check.stderr
+    );
+    let run = sandbox.run(&["generate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("crates/demo/Cargo.toml (dependencies of the generated code)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        manifest().contains(r#"uuid = { version = "1", features = ["serde"] }"#),
+        "{}",
+        manifest()
+    );
+
+    // And back: the dependency is reported, not removed (lib.rs may use it).
+    std::fs::write(sandbox.file("openapi/demo/openapi.json"), SPEC).unwrap();
+    let run = sandbox.run(&["generate"]);
+    assert!(
+        run.stdout
+            .contains("the generated code no longer uses `uuid`"),
+        "{}",
+        run.stdout
+    );
+    assert!(manifest().contains("uuid"));
+}
+
+#[test]
+fn generate_names_the_place_and_the_fix_for_what_is_not_an_openapi_document() {
     let cases: Vec<(&str, String, &str)> = vec![
         (
             "invalid JSON",
@@ -447,17 +547,10 @@ fn generate_names_the_place_and_the_fix_for_bad_specs() {
             "this is a Swagger 2.0 document; convert it to OpenAPI 3 first",
         ),
         (
-            "a wrong type deep inside",
-            SPEC.replace(r#""description": "ok""#, r#""description": 7"#),
-            "openapi/demo/openapi.json#/paths/~1things~1{id}/get/responses/200/description: not valid OpenAPI 3.0 here",
-        ),
-        (
-            "a shape progenitor panics on",
-            SPEC.replace(
-                r#"{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}"#,
-                r#"{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "other", "in": "path", "required": true, "schema": {"type": "string"}}"#,
-            ),
-            "progenitor failed an internal check on GET /things/{id} (other missing from path, at method.rs:",
+            "paths that are not an object",
+            r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": []}"#
+                .to_string(),
+            "#/paths: `paths` is an array where an object was expected",
         ),
     ];
     for (what, spec, expected) in cases {
@@ -474,6 +567,44 @@ fn generate_names_the_place_and_the_fix_for_bad_specs() {
             !sandbox.file("crates/demo/src/generated.rs").exists(),
             "{what}: wrote a crate"
         );
+    }
+}
+
+#[test]
+fn generate_degrades_what_it_cannot_express_and_says_where() {
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "a wrong type deep inside",
+            SPEC.replace(r#""description": "ok""#, r#""description": 7"#),
+            "#/paths/~1things~1{id}/get/responses/200: not valid OpenAPI 3.0 (invalid type: \
+             integer `7`, expected a string); left out this response",
+        ),
+        (
+            "a path parameter the path does not have",
+            SPEC.replace(
+                r#"{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}"#,
+                r#"{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "other", "in": "path", "required": true, "schema": {"type": "string"}}"#,
+            ),
+            "GET /things/{id}: left out path parameter `other`: the path has no `{other}`",
+        ),
+    ];
+    for (what, spec, expected) in cases {
+        let sandbox = Sandbox::new(&spec);
+        let run = sandbox.run(&["generate"]);
+        assert_eq!(run.code, 0, "{what}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains("1 place degraded") && run.stdout.contains(expected),
+            "{what}: expected `{expected}` in:\n{}",
+            run.stdout
+        );
+        let surface =
+            std::fs::read_to_string(sandbox.file("xtask/tests/snapshots/surface__demo.snap.new"))
+                .unwrap();
+        assert!(
+            surface.contains(&format!("- {expected}")),
+            "{what}: the surface snapshot does not list it:\n{surface}"
+        );
+        assert!(sandbox.file("crates/demo/src/generated.rs").exists());
     }
 }
 

@@ -1,0 +1,271 @@
+//! Request bodies in a form progenitor 0.15 sends: one media type, of JSON, form-urlencoded, raw
+//! bytes or plain text.
+//!
+//! Of the media types a body offers, the first of these is kept: JSON (`application/json`,
+//! then any `+json` or `/json` type), `application/x-www-form-urlencoded` (for an object),
+//! `multipart/form-data`, `application/octet-stream`, `text/plain`, then whatever comes first.
+//! progenitor sends JSON, forms, bytes and plain text itself; for the rest the document says
+//! what [`crate::rewrite`] does to the generated code:
+//!
+//! - `x-agentrun-multipart`: the method takes a `reqwest::multipart::Form`;
+//! - `x-agentrun-content-type`: the body is sent with this media type instead of the one
+//!   progenitor writes (`application/merge-patch+json` for a JSON body, `application/xml` for
+//!   bytes).
+
+use serde_json::{Map, Value, json};
+
+use crate::notes::Notes;
+use crate::schemas::{for_each_operation, resolve_schema};
+
+/// The extension marking a body that is sent as `multipart/form-data`.
+pub const MULTIPART: &str = "x-agentrun-multipart";
+/// The extension giving the media type a body is sent with.
+pub const CONTENT_TYPE: &str = "x-agentrun-content-type";
+
+/// How progenitor sends a body, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Form {
+    Json,
+    JsonLike,
+    Urlencoded,
+    Multipart,
+    Bytes,
+    Text,
+    Other,
+}
+
+/// A media type without its parameters, in lowercase (`Application/JSON; charset=utf-8` →
+/// `application/json`).
+pub fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type is JSON: `application/json`, a `+json` one, or another `/json` one.
+pub fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+}
+
+fn form_of(media_type: &str) -> Form {
+    let essence = essence(media_type);
+    match essence.as_str() {
+        "application/json" => Form::Json,
+        _ if is_json(&essence) => Form::JsonLike,
+        "application/x-www-form-urlencoded" => Form::Urlencoded,
+        e if e.starts_with("multipart/") => Form::Multipart,
+        "application/octet-stream" => Form::Bytes,
+        "text/plain" => Form::Text,
+        _ => Form::Other,
+    }
+}
+
+/// Whether `media_type` can be written in a header as it is (printable ASCII).
+pub fn is_header_value(media_type: &str) -> bool {
+    !media_type.is_empty() && media_type.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// Gives every request body one media type progenitor sends; returns how many bodies it
+/// changed.
+pub fn normalize_bodies(doc: &mut Value, _notes: &mut Notes) -> usize {
+    let snapshot = doc.clone();
+    let mut changed = 0;
+    for_each_operation(doc, &mut |_, _, op| {
+        let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut) else {
+            if op.contains_key("requestBody") {
+                op.shift_remove("requestBody");
+                changed += 1;
+            }
+            return;
+        };
+        let content = match body.get("content").and_then(Value::as_object) {
+            Some(content) if !content.is_empty() => content.clone(),
+            _ => {
+                op.shift_remove("requestBody");
+                changed += 1;
+                return;
+            }
+        };
+        let Some((media_type, media)) = choose(&snapshot, &content) else {
+            return;
+        };
+        let (kept, extensions) = rewrite(&snapshot, &media_type, media);
+        let unchanged =
+            content.len() == 1 && extensions.is_empty() && content.get(&kept.0) == Some(&kept.1);
+        let mut new_content = Map::new();
+        new_content.insert(kept.0, kept.1);
+        body.insert("content".into(), Value::Object(new_content));
+        for (key, value) in extensions {
+            body.insert(key.into(), value);
+        }
+        changed += usize::from(!unchanged);
+    });
+    changed
+}
+
+/// The media type to keep: the best form, the first of its form in the document.
+fn choose(doc: &Value, content: &Map<String, Value>) -> Option<(String, Value)> {
+    content
+        .iter()
+        .filter(|(media_type, media)| {
+            // A form body must be an object for progenitor to encode it.
+            form_of(media_type) != Form::Urlencoded || is_object(doc, media.get("schema"))
+        })
+        .min_by_key(|(media_type, _)| form_of(media_type))
+        .or_else(|| content.iter().next())
+        .map(|(media_type, media)| (media_type.clone(), media.clone()))
+}
+
+fn is_object(doc: &Value, schema: Option<&Value>) -> bool {
+    let Some(schema) = schema else { return false };
+    let resolved = resolve_schema(doc, schema);
+    resolved.get("type").and_then(Value::as_str) == Some("object")
+        || resolved.get("properties").is_some()
+        || resolved.get("allOf").is_some()
+}
+
+/// The media type and media object progenitor is given, and the extensions that tell
+/// [`crate::rewrite`] how to send it.
+fn rewrite(
+    doc: &Value,
+    media_type: &str,
+    media: Value,
+) -> ((String, Value), Vec<(&'static str, Value)>) {
+    let mut media = match media {
+        Value::Object(media) => media,
+        _ => Map::new(),
+    };
+    media.shift_remove("encoding");
+    let schema = media.get("schema").cloned();
+    let documented = |schema: Option<Value>, base: Value| -> Value {
+        let mut base = base;
+        if let Some(description) = schema.as_ref().and_then(|s| s.get("description")).cloned() {
+            base["description"] = description;
+        }
+        base
+    };
+    let bytes = json!({"type": "string", "format": "binary"});
+    let override_type = |extensions: &mut Vec<(&'static str, Value)>| {
+        if is_header_value(media_type) && media_type != "*/*" {
+            extensions.push((CONTENT_TYPE, media_type.into()));
+        }
+    };
+    let mut extensions = Vec::new();
+    let (key, schema) = match form_of(media_type) {
+        Form::Json => ("application/json", schema.unwrap_or_else(|| json!({}))),
+        Form::JsonLike => {
+            override_type(&mut extensions);
+            ("application/json", schema.unwrap_or_else(|| json!({})))
+        }
+        Form::Urlencoded => (
+            "application/x-www-form-urlencoded",
+            schema.unwrap_or_else(|| json!({"type": "object"})),
+        ),
+        Form::Multipart => {
+            extensions.push((MULTIPART, Value::Bool(true)));
+            if let Some(fields) = schema
+                .as_ref()
+                .map(|s| resolve_schema(doc, s))
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object)
+            {
+                let names: Vec<Value> = fields.keys().map(|k| Value::String(k.clone())).collect();
+                extensions.push(("x-agentrun-multipart-fields", Value::Array(names)));
+            }
+            ("application/octet-stream", documented(schema, bytes))
+        }
+        Form::Bytes => ("application/octet-stream", documented(schema, bytes)),
+        Form::Text if plain_string(schema.as_ref()) => {
+            ("text/plain", documented(schema, json!({"type": "string"})))
+        }
+        Form::Text | Form::Other => {
+            override_type(&mut extensions);
+            ("application/octet-stream", documented(schema, bytes))
+        }
+    };
+    media.insert("schema".into(), schema);
+    ((key.to_string(), Value::Object(media)), extensions)
+}
+
+/// Whether a text body's schema is the plain string progenitor requires (no format or limits).
+fn plain_string(schema: Option<&Value>) -> bool {
+    let Some(schema) = schema.and_then(Value::as_object) else {
+        return true;
+    };
+    schema
+        .keys()
+        .all(|k| ["type", "description", "title", "example"].contains(&k.as_str()))
+        && schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("string")
+            == "string"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{doc, ok, run};
+    use super::*;
+
+    fn body(content: Value) -> Value {
+        let normalized = run(doc(json!({"/a": {"post": {
+            "requestBody": {"content": content}, "responses": ok()}}})));
+        normalized.document["paths"]["/a"]["post"]["requestBody"].clone()
+    }
+
+    #[test]
+    fn json_is_kept_over_the_others() {
+        let kept = body(json!({
+            "application/xml": {"schema": {"type": "object"}},
+            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+            "application/json": {"schema": {"type": "object"}}}));
+        assert_eq!(
+            kept,
+            json!({"content": {"application/json": {"schema": {"type": "object"}}}})
+        );
+    }
+
+    #[test]
+    fn a_json_media_type_of_another_name_is_sent_as_itself() {
+        let kept = body(json!({"application/merge-patch+json": {"schema": {"type": "object"}}}));
+        assert_eq!(kept[CONTENT_TYPE], "application/merge-patch+json");
+        assert!(kept["content"]["application/json"].is_object());
+    }
+
+    #[test]
+    fn multipart_is_marked_for_a_form() {
+        let kept = body(json!({"multipart/form-data": {
+            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "name": {"type": "string"}}},
+            "encoding": {"file": {"contentType": "image/png"}}}}));
+        assert_eq!(kept[MULTIPART], true);
+        assert_eq!(kept["x-agentrun-multipart-fields"], json!(["file", "name"]));
+        assert_eq!(
+            kept["content"],
+            json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
+        );
+    }
+
+    #[test]
+    fn other_media_types_are_bytes_sent_as_themselves() {
+        let kept = body(json!({"application/xml": {"schema": {"type": "object"}}}));
+        assert_eq!(kept[CONTENT_TYPE], "application/xml");
+        assert_eq!(
+            kept["content"]["application/octet-stream"]["schema"],
+            json!({"type": "string", "format": "binary"})
+        );
+        let kept = body(json!({"text/plain": {"schema": {"type": "string", "maxLength": 5}}}));
+        assert_eq!(kept[CONTENT_TYPE], "text/plain");
+        let kept = body(json!({"text/plain": {"schema": {"type": "string"}}}));
+        assert!(kept["content"]["text/plain"].is_object());
+        assert!(kept.get(CONTENT_TYPE).is_none());
+        let kept = body(json!({"application/octet-stream": {}}));
+        assert_eq!(
+            kept["content"]["application/octet-stream"]["schema"],
+            json!({"type": "string", "format": "binary"})
+        );
+    }
+}

@@ -1,0 +1,391 @@
+//! Schemas repaired for typify: the names it derives must be distinct, and what it checks must
+//! hold.
+//!
+//! - **Component names.** typify names a component's type after its key in PascalCase, so `user`
+//!   and `User` would both be `User` (a compile error), and `Result` or `String` would shadow the
+//!   prelude. Such a component is renamed (`User2`, `ResultModel`), a key with characters outside
+//!   `[A-Za-z0-9_.-]` too, and every reference follows.
+//! - **Titles.** typify names an inline schema after its `title`, and two different schemas with
+//!   the same title (FastAPI gives every field one) would silently become one type. Titles are
+//!   kept on component schemas only; inline types are named after where they are.
+//! - **Enums.** typify panics when two values of a string enum make the same variant name (`.`
+//!   and `X`): such an enum is typed as a string, with a note. Repeated values are dropped.
+//! - **Defaults.** A default of the wrong type (FastAPI writes `"10"` for an integer) is
+//!   converted when it can be, and dropped when it cannot.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+use unicode_ident::is_xid_continue;
+
+use crate::names::{Case, PRELUDE, sanitize};
+use crate::notes::Notes;
+use crate::refs::SCHEMA_PREFIX;
+use crate::schemas::for_each_schema;
+
+/// Repairs the document's schemas; returns how many components were renamed plus how many
+/// schemas were repaired.
+pub fn normalize_components(doc: &mut Value, notes: &mut Notes) -> usize {
+    let mut repaired = rename_components(doc);
+    let snapshot = doc.clone();
+    let _ = for_each_schema(doc, &mut |schema, at| {
+        let component_root = at
+            .strip_prefix("#/components/schemas/")
+            .is_some_and(|rest| !rest.contains('/'));
+        if !component_root && schema.shift_remove("title").is_some() {
+            repaired += 1;
+        }
+        repaired += usize::from(repair_object(schema, at, notes));
+        repaired += usize::from(repair_enum(schema, at, notes));
+        repaired += usize::from(repair_default(&snapshot, schema));
+        Ok(())
+    });
+    repaired
+}
+
+/// Renames components whose type names would collide, shadow the prelude or not be names;
+/// returns how many it renamed.
+fn rename_components(doc: &mut Value) -> usize {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return 0;
+    };
+    let mut taken = BTreeSet::new();
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
+    for key in schemas.keys() {
+        let mut base: String = key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "_.-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if PRELUDE.contains(&sanitize(&base, Case::Pascal).as_str()) {
+            base.push_str("Model");
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while !taken.insert(sanitize(&name, Case::Pascal)) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        if name != *key {
+            renames.insert(key.clone(), name);
+        }
+    }
+    if renames.is_empty() {
+        return 0;
+    }
+    let old = std::mem::take(schemas);
+    for (key, schema) in old {
+        let key = renames.get(&key).cloned().unwrap_or(key);
+        schemas.insert(key, schema);
+    }
+    let references: BTreeMap<String, String> = renames
+        .iter()
+        .map(|(old, new)| (reference(old), reference(new)))
+        .collect();
+    rewrite_references(doc, &references);
+    renames.len()
+}
+
+fn reference(name: &str) -> String {
+    format!(
+        "{SCHEMA_PREFIX}{}",
+        name.replace('~', "~0").replace('/', "~1")
+    )
+}
+
+/// Replaces every `$ref` (and discriminator mapping) found in `renames`.
+fn rewrite_references(value: &mut Value, renames: &BTreeMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    Value::String(text) if key == "$ref" => {
+                        if let Some(new) = renames.get(text.as_str()) {
+                            *text = new.clone();
+                        }
+                    }
+                    Value::Object(mapping) if key == "mapping" => {
+                        for target in mapping.values_mut() {
+                            if let Value::String(text) = target
+                                && let Some(new) = renames.get(text.as_str())
+                            {
+                                *text = new.clone();
+                            }
+                        }
+                    }
+                    _ => rewrite_references(value, renames),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rewrite_references(v, renames)),
+        _ => {}
+    }
+}
+
+/// An object's fields as typify makes them: `required` names only declared properties (typify
+/// would add a field for each other one, and `Id` next to `id` is a compile error), and no two
+/// properties make the same Rust field name (the later one is left out, with a note).
+fn repair_object(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) -> bool {
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return false;
+    };
+    let mut repaired = false;
+    let mut taken = BTreeSet::new();
+    let mut colliding = Vec::new();
+    for name in properties.keys() {
+        if !taken.insert(sanitize(name, Case::Snake)) {
+            colliding.push(name.clone());
+        }
+    }
+    for name in &colliding {
+        properties.shift_remove(name);
+        notes.add(
+            at,
+            format!("left out property `{name}`: its Rust field name is another property's"),
+        );
+        repaired = true;
+    }
+    let declared: BTreeSet<String> = properties.keys().cloned().collect();
+    if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
+        let before = required.len();
+        required.retain(|name| name.as_str().is_some_and(|n| declared.contains(n)));
+        repaired |= required.len() != before;
+    }
+    repaired
+}
+
+/// The variant names typify gives a string enum's values, as it tries them: plainly, then with
+/// the characters it elides written as `X`. `None` when both collide.
+fn variant_names(values: &[&str]) -> Option<Vec<String>> {
+    let unique = |names: &[String]| names.iter().collect::<BTreeSet<_>>().len() == names.len();
+    let plain: Vec<String> = values.iter().map(|v| sanitize(v, Case::Pascal)).collect();
+    if unique(&plain) {
+        return Some(plain);
+    }
+    let marked: Vec<String> = values
+        .iter()
+        .map(|v| {
+            sanitize(
+                &v.replace(|c: char| c == '_' || !is_xid_continue(c), "X"),
+                Case::Pascal,
+            )
+        })
+        .collect();
+    unique(&marked).then_some(marked)
+}
+
+fn repair_enum(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) -> bool {
+    // An enum already says which values are allowed; typify fails to merge one with `allOf`
+    // (an enum narrowing a shared enum).
+    let narrowed = schema.contains_key("enum") && schema.shift_remove("allOf").is_some();
+    let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) else {
+        return narrowed;
+    };
+    let before = values.len();
+    let mut seen = Vec::new();
+    values.retain(|v| {
+        if seen.contains(v) {
+            false
+        } else {
+            seen.push(v.clone());
+            true
+        }
+    });
+    let deduplicated = values.len() != before;
+    let strings: Option<Vec<&str>> = values.iter().map(Value::as_str).collect();
+    let Some(strings) = strings else {
+        return deduplicated || narrowed;
+    };
+    if variant_names(&strings).is_some() {
+        return deduplicated || narrowed;
+    }
+    notes.add(
+        at,
+        format!(
+            "the enum values {} make the same Rust variant name; typed as a string",
+            strings
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    schema.shift_remove("enum");
+    schema.entry("type").or_insert_with(|| "string".into());
+    true
+}
+
+/// Converts a default to the schema's type where it can (FastAPI and utoipa write `"10"`,
+/// `"false"`, `"null"`), drops it where it cannot: typify refuses a default that does not fit.
+fn repair_default(doc: &Value, schema: &mut Map<String, Value>) -> bool {
+    let Some(default) = schema.get("default").cloned() else {
+        return false;
+    };
+    let this = Value::Object(schema.clone());
+    if fits(doc, &this, &default, 0) {
+        return false;
+    }
+    let candidates: Vec<Value> = match &default {
+        Value::String(text) => serde_json::from_str::<Value>(text.trim())
+            .ok()
+            .into_iter()
+            .collect(),
+        Value::Number(_) | Value::Bool(_) => vec![Value::String(default.to_string())],
+        _ => Vec::new(),
+    };
+    match candidates.into_iter().find(|c| fits(doc, &this, c, 0)) {
+        Some(value) => {
+            schema.insert("default".into(), value);
+        }
+        None => {
+            schema.shift_remove("default");
+        }
+    }
+    true
+}
+
+/// Whether `value` has the type, enum and nullability `schema` (followed through references
+/// and unions) allows: the checks typify makes of a default.
+fn fits(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
+    if depth > 16 {
+        return true;
+    }
+    let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+    if value.is_null() && nullable {
+        return true;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let target = reference.strip_prefix(SCHEMA_PREFIX).and_then(|name| {
+            doc.pointer("/components/schemas")?
+                .get(name.replace("~1", "/").replace("~0", "~"))
+        });
+        return target.is_none_or(|target| fits(doc, target, value, depth + 1));
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values.contains(value);
+    }
+    if let Some(branches) = schema.get("allOf").and_then(Value::as_array)
+        && !branches.iter().all(|b| fits(doc, b, value, depth + 1))
+    {
+        return false;
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(branches) = schema.get(key).and_then(Value::as_array)
+            && !branches.iter().any(|b| fits(doc, b, value, depth + 1))
+        {
+            return false;
+        }
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        Some("array") => value.is_array(),
+        Some("object") => value.is_object(),
+        _ => !value.is_null() || schema.as_object().is_some_and(Map::is_empty),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{doc, lines, run};
+    use super::*;
+    use serde_json::json;
+
+    fn components(schemas: Value) -> (Value, Vec<String>) {
+        let mut spec = doc(
+            json!({"/a": {"get": {"responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/user"}}}}}}}}),
+        );
+        spec["components"] = json!({"schemas": schemas});
+        let normalized = run(spec);
+        let lines = lines(&normalized);
+        (normalized.document, lines)
+    }
+
+    #[test]
+    fn names_that_collide_or_shadow_the_prelude_are_renamed() {
+        let (doc, _) = components(json!({
+            "user": {"type": "object", "properties": {"same": {"$ref": "#/components/schemas/User"}}},
+            "User": {"type": "object", "properties": {"r": {"$ref": "#/components/schemas/Result"}}},
+            "Result": {"type": "object"},
+            "Page[Item]": {"type": "object"}}));
+        let keys: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(keys, ["user", "User2", "ResultModel", "Page_Item_"]);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["user"]["properties"]["same"]["$ref"],
+            "#/components/schemas/User2"
+        );
+        assert_eq!(
+            schemas["User2"]["properties"]["r"]["$ref"],
+            "#/components/schemas/ResultModel"
+        );
+    }
+
+    #[test]
+    fn inline_titles_go_and_component_titles_stay() {
+        let (doc, _) = components(json!({"user": {"title": "User", "type": "object",
+            "properties": {"a": {"title": "Name", "type": "object"}, "b": {"title": "Name", "type": "object"}}}}));
+        let user = &doc["components"]["schemas"]["user"];
+        assert_eq!(user["title"], "User");
+        assert!(user["properties"]["a"].get("title").is_none());
+    }
+
+    #[test]
+    fn an_enum_whose_values_make_one_variant_name_is_a_string() {
+        let (doc, notes) = components(json!({"user": {"type": "object", "properties": {
+            "mark": {"type": "string", "enum": [".", "X"]},
+            "ok": {"type": "string", "enum": ["a", "b", "a"]},
+            "dash": {"type": "string", "enum": ["a-b", "aB"]}}}}));
+        let properties = &doc["components"]["schemas"]["user"]["properties"];
+        assert_eq!(properties["mark"], json!({"type": "string"}));
+        assert_eq!(properties["ok"]["enum"], json!(["a", "b"]));
+        assert_eq!(properties["dash"]["enum"], json!(["a-b", "aB"]));
+        assert_eq!(
+            notes,
+            [
+                "#/components/schemas/user/properties/mark: the enum values `.`, `X` make the same \
+              Rust variant name; typed as a string"
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_take_their_schema_type() {
+        let (doc, _) = components(json!({"user": {"type": "object", "properties": {
+            "limit": {"type": "integer", "default": "10"},
+            "ratio": {"type": "number", "default": "0.5"},
+            "flag": {"type": "boolean", "default": "true"},
+            "bad": {"type": "integer", "default": "ten"},
+            "nil": {"type": "string", "default": null},
+            "choice": {"type": "string", "enum": ["a"], "default": "b"},
+            "wrapped": {"allOf": [{"$ref": "#/components/schemas/Kind"}], "nullable": true, "default": "null"},
+            "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}], "default": "auto"}}},
+            "Kind": {"type": "string", "enum": ["auto", "none"]}}));
+        let properties = &doc["components"]["schemas"]["user"]["properties"];
+        assert_eq!(properties["limit"]["default"], 10);
+        assert_eq!(properties["ratio"]["default"], 0.5);
+        assert_eq!(properties["flag"]["default"], true);
+        assert!(properties["bad"].get("default").is_none());
+        assert!(properties["nil"].get("default").is_none());
+        assert!(properties["choice"].get("default").is_none());
+        assert_eq!(properties["wrapped"]["default"], Value::Null);
+        assert_eq!(properties["kind"]["default"], "auto");
+    }
+}

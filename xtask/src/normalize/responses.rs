@@ -1,0 +1,550 @@
+//! Responses in the shape progenitor 0.15 requires: one media type each, one success body type
+//! and one error body type per operation.
+//!
+//! - A response keeps its JSON media type (`application/json`, any `+json`), read as JSON, or
+//!   else its first one, returned as raw bytes.
+//! - `default` next to explicit success statuses describes the errors: it becomes `4XX` and
+//!   `5XX`; alone, it describes success and becomes `2XX`.
+//! - Success (or error) statuses with one JSON body next to statuses without a body: the type
+//!   becomes optional, and the bodiless statuses are marked `x-agentrun-empty` for
+//!   [`crate::rewrite`] to answer `None` (`ResponseValue<Option<Thing>>`).
+//! - Statuses whose JSON bodies differ: the body is typed as any JSON value, with a note.
+//! - JSON next to raw bytes among successes: every success is raw bytes, with a note; among
+//!   errors, the raw ones arrive as `Error::UnexpectedResponse`, with a note.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::normalize::bodies::is_json;
+use crate::notes::{Notes, operation};
+use crate::schemas::{for_each_operation, resolve_schema};
+
+/// The extension marking a response that has no body, answered as `None`.
+pub const EMPTY: &str = "x-agentrun-empty";
+
+/// What a response carries, for comparing responses.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    None,
+    Raw,
+    Json(String),
+}
+
+/// Rewrites the responses of every operation; returns how many operations changed.
+pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
+    let snapshot = doc.clone();
+    let mut unions = Unions::default();
+    let mut changed = 0;
+    for_each_operation(doc, &mut |path, method, op| {
+        let here = operation(method, path);
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let before = responses.clone();
+        normalize_statuses(responses, &here, notes);
+        for response in responses.values_mut() {
+            one_media_type(response);
+        }
+        move_default(responses);
+        unify(&snapshot, &mut unions, responses, true, &here, notes);
+        unify(&snapshot, &mut unions, responses, false, &here, notes);
+        changed += usize::from(*responses != before);
+    });
+    unions.store(doc);
+    changed
+}
+
+/// The unions made of different bodies, each a component shared by every operation that has
+/// the same bodies (one `RateLimitedOrError` type, not one per operation).
+#[derive(Default)]
+struct Unions {
+    /// The union's `oneOf`, serialized, and its component name.
+    names: BTreeMap<String, String>,
+    /// The components to add, in the order they were made.
+    new: Vec<(String, Value)>,
+}
+
+impl Unions {
+    /// A reference to the component holding `union` (named after its branches).
+    fn reference(&mut self, doc: &Value, union: Value, branches: &[String]) -> Value {
+        let key = serde_json::to_string(&union).unwrap_or_default();
+        let name = self.names.entry(key).or_insert_with(|| {
+            let mut taken = doc
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            for (name, _) in &self.new {
+                taken.insert(name.clone(), Value::Null);
+            }
+            let name = crate::refs::unique_name(&taken, &branches.join("Or"));
+            self.new.push((name.clone(), union));
+            name
+        });
+        json!({ "$ref": format!("#/components/schemas/{name}") })
+    }
+
+    fn store(self, doc: &mut Value) {
+        if self.new.is_empty() {
+            return;
+        }
+        let components = doc
+            .as_object_mut()
+            .map(|root| root.entry("components").or_insert_with(|| json!({})));
+        if let Some(schemas) = components
+            .and_then(Value::as_object_mut)
+            .map(|c| c.entry("schemas").or_insert_with(|| json!({})))
+            .and_then(Value::as_object_mut)
+        {
+            for (name, union) in self.new {
+                schemas.insert(name, union);
+            }
+        }
+    }
+}
+
+/// Status keys as progenitor reads them (`2XX`, `404`, `default`); others are left out.
+fn normalize_statuses(responses: &mut Map<String, Value>, here: &str, notes: &mut Notes) {
+    let mut kept = Map::new();
+    for (status, response) in std::mem::take(responses) {
+        let key = status.trim().to_ascii_uppercase();
+        let valid = key == "DEFAULT"
+            || (key.len() == 3
+                && matches!(key.as_bytes()[0], b'1'..=b'5')
+                && (key[1..].bytes().all(|b| b.is_ascii_digit()) || &key[1..] == "XX"));
+        if !valid {
+            notes.add(
+                here,
+                format!("left out response `{status}`: not an HTTP status"),
+            );
+            continue;
+        }
+        let key = if key == "DEFAULT" {
+            "default".to_string()
+        } else {
+            key
+        };
+        let response = if response.is_object() {
+            response
+        } else {
+            json!({"description": ""})
+        };
+        kept.entry(key).or_insert(response);
+    }
+    *responses = kept;
+}
+
+/// Keeps one media type: the JSON one, as `application/json`, or the first.
+fn one_media_type(response: &mut Value) {
+    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let json = content.keys().find(|k| is_json(k)).cloned();
+    let (key, mut media) = match json {
+        Some(json) => {
+            let media = content.shift_remove(&json).unwrap_or(Value::Null);
+            ("application/json".to_string(), media)
+        }
+        None => match content.iter().next() {
+            Some((key, media)) => (key.clone(), media.clone()),
+            None => return,
+        },
+    };
+    if let Some(media) = media.as_object_mut() {
+        media.shift_remove("encoding");
+        if key == "application/json" {
+            media.entry("schema").or_insert_with(|| json!({}));
+        }
+    } else {
+        media = json!({});
+    }
+    content.clear();
+    content.insert(key, media);
+}
+
+fn is_success(status: &str) -> bool {
+    status.starts_with('2')
+}
+
+fn is_error(status: &str) -> bool {
+    status.starts_with('4') || status.starts_with('5')
+}
+
+/// `default` answers every status the others do not name: next to successes it is the error,
+/// alone it is the success.
+fn move_default(responses: &mut Map<String, Value>) {
+    let Some(default) = responses.shift_remove("default") else {
+        return;
+    };
+    let explicit_success = responses.keys().any(|s| is_success(s) || s == "101");
+    let targets: &[&str] = if explicit_success {
+        &["4XX", "5XX"]
+    } else {
+        &["2XX"]
+    };
+    for target in targets {
+        responses
+            .entry(target.to_string())
+            .or_insert_with(|| default.clone());
+    }
+}
+
+fn kind(response: &Value) -> Kind {
+    match response.get("content").and_then(Value::as_object) {
+        Some(content) if !content.is_empty() => match content.get("application/json") {
+            Some(media) => Kind::Json(
+                serde_json::to_string(media.get("schema").unwrap_or(&Value::Null))
+                    .unwrap_or_default(),
+            ),
+            None => Kind::Raw,
+        },
+        _ => Kind::None,
+    }
+}
+
+/// Makes the success (or error) responses share one body type.
+fn unify(
+    doc: &Value,
+    unions: &mut Unions,
+    responses: &mut Map<String, Value>,
+    success: bool,
+    here: &str,
+    notes: &mut Notes,
+) {
+    let side = if success { "success" } else { "error" };
+    let statuses: Vec<String> = responses
+        .keys()
+        .filter(|s| if success { is_success(s) } else { is_error(s) })
+        .cloned()
+        .collect();
+    let mut by_kind: BTreeMap<Kind, Vec<String>> = BTreeMap::new();
+    for status in &statuses {
+        by_kind
+            .entry(kind(&responses[status]))
+            .or_default()
+            .push(status.clone());
+    }
+    let json: Vec<(&Kind, &Vec<String>)> = by_kind
+        .iter()
+        .filter(|(k, _)| matches!(k, Kind::Json(_)))
+        .collect();
+    let json_statuses: Vec<String> = json.iter().flat_map(|(_, s)| s.iter().cloned()).collect();
+    if json.len() > 1 {
+        let schemas: Vec<Value> = json
+            .iter()
+            .filter_map(|(_, statuses)| {
+                responses[&statuses[0]]
+                    .pointer("/content/application~1json/schema")
+                    .cloned()
+            })
+            .collect();
+        let (schema, how) = match union(doc, schemas) {
+            Some((union, names)) => (
+                unions.reference(doc, union, &names),
+                format!(
+                    "typed as the first of {} that fits the body",
+                    names.join(", ")
+                ),
+            ),
+            None => (json!({}), "typed as any JSON value".to_string()),
+        };
+        notes.add(
+            here,
+            format!(
+                "{side} responses {} have different bodies; {how}",
+                json_statuses.join(", ")
+            ),
+        );
+        for status in &json_statuses {
+            set_schema(&mut responses[status], schema.clone());
+        }
+    }
+    let raw = by_kind.get(&Kind::Raw).cloned().unwrap_or_default();
+    let none = by_kind.get(&Kind::None).cloned().unwrap_or_default();
+    if json_statuses.is_empty() {
+        // Raw bytes and no body: the body-less ones are raw (and empty) too.
+        if !raw.is_empty() {
+            for status in &none {
+                responses[status]["content"] = json!({"application/octet-stream": {}});
+            }
+        }
+        return;
+    }
+    if !raw.is_empty() {
+        if success {
+            notes.add(
+                here,
+                format!(
+                    "success responses {} are JSON and {} are not; the method returns the raw \
+                     body",
+                    json_statuses.join(", "),
+                    raw.join(", ")
+                ),
+            );
+            for status in json_statuses.iter().chain(&none) {
+                let schema = responses[status]
+                    .pointer("/content/application~1json/schema")
+                    .cloned()
+                    .unwrap_or(json!({}));
+                responses[status]["content"] =
+                    json!({"application/octet-stream": {"schema": schema}});
+            }
+            return;
+        }
+        notes.add(
+            here,
+            format!(
+                "error responses {} are not JSON; they arrive as Error::UnexpectedResponse",
+                raw.join(", ")
+            ),
+        );
+        for status in &raw {
+            responses.shift_remove(status);
+        }
+    }
+    if none.is_empty() {
+        return;
+    }
+    if none.iter().any(|s| s.ends_with("XX")) {
+        // A range cannot be told apart in the generated match: these arrive unexpected.
+        notes.add(
+            here,
+            format!(
+                "{side} responses {} have no body next to JSON ones; they arrive as \
+                 Error::UnexpectedResponse",
+                none.join(", ")
+            ),
+        );
+        for status in &none {
+            responses.shift_remove(status);
+        }
+        return;
+    }
+    let schema = responses[&json_statuses[0]]
+        .pointer("/content/application~1json/schema")
+        .cloned()
+        .unwrap_or(json!({}));
+    let optional = nullable(schema);
+    for status in &json_statuses {
+        set_schema(&mut responses[status], optional.clone());
+    }
+    for status in &none {
+        let response = &mut responses[status];
+        set_schema(response, optional.clone());
+        response[EMPTY] = Value::Bool(true);
+    }
+}
+
+/// A union of different bodies that tells them apart by their fields: when every body is a
+/// component object whose required fields no other body's include, a `oneOf` of them, the one
+/// requiring the most fields first (an untagged enum takes the first variant that fits). `None`
+/// when the bodies cannot be told apart that way.
+fn union(doc: &Value, schemas: Vec<Value>) -> Option<(Value, Vec<String>)> {
+    let mut branches = Vec::new();
+    for schema in schemas {
+        let name = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(crate::schemas::ref_name)?
+            .to_string();
+        let mut required = BTreeSet::new();
+        required_fields(doc, &schema, &mut required, 0);
+        if required.is_empty() {
+            return None;
+        }
+        branches.push((name, required, schema));
+    }
+    // Two bodies requiring the same fields cannot be told apart; one requiring a subset of
+    // another's comes after it, so the other is tried first.
+    for (i, (_, a, _)) in branches.iter().enumerate() {
+        if branches[i + 1..].iter().any(|(_, b, _)| a == b) {
+            return None;
+        }
+    }
+    branches.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    let names = branches.iter().map(|(name, _, _)| name.clone()).collect();
+    let one_of: Vec<Value> = branches.into_iter().map(|(_, _, schema)| schema).collect();
+    Some((json!({ "oneOf": one_of }), names))
+}
+
+/// The fields an object schema requires, its `allOf` parts' included.
+fn required_fields(doc: &Value, schema: &Value, into: &mut BTreeSet<String>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let target = resolve_schema(doc, schema);
+    if let Some(required) = target.get("required").and_then(Value::as_array) {
+        into.extend(
+            required
+                .iter()
+                .filter_map(|r| r.as_str().map(str::to_string)),
+        );
+    }
+    for part in target
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        required_fields(doc, part, into, depth + 1);
+    }
+}
+
+fn set_schema(response: &mut Value, schema: Value) {
+    response["content"] = json!({"application/json": {"schema": schema}});
+}
+
+/// The schema with `null` allowed, so its type is an `Option`.
+fn nullable(schema: Value) -> Value {
+    match schema {
+        Value::Object(mut map) if !map.contains_key("$ref") => {
+            if map.is_empty() {
+                // Any JSON value: `null` is one already.
+                return Value::Object(map);
+            }
+            map.insert("nullable".into(), Value::Bool(true));
+            Value::Object(map)
+        }
+        other => json!({"allOf": [other], "nullable": true}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{doc, lines, run};
+    use super::*;
+
+    fn responses(responses: Value) -> (Value, Vec<String>) {
+        let mut spec = doc(json!({"/a": {"get": {"responses": responses}}}));
+        spec["components"] = json!({"schemas": {
+            "Pet": {"type": "object"}, "Error": {"type": "object"}, "Problem": {"type": "object"}}});
+        let normalized = run(spec);
+        (
+            normalized.document["paths"]["/a"]["get"]["responses"].clone(),
+            lines(&normalized),
+        )
+    }
+
+    fn json_of(name: &str) -> Value {
+        json!({"description": "d", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}})
+    }
+
+    #[test]
+    fn default_next_to_success_is_the_error() {
+        let (responses, notes) =
+            responses(json!({"200": json_of("Pet"), "default": json_of("Error")}));
+        assert!(notes.is_empty(), "{notes:?}");
+        let keys: Vec<&String> = responses.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["200", "4XX", "5XX"]);
+        let (responses, _) = responses_alone();
+        assert!(responses["2XX"].is_object());
+    }
+
+    fn responses_alone() -> (Value, Vec<String>) {
+        responses(json!({"default": {"description": "successful operation"}}))
+    }
+
+    #[test]
+    fn problem_json_and_several_media_types_become_one_json_type() {
+        let (responses, _) = responses(json!({
+            "200": {"description": "d", "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}},
+                "text/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+            "400": {"description": "d", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}));
+        assert_eq!(
+            responses["200"]["content"],
+            json!({"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}})
+        );
+        assert!(responses["400"]["content"]["application/json"].is_object());
+    }
+
+    #[test]
+    fn different_error_bodies_with_distinct_fields_are_a_union() {
+        let mut spec = doc(json!({"/a": {"get": {"responses": {
+            "200": json_of("Pet"), "4XX": json_of("Error"), "429": json_of("RateLimited")}}}}));
+        spec["components"] = json!({"schemas": {
+            "Pet": {"type": "object"},
+            "Error": {"type": "object", "required": ["code"], "properties": {"code": {"type": "integer"}}},
+            "RateLimited": {"type": "object", "required": ["code", "retry_after"],
+                            "properties": {"code": {"type": "integer"}, "retry_after": {"type": "number"}}}}});
+        let normalized = run(spec);
+        let responses = &normalized.document["paths"]["/a"]["get"]["responses"];
+        assert_eq!(
+            responses["429"]["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/RateLimitedOrError"})
+        );
+        assert_eq!(
+            normalized.document["components"]["schemas"]["RateLimitedOrError"],
+            json!({"oneOf": [{"$ref": "#/components/schemas/RateLimited"}, {"$ref": "#/components/schemas/Error"}]})
+        );
+        assert_eq!(responses["4XX"], responses["429"]);
+        assert_eq!(
+            lines(&normalized),
+            [
+                "GET /a: error responses 4XX, 429 have different bodies; typed as the first of \
+              RateLimited, Error that fits the body"
+            ]
+        );
+    }
+
+    #[test]
+    fn different_error_bodies_are_any_json_value() {
+        let (responses, notes) = responses(json!({
+            "200": json_of("Pet"), "400": json_of("Error"), "422": json_of("Problem")}));
+        assert_eq!(
+            responses["422"]["content"]["application/json"]["schema"],
+            json!({})
+        );
+        assert_eq!(
+            notes,
+            ["GET /a: error responses 400, 422 have different bodies; typed as any JSON value"]
+        );
+    }
+
+    #[test]
+    fn a_bodiless_status_next_to_a_json_one_is_none() {
+        let (responses, notes) = responses(json!({
+            "200": json_of("Pet"), "204": {"description": "gone"},
+            "404": {"description": "missing"}, "400": json_of("Error")}));
+        assert!(notes.is_empty(), "{notes:?}");
+        let optional_pet =
+            json!({"allOf": [{"$ref": "#/components/schemas/Pet"}], "nullable": true});
+        assert_eq!(
+            responses["200"]["content"]["application/json"]["schema"],
+            optional_pet
+        );
+        assert_eq!(responses["204"][EMPTY], true);
+        assert_eq!(
+            responses["204"]["content"]["application/json"]["schema"],
+            optional_pet
+        );
+        assert_eq!(responses["404"][EMPTY], true);
+    }
+
+    #[test]
+    fn json_next_to_raw_bytes() {
+        let (responses, notes) = responses(json!({
+            "200": json_of("Pet"),
+            "206": {"description": "part", "content": {"application/octet-stream": {}}},
+            "400": json_of("Error"),
+            "500": {"description": "html", "content": {"text/html": {}}}}));
+        assert!(responses["200"]["content"]["application/octet-stream"].is_object());
+        assert!(responses.get("500").is_none());
+        assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn a_status_that_is_not_one_is_left_out() {
+        let (responses, notes) = responses(
+            json!({"200": json_of("Pet"), "2xx": json_of("Pet"), "OK": {"description": "d"}}),
+        );
+        let keys: Vec<&String> = responses.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["200", "2XX"]);
+        assert_eq!(
+            notes,
+            ["GET /a: left out response `OK`: not an HTTP status"]
+        );
+    }
+}

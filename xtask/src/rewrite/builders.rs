@@ -1,0 +1,213 @@
+//! Request builders (`builder::<Operation>`) changed where progenitor cannot express the
+//! document: wire names, multipart forms, media types and bodiless responses.
+
+use std::collections::BTreeMap;
+
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ImplItem, Item, LitStr, parse_quote};
+
+use super::{OperationPlan, type_ident};
+
+/// Rewrites the builders of the top-level `builder` module after `plans`.
+pub fn rewrite(file: &mut syn::File, plans: &[OperationPlan]) {
+    let by_builder: BTreeMap<&str, &OperationPlan> =
+        plans.iter().map(|p| (p.builder.as_str(), p)).collect();
+    let Some(items) = file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(module) if module.ident == "builder" => module.content.as_mut().map(|(_, i)| i),
+        _ => None,
+    }) else {
+        return;
+    };
+    for item in items.iter_mut() {
+        match item {
+            Item::Struct(item) => {
+                if let Some(plan) = by_builder.get(item.ident.to_string().as_str())
+                    && plan.multipart.is_some()
+                {
+                    for field in item.fields.iter_mut() {
+                        if field.ident.as_ref().is_some_and(|i| i == "body") {
+                            field.ty = parse_quote!(Result<reqwest::multipart::Form, String>);
+                        }
+                    }
+                }
+            }
+            Item::Impl(block) if block.trait_.is_none() => {
+                let Some(plan) = type_ident(&block.self_ty)
+                    .and_then(|name| by_builder.get(name.as_str()).copied())
+                else {
+                    continue;
+                };
+                for member in block.items.iter_mut() {
+                    let ImplItem::Fn(function) = member else {
+                        continue;
+                    };
+                    if function.sig.ident == "body"
+                        && let Some(fields) = &plan.multipart
+                    {
+                        *function = multipart_setter(fields);
+                    } else if function.sig.ident == "send" {
+                        Send { plan }.visit_block_mut(&mut function.block);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The body setter of a multipart operation: it takes the form.
+fn multipart_setter(fields: &[String]) -> syn::ImplItemFn {
+    let doc = if fields.is_empty() {
+        " The `multipart/form-data` body, as a form.".to_string()
+    } else {
+        format!(
+            " The `multipart/form-data` body, as a form; the document names its parts: {}.",
+            fields
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    parse_quote! {
+        #[doc = #doc]
+        pub fn body(mut self, value: reqwest::multipart::Form) -> Self {
+            self.body = Ok(value);
+            self
+        }
+    }
+}
+
+/// Rewrites one builder's `send`.
+struct Send<'a> {
+    plan: &'a OperationPlan,
+}
+
+impl VisitMut for Send<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        visit_mut::visit_expr_mut(self, expr);
+        match expr {
+            // `QueryParam::new("renamed", &v)`: sent under the document's name.
+            Expr::Call(call) if path_ends_with(&call.func, &["QueryParam", "new"]) => {
+                self.restore_wire_name(call.args.first_mut());
+            }
+            // `header_map.append("renamed", ..)`.
+            Expr::MethodCall(call)
+                if call.method == "append" && receiver_is(&call.receiver, "header_map") =>
+            {
+                self.restore_wire_name(call.args.first_mut());
+            }
+            // `HeaderValue::from_static("application/octet-stream")`: the real media type.
+            Expr::Call(call) if path_ends_with(&call.func, &["HeaderValue", "from_static"]) => {
+                if let Some((media, false)) = &self.plan.content_type
+                    && let Some(Expr::Lit(lit)) = call.args.first_mut()
+                    && let syn::Lit::Str(text) = &lit.lit
+                    && text.value() == "application/octet-stream"
+                {
+                    lit.lit = syn::Lit::Str(LitStr::new(media, text.span()));
+                }
+            }
+            // `.json(&body)` sends `application/json` unless a content type is set before it.
+            Expr::MethodCall(call) if call.method == "json" => {
+                if let Some((media, true)) = &self.plan.content_type {
+                    let receiver = &call.receiver;
+                    call.receiver = parse_quote! {
+                        #receiver.header(
+                            ::reqwest::header::CONTENT_TYPE,
+                            ::reqwest::header::HeaderValue::from_static(#media),
+                        )
+                    };
+                }
+            }
+            // `.header(CONTENT_TYPE, ..).body(body)` → `.multipart(body)`.
+            Expr::MethodCall(call) if call.method == "body" && self.plan.multipart.is_some() => {
+                if let Expr::MethodCall(header) = &*call.receiver
+                    && header.method == "header"
+                {
+                    let receiver = &header.receiver;
+                    let args = &call.args;
+                    *expr = parse_quote!(#receiver.multipart(#args));
+                }
+            }
+            Expr::Match(matched) => self.empty_arms(matched),
+            _ => {}
+        }
+    }
+}
+
+impl Send<'_> {
+    fn restore_wire_name(&self, arg: Option<&mut Expr>) {
+        let Some(Expr::Lit(lit)) = arg else { return };
+        let syn::Lit::Str(text) = &lit.lit else {
+            return;
+        };
+        let value = text.value();
+        if let Some((_, wire)) = self.plan.wire_names.iter().find(|(name, _)| *name == value) {
+            lit.lit = syn::Lit::Str(LitStr::new(wire, text.span()));
+        }
+    }
+
+    /// Arms of statuses without a body answer `None` instead of parsing an empty body.
+    fn empty_arms(&self, matched: &mut syn::ExprMatch) {
+        if self.plan.empty_success.is_empty() && self.plan.empty_error.is_empty() {
+            return;
+        }
+        // `match response.status().as_u16()`: the response's name.
+        let Some(response) = status_receiver(&matched.expr) else {
+            return;
+        };
+        for arm in matched.arms.iter_mut() {
+            let syn::Pat::Lit(pat) = &arm.pat else {
+                continue;
+            };
+            let syn::Lit::Int(code) = &pat.lit else {
+                continue;
+            };
+            let Ok(code) = code.base10_parse::<u16>() else {
+                continue;
+            };
+            // `None`, or `Value::Null` when the body is any JSON value.
+            let none: Expr = parse_quote! {
+                ResponseValue::new(
+                    ::std::default::Default::default(),
+                    #response.status(),
+                    #response.headers().clone(),
+                )
+            };
+            if self.plan.empty_success.contains(&code) {
+                *arm.body = parse_quote!(Ok(#none));
+            } else if self.plan.empty_error.contains(&code) {
+                *arm.body = parse_quote!(Err(Error::ErrorResponse(#none)));
+            }
+        }
+    }
+}
+
+/// `x` in `x.status().as_u16()`.
+fn status_receiver(expr: &Expr) -> Option<syn::Ident> {
+    let Expr::MethodCall(as_u16) = expr else {
+        return None;
+    };
+    let Expr::MethodCall(status) = &*as_u16.receiver else {
+        return None;
+    };
+    match &*status.receiver {
+        Expr::Path(path) => path.path.get_ident().cloned(),
+        _ => None,
+    }
+}
+
+fn path_ends_with(func: &Expr, tail: &[&str]) -> bool {
+    let Expr::Path(path) = func else { return false };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segments.ends_with(&tail.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+}
+
+fn receiver_is(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Path(path) if path.path.is_ident(name))
+}

@@ -1,0 +1,146 @@
+//! Post-processing of progenitor's output: what the normalized document asks for and
+//! progenitor 0.15 cannot generate itself.
+//!
+//! Normalization marks the document where the generated code must differ from what progenitor
+//! writes ([`crate::normalize`] documents each mark); this module applies the marks to the
+//! parsed code:
+//!
+//! - [`builders`]: a parameter renamed to tell it apart is sent under its real name
+//!   (`x-agentrun-wire-name`); a `multipart/form-data` body is a `reqwest::multipart::Form`
+//!   (`x-agentrun-multipart`); a body is sent with its real media type
+//!   (`x-agentrun-content-type`); a response without a body is `None` (`x-agentrun-empty`);
+//! - [`deprecated`]: deprecated operations, parameters, schemas and fields carry
+//!   `#[deprecated]`;
+//! - [`docs`]: every doc comment is safe, whatever the document's text: no code block of it
+//!   runs as a doctest, and no character rustc refuses reaches a comment.
+
+pub mod builders;
+pub mod deprecated;
+pub mod docs;
+
+use serde_json::Value;
+
+use crate::names::{Case, sanitize};
+use crate::normalize::bodies::{CONTENT_TYPE, MULTIPART};
+use crate::normalize::operations;
+use crate::normalize::parameters::WIRE_NAME;
+use crate::normalize::responses::EMPTY;
+
+/// What the generated code of one operation needs beyond progenitor's output.
+#[derive(Debug, Clone, Default)]
+pub struct OperationPlan {
+    /// The `Client` method.
+    pub method: String,
+    /// The request builder struct, in the `builder` module.
+    pub builder: String,
+    /// The operation is deprecated.
+    pub deprecated: bool,
+    /// Parameters renamed in Rust: (the name progenitor sends, the name to send).
+    pub wire_names: Vec<(String, String)>,
+    /// The body is a multipart form with these fields.
+    pub multipart: Option<Vec<String>>,
+    /// The body's real media type, when progenitor would send another one; whether the body is
+    /// JSON (else raw bytes).
+    pub content_type: Option<(String, bool)>,
+    /// Success statuses answered without a body.
+    pub empty_success: Vec<u16>,
+    /// Error statuses answered without a body.
+    pub empty_error: Vec<u16>,
+    /// Setters of deprecated parameters.
+    pub deprecated_parameters: Vec<String>,
+}
+
+/// Applies every rewrite the document asks for to the generated file.
+pub fn rewrite(file: &mut syn::File, doc: &Value) {
+    let plans: Vec<OperationPlan> = operations(doc)
+        .into_iter()
+        .map(|(_, _, op)| plan(op))
+        .collect();
+    builders::rewrite(file, &plans);
+    if deprecated::rewrite(file, doc, &plans) {
+        // Generated code uses what it marks deprecated (serde derives, builders): only the
+        // crate's users are to be warned.
+        file.attrs.push(syn::parse_quote!(#![allow(deprecated)]));
+    }
+    docs::rewrite(file);
+}
+
+fn plan(op: &serde_json::Map<String, Value>) -> OperationPlan {
+    let id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let parameters: Vec<&Value> = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .map(|p| p.iter().collect())
+        .unwrap_or_default();
+    let name = |p: &Value| {
+        p.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let body = op.get("requestBody");
+    let body_media = body
+        .and_then(|b| b.get("content"))
+        .and_then(Value::as_object)
+        .and_then(|c| c.keys().next().cloned())
+        .unwrap_or_default();
+    let empty = |success: bool| -> Vec<u16> {
+        op.get("responses")
+            .and_then(Value::as_object)
+            .map(|responses| {
+                responses
+                    .iter()
+                    .filter(|(_, r)| r.get(EMPTY) == Some(&Value::Bool(true)))
+                    .filter_map(|(status, _)| status.parse::<u16>().ok())
+                    .filter(|code| (200..300).contains(code) == success)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    OperationPlan {
+        method: sanitize(id, Case::Snake),
+        builder: sanitize(id, Case::Pascal),
+        deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+        wire_names: parameters
+            .iter()
+            .filter_map(|p| {
+                let wire = p.get(WIRE_NAME)?.as_str()?;
+                Some((name(p), wire.to_string()))
+            })
+            .collect(),
+        multipart: body
+            .filter(|b| b.get(MULTIPART) == Some(&Value::Bool(true)))
+            .map(|b| {
+                b.get("x-agentrun-multipart-fields")
+                    .and_then(Value::as_array)
+                    .map(|f| {
+                        f.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }),
+        content_type: body
+            .and_then(|b| b.get(CONTENT_TYPE))
+            .and_then(Value::as_str)
+            .map(|media| (media.to_string(), body_media == "application/json")),
+        empty_success: empty(true),
+        empty_error: empty(false),
+        deprecated_parameters: parameters
+            .iter()
+            .filter(|p| p.get("deprecated") == Some(&Value::Bool(true)))
+            .map(|p| sanitize(&name(p), Case::Snake))
+            .collect(),
+    }
+}
+
+/// The last segment of a type path (`builder::Upload<'a>` → `Upload`).
+pub fn type_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,465 @@
+//! A provider crate's hand-written files, as a new crate starts, and the dependencies its
+//! generated code needs.
+//!
+//! `generate` writes `Cargo.toml` and `src/lib.rs` only where they do not exist yet (after that
+//! they are the crate's to edit), but it keeps `Cargo.toml`'s dependencies in step with the
+//! generated code: typify and progenitor emit `::chrono::`, `::uuid::`, `::regress::`,
+//! `futures::`, `::base64::` and `::rand::` paths, and `reqwest::multipart` where a body is a
+//! form (see [`required_dependencies`]). A dependency the code starts using is added; one it no
+//! longer uses is reported, not removed (the hand-written `lib.rs` may use it).
+//!
+//! Nothing from the document's text reaches these files unescaped: the title goes into TOML
+//! through `toml_edit` and into Rust through [`rust_string`] and [`comment_text`].
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use syn::visit::Visit;
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
+
+use crate::providers::Provider;
+
+/// A crate the generated code may need beyond the ones every client crate has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dependency {
+    /// The crate's name, as the generated code spells its paths.
+    pub name: &'static str,
+    /// The version requirement written into `Cargo.toml`.
+    pub version: &'static str,
+    /// Features the generated code needs.
+    pub features: &'static [&'static str],
+}
+
+/// Every crate the generated code may need, and what it needs of it.
+pub const OPTIONAL: [Dependency; 6] = [
+    Dependency {
+        name: "chrono",
+        version: "0.4",
+        features: &["serde"],
+    },
+    Dependency {
+        name: "uuid",
+        version: "1",
+        features: &["serde"],
+    },
+    Dependency {
+        name: "regress",
+        version: "0.10",
+        features: &[],
+    },
+    Dependency {
+        name: "futures",
+        version: "0.3",
+        features: &[],
+    },
+    Dependency {
+        name: "base64",
+        version: "0.22",
+        features: &[],
+    },
+    Dependency {
+        name: "rand",
+        version: "0.9",
+        features: &[],
+    },
+];
+
+/// What the generated code needs beyond the crates every client crate has: the optional
+/// crates, and reqwest features.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// Optional crates the code refers to.
+    pub crates: Vec<Dependency>,
+    /// reqwest features the code uses (`multipart`).
+    pub reqwest_features: Vec<&'static str>,
+}
+
+/// Reads the generated code's paths for the crates and features it uses.
+pub fn required_dependencies(code: &syn::File) -> Needs {
+    #[derive(Default)]
+    struct Paths {
+        roots: BTreeSet<String>,
+        multipart: bool,
+    }
+    impl Visit<'_> for Paths {
+        fn visit_path(&mut self, path: &syn::Path) {
+            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if let Some(first) = segments.first() {
+                self.roots.insert(first.clone());
+            }
+            if segments
+                .windows(2)
+                .any(|w| w[0] == "reqwest" && w[1] == "multipart")
+            {
+                self.multipart = true;
+            }
+            syn::visit::visit_path(self, path);
+        }
+        fn visit_use_tree(&mut self, tree: &syn::UseTree) {
+            if let syn::UseTree::Path(path) = tree {
+                self.roots.insert(path.ident.to_string());
+            }
+            syn::visit::visit_use_tree(self, tree);
+        }
+    }
+    let mut paths = Paths::default();
+    paths.visit_file(code);
+    Needs {
+        crates: OPTIONAL
+            .iter()
+            .filter(|d| paths.roots.contains(d.name))
+            .copied()
+            .collect(),
+        reqwest_features: if paths.multipart {
+            vec!["multipart"]
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// The new crate's `Cargo.toml` and `src/lib.rs`, for the generated code's needs.
+pub fn files(provider: &Provider, info_title: &str, needs: &Needs) -> Vec<(PathBuf, String)> {
+    vec![
+        (
+            provider.crate_dir.join("Cargo.toml"),
+            manifest(provider, needs),
+        ),
+        (
+            provider.crate_dir.join("src/lib.rs"),
+            library(provider, info_title),
+        ),
+    ]
+}
+
+fn manifest(provider: &Provider, needs: &Needs) -> String {
+    let mut doc = DocumentMut::new();
+    let mut package = Table::new();
+    package.insert("name", value(provider.crate_name()));
+    package.insert(
+        "description",
+        value(format!(
+            "A typed client for the {}, generated from its OpenAPI document.",
+            one_line(&provider.title)
+        )),
+    );
+    for key in [
+        "version",
+        "edition",
+        "rust-version",
+        "license",
+        "repository",
+    ] {
+        package.insert(key, inherited());
+    }
+    doc.insert("package", Item::Table(package));
+    let mut features = Table::new();
+    features.insert("default", value(Array::from_iter(["rustls"])));
+    features.insert("rustls", value(Array::from_iter(["reqwest/rustls"])));
+    features.insert(
+        "native-tls",
+        value(Array::from_iter(["reqwest/native-tls"])),
+    );
+    doc.insert("features", Item::Table(features));
+    let mut dependencies = Table::new();
+    for name in [
+        "agentrun-runtime",
+        "progenitor-client",
+        "reqwest",
+        "serde",
+        "serde_json",
+    ] {
+        dependencies.insert(name, inherited());
+    }
+    doc.insert("dependencies", Item::Table(dependencies));
+    let mut lints = Table::new();
+    lints.insert("workspace", value(true));
+    doc.insert("lints", Item::Table(lints));
+    let mut text = doc.to_string();
+    // The dependencies the generated code needs are added the way a later generate adds them.
+    if let Ok(Some(updated)) = update_manifest(&text, needs) {
+        text = updated;
+    }
+    text
+}
+
+/// `key.workspace = true`: a value inherited from the workspace, written as the workspace's
+/// own crates write it.
+fn inherited() -> Item {
+    let mut table = Table::new();
+    table.set_dotted(true);
+    table.insert("workspace", value(true));
+    Item::Table(table)
+}
+
+/// Adds to a crate's `Cargo.toml` what the generated code needs and it lacks; `None` when
+/// nothing is missing.
+pub fn update_manifest(text: &str, needs: &Needs) -> Result<Option<String>> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .context("the crate's Cargo.toml is not valid TOML")?;
+    let mut changed = false;
+    let dependencies = doc
+        .entry("dependencies")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_like_mut()
+        .context("the crate's Cargo.toml has a `dependencies` that is not a table")?;
+    for dependency in &needs.crates {
+        if dependencies.contains_key(dependency.name) {
+            continue;
+        }
+        let mut entry = InlineTable::new();
+        entry.insert("version", dependency.version.into());
+        if !dependency.features.is_empty() {
+            entry.insert(
+                "features",
+                Array::from_iter(dependency.features.iter().copied()).into(),
+            );
+        }
+        dependencies.insert(dependency.name, value(entry));
+        changed = true;
+    }
+    if !needs.reqwest_features.is_empty()
+        && let Some(reqwest) = dependencies.get_mut("reqwest")
+    {
+        changed |= add_features(reqwest, &needs.reqwest_features);
+    }
+    Ok(changed.then(|| doc.to_string()))
+}
+
+/// The optional crates `text` (a crate's `Cargo.toml`) depends on that `needs` does not list.
+pub fn unused_dependencies(text: &str, needs: &Needs) -> Vec<&'static str> {
+    let Ok(doc) = text.parse::<DocumentMut>() else {
+        return Vec::new();
+    };
+    let Some(dependencies) = doc.get("dependencies").and_then(Item::as_table_like) else {
+        return Vec::new();
+    };
+    OPTIONAL
+        .iter()
+        .filter(|d| dependencies.contains_key(d.name) && !needs.crates.contains(d))
+        .map(|d| d.name)
+        .collect()
+}
+
+/// Adds `features` to a dependency entry (a version string, an inline table, or a table).
+fn add_features(entry: &mut Item, features: &[&str]) -> bool {
+    if let Some(version) = entry.as_str().map(str::to_string) {
+        let mut table = InlineTable::new();
+        table.insert("version", version.into());
+        *entry = value(table);
+    }
+    let Some(table) = entry.as_table_like_mut() else {
+        return false;
+    };
+    let present: Vec<String> = table
+        .get("features")
+        .and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing: Vec<&str> = features
+        .iter()
+        .copied()
+        .filter(|f| !present.iter().any(|p| p == f))
+        .collect();
+    if missing.is_empty() {
+        return false;
+    }
+    let mut all: Array = present.iter().map(String::as_str).collect();
+    all.extend(missing);
+    table.insert("features", value(all));
+    if let Some(inline) = entry.as_inline_table_mut() {
+        inline.fmt();
+    }
+    true
+}
+
+fn library(provider: &Provider, info_title: &str) -> String {
+    let ident = provider.crate_name().replace('-', "_");
+    format!(
+        r#"//! A typed client for the {title}, generated by `cargo xtask generate` from
+//! `{spec}`; `src/generated.rs` is never edited by hand. Every string enum is open: a value
+//! the API adds later arrives as `Unknown` instead of failing the response.
+//!
+//! ```
+//! let document: serde_json::Value = serde_json::from_str({ident}::OPENAPI_DOCUMENT)?;
+//! assert_eq!(document["info"]["title"], {info_title});
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+// Generated by `cargo xtask generate`; never edited by hand. Its one `unwrap` is progenitor's
+// `Client::new` building a default reqwest client, which fails only when no TLS backend can
+// start; `Client::new_with_client` takes a client you built yourself. Its documentation comes
+// from the document, so rustdoc's lints are the document's business.
+#[rustfmt::skip]
+#[allow(
+    missing_docs,
+    unreachable_pub,
+    rust_2018_idioms,
+    deprecated,
+    clippy::all,
+    clippy::unwrap_used,
+    rustdoc::all
+)]
+mod generated;
+
+pub use generated::*;
+
+pub use agentrun_runtime::{{ClientConfig, ConfigError, RetryPolicy, Runtime, Secret}};
+
+// Retries, timeouts and redaction for every request, and `Client::from_config`.
+agentrun_runtime::client_runtime!(Client);
+
+/// The normalized OpenAPI 3.0 document this crate was generated from.
+pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.normalized.json");
+"#,
+        title = comment_text(&provider.title),
+        spec = comment_text(&provider.spec.display().to_string()),
+        info_title = rust_string(info_title),
+    )
+}
+
+/// Unicode's explicit direction controls, which rustc refuses in comments and literals.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` as a Rust string literal that holds exactly it: quotes, backslashes, control and
+/// direction characters escaped.
+pub fn rust_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_direction_control(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` on one line, fit for a `//` comment: line breaks become spaces, control and direction
+/// characters are written as `\u{..}`.
+pub fn comment_text(text: &str) -> String {
+    text.split(['\n', '\r'])
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .map(|c| {
+            if c.is_control() || is_direction_control(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The path of a crate's manifest, relative to the workspace root.
+pub fn manifest_path(crate_dir: &Path) -> PathBuf {
+    crate_dir.join("Cargo.toml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(title: &str) -> Provider {
+        Provider {
+            name: "demo".into(),
+            title: title.into(),
+            spec: "openapi/demo/openapi.json".into(),
+            overlay: None,
+            url: None,
+            crate_dir: "crates/demo".into(),
+            strip_path_prefix: None,
+        }
+    }
+
+    fn needs(code: &str) -> Needs {
+        required_dependencies(&syn::parse_str(code).unwrap())
+    }
+
+    #[test]
+    fn the_generated_code_names_the_crates_it_needs() {
+        let found = needs(
+            "pub struct A { at: ::chrono::DateTime<::chrono::offset::Utc>, id: ::uuid::Uuid }
+             fn f() -> impl futures::Stream<Item = ()> { todo!() }
+             fn g(form: reqwest::multipart::Form) {}",
+        );
+        let names: Vec<&str> = found.crates.iter().map(|d| d.name).collect();
+        assert_eq!(names, ["chrono", "uuid", "futures"]);
+        assert_eq!(found.reqwest_features, ["multipart"]);
+        assert_eq!(
+            needs("pub struct A { s: ::std::string::String }"),
+            Needs::default()
+        );
+    }
+
+    #[test]
+    fn a_later_change_adds_what_the_code_starts_to_use() {
+        let manifest = manifest(&provider("Demo"), &Needs::default());
+        assert!(!manifest.contains("uuid"), "{manifest}");
+        let later = needs("struct A { id: ::uuid::Uuid, f: reqwest::multipart::Form }");
+        let updated = update_manifest(&manifest, &later).unwrap().unwrap();
+        assert!(
+            updated.contains(r#"uuid = { version = "1", features = ["serde"] }"#),
+            "{updated}"
+        );
+        assert!(
+            updated.contains("reqwest.workspace = true\nreqwest.features = [\"multipart\"]\n"),
+            "{updated}"
+        );
+        let parsed: toml::Value = toml::from_str(&updated).unwrap();
+        assert_eq!(
+            parsed["package"]["version"]["workspace"].as_bool(),
+            Some(true)
+        );
+        let inline = "[dependencies]\nreqwest = { workspace = true }\n";
+        let updated_inline = update_manifest(inline, &later).unwrap().unwrap();
+        assert!(
+            updated_inline.contains(r#"reqwest = { workspace = true, features = ["multipart"] }"#),
+            "{updated_inline}"
+        );
+        assert_eq!(update_manifest(&updated, &later).unwrap(), None);
+        assert_eq!(unused_dependencies(&updated, &Needs::default()), ["uuid"]);
+    }
+
+    #[test]
+    fn text_from_the_document_cannot_break_out() {
+        let title = "Evil \"API\" \\ \n}\u{202E} */ \r\n//! injected";
+        let files = files(&provider(title), title, &Needs::default());
+        let manifest: toml::Value = toml::from_str(&files[0].1).unwrap();
+        assert_eq!(
+            manifest["package"]["description"].as_str().unwrap(),
+            "A typed client for the Evil \"API\" \\ }\u{202E} */ //! injected, generated from its OpenAPI document."
+        );
+        let library = &files[1].1;
+        assert!(!library.contains('\u{202E}'), "{library}");
+        assert!(!library.contains("\n//! injected"), "{library}");
+        syn::parse_file(library).unwrap();
+        assert!(
+            library.contains(r#"assert_eq!(document["info"]["title"], "Evil \"API\" \\ \n}\u{202e} */ \r\n//! injected");"#),
+            "{library}"
+        );
+    }
+}
