@@ -186,7 +186,8 @@ impl Scratch {
     }
 
     /// Runs one `cargo check` over every crate of the scratch workspace (build files in
-    /// `target_dir`); returns each crate's result, by crate name.
+    /// `target_dir`); returns each crate's result, by crate name. A crate compiled only when
+    /// cargo says it built it: one cargo never got to is not taken for a success.
     pub fn check(
         &self,
         target_dir: &Path,
@@ -194,31 +195,48 @@ impl Scratch {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let output = Command::new(cargo)
             .current_dir(&self.root)
-            .args(["check", "--workspace", "--message-format=json", "--quiet"])
+            .args([
+                "check",
+                "--workspace",
+                "--keep-going",
+                "--message-format=json",
+                "--quiet",
+            ])
             .env("CARGO_TARGET_DIR", target_dir)
             .output()
             .context("cannot run cargo")?;
+        let crates_dir = self.root.join("crates");
         let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut built = std::collections::BTreeSet::new();
         for line in String::from_utf8_lossy(&output.stdout).lines() {
             let Ok(message) = serde_json::from_str::<Value>(line) else {
                 continue;
             };
-            if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
-                continue;
-            }
-            let manifest = message["manifest_path"].as_str().unwrap_or_default();
-            let crate_name = Path::new(manifest)
-                .parent()
+            let Some(crate_name) = message["manifest_path"]
+                .as_str()
+                .map(Path::new)
+                .and_then(Path::parent)
+                .filter(|dir| dir.parent() == Some(crates_dir.as_path()))
                 .and_then(Path::file_name)
                 .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let rendered = message["message"]["rendered"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            errors.entry(crate_name).or_default().push(rendered);
+            else {
+                continue;
+            };
+            match message["reason"].as_str() {
+                Some("compiler-artifact") => {
+                    built.insert(crate_name);
+                }
+                Some("compiler-message") if message["message"]["level"] == "error" => {
+                    let rendered = message["message"]["rendered"].as_str().unwrap_or_default();
+                    errors
+                        .entry(crate_name)
+                        .or_default()
+                        .push(rendered.to_string());
+                }
+                _ => {}
+            }
         }
-        let crates: Vec<String> = std::fs::read_dir(self.root.join("crates"))?
+        let crates: Vec<String> = std::fs::read_dir(&crates_dir)?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
@@ -231,9 +249,13 @@ impl Scratch {
         Ok(crates
             .into_iter()
             .map(|name| {
-                let result = match errors.get(&name) {
-                    Some(messages) => Err(messages.join("\n")),
-                    None => Ok(()),
+                let result = match (errors.get(&name), built.contains(&name)) {
+                    (Some(messages), _) => Err(messages.join("\n")),
+                    (None, true) => Ok(()),
+                    (None, false) => Err(format!(
+                        "cargo did not build it:\n{}",
+                        String::from_utf8_lossy(&output.stderr)
+                    )),
                 };
                 (name, result)
             })
