@@ -1,0 +1,194 @@
+//! The client generated from `hostile-api.yaml`, over HTTP on loopback: what it sends is what the
+//! document says, where progenitor alone would send something else. Copied into the generated
+//! crate's `tests/` by `xtask/tests/generated_client.rs`, which runs it there.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use corpus_hostile_api::{Client, ClientConfig, Error, RetryPolicy, types};
+use test_server::{Reply, TestServer};
+
+fn client(server: &TestServer) -> Client {
+    Client::from_config(&server.url(), &ClientConfig::new())
+        .unwrap()
+        .with_retry(RetryPolicy::none())
+}
+
+#[tokio::test]
+async fn renamed_parameters_cookies_and_deep_objects_travel_under_their_names() {
+    let server = TestServer::start(|_| {
+        Reply::json(200, r#"{"id": "t1", "mark": ".", "size": null, "level": 2}"#)
+    });
+    let thing = client(&server)
+        .get_thing()
+        .id("t1")
+        .id_query("q")
+        .x_id("header-one")
+        .x_id_header("header-two")
+        .cookie("session=s1")
+        .filter_name("n")
+        .filter_size(3)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(thing.id, "t1");
+    assert_eq!(thing.mark.as_deref(), Some("."));
+    assert_eq!(thing.size, None);
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "GET");
+    assert_eq!(
+        request.target,
+        "/things/t1?filter%5Bname%5D=n&filter%5Bsize%5D=3&id=q"
+    );
+    assert_eq!(request.header("x-id"), Some("header-one"));
+    assert_eq!(request.header("x_id"), Some("header-two"));
+    assert_eq!(request.header("cookie"), Some("session=s1"));
+}
+
+#[tokio::test]
+async fn get_and_head_sharing_an_operation_id_are_two_methods() {
+    let server = TestServer::start(|_| Reply::text(200, "text/plain", ""));
+    client(&server)
+        .get_thing_head()
+        .id("t1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests()[0].method, "HEAD");
+}
+
+#[tokio::test]
+async fn a_json_body_of_another_media_type_is_sent_as_it() {
+    let server = TestServer::start(|_| Reply::json(200, r#"{"id": "t1"}"#));
+    client(&server)
+        .patch_thing()
+        .id("t1")
+        .body(types::Thing::builder().id("t1"))
+        .send()
+        .await
+        .unwrap();
+    let request = &server.requests()[0];
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/merge-patch+json")
+    );
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body["id"], "t1");
+}
+
+#[tokio::test]
+async fn bytes_are_sent_with_their_media_type() {
+    let server = TestServer::start(|_| Reply::text(204, "text/plain", ""));
+    client(&server)
+        .put_thing_xml()
+        .id("t1")
+        .body("<thing/>")
+        .send()
+        .await
+        .unwrap();
+    let request = &server.requests()[0];
+    assert_eq!(request.header("content-type"), Some("application/xml"));
+    assert_eq!(request.body, b"<thing/>");
+}
+
+#[tokio::test]
+async fn a_multipart_body_is_a_form() {
+    let server = TestServer::start(|_| Reply::json(201, r#"{"stored": true}"#));
+    let form = reqwest::multipart::Form::new()
+        .text("name", "notes.txt")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"file contents".to_vec()).file_name("notes.txt"),
+        );
+    let stored: types::ResultModel = client(&server)
+        .upload()
+        .body(form)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stored.stored, Some(true));
+    let request = &server.requests()[0];
+    assert!(
+        request
+            .header("content-type")
+            .unwrap()
+            .starts_with("multipart/form-data; boundary="),
+        "{:?}",
+        request.header("content-type")
+    );
+    let body = String::from_utf8_lossy(&request.body);
+    assert!(body.contains("name=\"name\"\r\n\r\nnotes.txt"), "{body}");
+    assert!(body.contains("file contents"), "{body}");
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn statuses_without_a_body_are_none_next_to_json_ones() {
+    let answers = std::sync::Mutex::new(vec![
+        Reply::json(409, r#"{"title": "busy", "status": 409}"#),
+        Reply::text(404, "text/plain", ""),
+        Reply::text(204, "text/plain", ""),
+        Reply::json(200, r#"{"id": "t1"}"#),
+    ]);
+    let server = TestServer::start(move |_| answers.lock().unwrap().pop().unwrap());
+    let client = client(&server);
+    let deleted = client.delete_thing().id("t1").send().await.unwrap();
+    assert_eq!(deleted.into_inner().unwrap().id, "t1");
+    let deleted = client.delete_thing().id("t1").send().await.unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert!(deleted.into_inner().is_none());
+    match client.delete_thing().id("t1").send().await {
+        Err(Error::ErrorResponse(error)) => {
+            assert_eq!(error.status(), 404);
+            assert!(error.into_inner().is_none());
+        }
+        other => panic!("expected a 404 error, got {other:?}"),
+    }
+    match client.delete_thing().id("t1").send().await {
+        Err(Error::ErrorResponse(error)) => {
+            assert_eq!(error.into_inner().unwrap().title.as_deref(), Some("busy"));
+        }
+        other => panic!("expected a 409 error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_default_problem_json_answer_is_the_typed_error() {
+    let server = TestServer::start(|_| {
+        Reply::text(
+            404,
+            "application/problem+json",
+            r#"{"title": "Not Found", "status": 404}"#,
+        )
+    });
+    let result = client(&server)
+        .get_thing()
+        .id("t1")
+        .cookie("session=s1")
+        .send()
+        .await;
+    match result {
+        Err(Error::ErrorResponse(problem)) => {
+            assert_eq!(problem.title.as_deref(), Some("Not Found"));
+        }
+        other => panic!("expected the problem as an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn renamed_and_repaired_types_keep_their_wire_names() {
+    let thing: types::Thing = serde_json::from_value(serde_json::json!({
+        "id": "t1",
+        "owner": {"name": "lower"},
+        "other": {"nick": "upper"},
+        "level": 3,
+    }))
+    .unwrap();
+    let owner: &types::User = thing.owner.as_ref().unwrap();
+    let other: &types::User2 = thing.other.as_ref().unwrap();
+    assert_eq!(owner.name.as_deref(), Some("lower"));
+    assert_eq!(other.nick.as_deref(), Some("upper"));
+    assert!(serde_json::from_value::<types::Thing>(serde_json::json!({"id": "t", "level": 7})).is_err());
+}

@@ -1,0 +1,61 @@
+//! A client generated from a document with every shape progenitor 0.15 cannot generate as it
+//! is (`generated/hostile-api.yaml`), as a new provider's crate: its own tests
+//! (`generated/over_http.rs`) run against a server on loopback, and its doctests run, so a code
+//! block from a description that ran as a doctest would fail here.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use xtask::corpus::{Document, Scratch};
+use xtask::providers::workspace_root;
+
+#[test]
+fn a_generated_client_sends_what_its_document_says() {
+    let root = workspace_root();
+    let fixtures = root.join("xtask/tests/generated");
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let scratch = Scratch::create(&root, &base.join("generated-client")).unwrap();
+    let document = Document {
+        name: "hostile-api".into(),
+        path: fixtures.join("hostile-api.yaml"),
+    };
+    let outcome = scratch.generate(&document);
+    if let Err(error) = &outcome.generated {
+        panic!("the fixture does not generate: {error}");
+    }
+    let crate_dir = scratch.root().join("crates").join(document.crate_name());
+    let code = std::fs::read_to_string(crate_dir.join("src/generated.rs")).unwrap();
+    assert!(
+        code.contains("#[deprecated]\n    pub fn delete_thing("),
+        "the deprecated operation is not marked"
+    );
+    assert!(!code.contains('\u{202E}') && !code.contains('\r'));
+
+    std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
+    std::fs::copy(
+        fixtures.join("over_http.rs"),
+        crate_dir.join("tests/over_http.rs"),
+    )
+    .unwrap();
+    let manifest = crate_dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[dev-dependencies]\ntest-server.workspace = true\ntokio.workspace = true\n");
+    std::fs::write(&manifest, text).unwrap();
+
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(scratch.root())
+        .args(["test", "--quiet", "-p", &document.crate_name()])
+        .env("CARGO_TARGET_DIR", base.join("scratch-target"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the generated crate's tests fail:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
