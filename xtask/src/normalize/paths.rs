@@ -15,9 +15,10 @@ use crate::schemas::{METHODS, for_each_operation};
 const UNSUPPORTED_METHODS: [&str; 2] = ["query", "additionalOperations"];
 
 /// Names of `Client` methods that are not operations: progenitor's constructors and the ones
-/// `agentrun_runtime::client_runtime!` adds, and progenitor's `ClientInfo` methods, which an
-/// inherent method of the same name would shadow in the generated code.
-const RESERVED_METHODS: [&str; 10] = [
+/// `agentrun_runtime::client_runtime!` adds, and the methods of progenitor's `ClientInfo` and
+/// `ClientHooks`, which an inherent method of the same name would shadow in the generated code
+/// (an operation called `post` would answer `client.post(&result, &info)`).
+const RESERVED_METHODS: [&str; 13] = [
     "new",
     "new_with_client",
     "from_config",
@@ -28,6 +29,9 @@ const RESERVED_METHODS: [&str; 10] = [
     "baseurl",
     "client",
     "inner",
+    "pre",
+    "exec",
+    "post",
 ];
 
 /// The operationId given to an operation that has none: the lowercase method, then each path
@@ -208,6 +212,8 @@ fn normalize_operation(
     if !op.get("responses").is_some_and(Value::is_object) {
         op.insert("responses".into(), json!({}));
     }
+    // Callbacks describe requests the API makes, not ones the client sends.
+    op.shift_remove("callbacks");
 }
 
 /// Gives an operationId to every operation that has none ([`derive_operation_id`]); returns
@@ -305,7 +311,8 @@ mod tests {
             "/a": {"get": {"operationId": "getA", "responses": ok()},
                    "head": {"operationId": "getA", "responses": ok()},
                    "put": {"operationId": "get_a", "responses": ok()}},
-            "/new": {"post": {"operationId": "new", "responses": ok()}}})));
+            "/new": {"post": {"operationId": "new", "responses": ok()}},
+            "/post": {"post": {"operationId": "Post", "responses": ok()}}})));
         let paths = &normalized.document["paths"];
         assert_eq!(paths["/a"]["get"]["operationId"], "getA");
         assert_eq!(paths["/a"]["put"]["operationId"], "get_a_put");
@@ -315,6 +322,7 @@ mod tests {
             "getA"
         );
         assert_eq!(paths["/new"]["post"]["operationId"], "new_post");
+        assert_eq!(paths["/post"]["post"]["operationId"], "Post_post");
     }
 
     #[test]

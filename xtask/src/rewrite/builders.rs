@@ -129,6 +129,18 @@ impl VisitMut for Send<'_> {
                     *expr = parse_quote!(#receiver.multipart(#args));
                 }
             }
+            // reqwest's client has no `options` or `trace`: send those methods by name.
+            Expr::MethodCall(call)
+                if (call.method == "options" || call.method == "trace")
+                    && matches!(&*call.receiver, Expr::Field(field)
+                        if matches!(&field.member, syn::Member::Named(name) if name == "client")) =>
+            {
+                let method =
+                    syn::Ident::new(&call.method.to_string().to_uppercase(), call.method.span());
+                let receiver = &call.receiver;
+                let args = &call.args;
+                *expr = parse_quote!(#receiver.request(::reqwest::Method::#method, #args));
+            }
             Expr::Match(matched) => self.empty_arms(matched),
             _ => {}
         }

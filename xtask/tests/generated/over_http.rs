@@ -59,6 +59,15 @@ async fn get_and_head_sharing_an_operation_id_are_two_methods() {
 }
 
 #[tokio::test]
+async fn options_is_sent_and_an_operation_named_post_keeps_the_hooks_apart() {
+    let server = TestServer::start(|_| Reply::text(204, "text/plain", ""));
+    client(&server).post_options().id("t1").send().await.unwrap();
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "OPTIONS");
+    assert_eq!(request.target, "/things/t1");
+}
+
+#[tokio::test]
 async fn a_json_body_of_another_media_type_is_sent_as_it() {
     let server = TestServer::start(|_| Reply::json(200, r#"{"id": "t1"}"#));
     client(&server)
