@@ -53,16 +53,18 @@ pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
             };
             anyhow!("{origin}:{}:{}: {what}", error.line(), error.column())
         })?,
-        Format::Yaml => yaml_serde::from_str::<Value>(text).map_err(|error| {
-            let place = error
-                .location()
-                .map(|l| format!(":{}:{}", l.line(), l.column()))
-                .unwrap_or_default();
-            anyhow!(
-                "{origin}{place}: invalid YAML: {}",
-                strip_position(&error.to_string())
-            )
-        })?,
+        Format::Yaml => yaml_serde::from_str::<Lenient>(text)
+            .map(|v| v.0)
+            .map_err(|error| {
+                let place = error
+                    .location()
+                    .map(|l| format!(":{}:{}", l.line(), l.column()))
+                    .unwrap_or_default();
+                anyhow!(
+                    "{origin}{place}: invalid YAML: {}",
+                    strip_position(&error.to_string())
+                )
+            })?,
     };
     if !value.is_object() {
         bail!(
@@ -72,6 +74,89 @@ pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
         );
     }
     Ok(value)
+}
+
+/// A JSON value read from YAML, which holds what JSON's reader takes and `serde_json::Value`'s
+/// own deserializer refuses: integers beyond 64 bits (OpenAI's document bounds an `int64` by
+/// ±9223372036854776000), read as the nearest float as JSON's reader does, and keys that are not
+/// strings (`200:`), read as their text.
+struct Lenient(Value);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor).map(Lenient)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v)
+            .map(Value::from)
+            .unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v)
+            .map(Value::from)
+            .unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(LenientVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Lenient(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some((Lenient(key), Lenient(value))) = map.next_entry()? {
+            let key = match key {
+                Value::String(text) => text,
+                Value::Null => "null".to_string(),
+                other => other.to_string(),
+            };
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A float as JSON holds it (NaN and infinities, which JSON has no form for, as null).
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// The OpenAPI version a document declares, or an error that says what it is instead.
@@ -227,6 +312,24 @@ mod tests {
         )
         .unwrap();
         assert!(doc["responses"]["202"].is_object());
+    }
+
+    #[test]
+    fn yaml_integers_beyond_64_bits_are_read_as_json_reads_them() {
+        let doc = parse(
+            "minimum: -9223372036854776000\nmaximum: 18446744073709551616\nsmall: 7\ntrue: yes\n",
+            "x.yaml",
+            Format::Yaml,
+        )
+        .unwrap();
+        let json: Value = serde_json::from_str(
+            r#"{"minimum": -9223372036854776000, "maximum": 18446744073709551616}"#,
+        )
+        .unwrap();
+        assert_eq!(doc["minimum"], json["minimum"]);
+        assert_eq!(doc["maximum"], json["maximum"]);
+        assert_eq!(doc["small"], 7);
+        assert_eq!(doc["true"], "yes");
     }
 
     #[test]

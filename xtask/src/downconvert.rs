@@ -492,6 +492,15 @@ fn repair_keyword_types(schema: &mut Map<String, Value>, at: &str, notes: &mut N
     {
         schema.shift_remove("discriminator");
     }
+    // A format describes a string or a number; on anything else (Twilio's
+    // `type: object, format: phone-number-capabilities`) typify stops with `todo!`.
+    let typed_scalar = matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("string" | "integer" | "number") | None
+    ) && !schema.contains_key("properties");
+    if !typed_scalar {
+        schema.shift_remove("format");
+    }
     repair_enum(schema, at, notes);
 }
 
@@ -751,6 +760,21 @@ mod tests {
                 "#/components/schemas/S: `minLength` is a number, which OpenAPI does not allow; ignored",
                 "#/components/schemas/S: 1 enum values are not of type string; they are not listed",
             ]
+        );
+    }
+
+    #[test]
+    fn a_format_on_what_is_not_a_string_or_number_is_dropped() {
+        assert_eq!(
+            convert(
+                json!({"type": "object", "format": "phone-number-capabilities",
+                           "properties": {"sms": {"type": "boolean", "format": "flag"}}})
+            ),
+            json!({"type": "object", "properties": {"sms": {"type": "boolean"}}})
+        );
+        assert_eq!(
+            convert(json!({"type": "string", "format": "date-time"})),
+            json!({"type": "string", "format": "date-time"})
         );
     }
 

@@ -2,11 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::document::to_pretty_json;
-use crate::generator::generate_tokens;
+use crate::generator::generate_file;
 use crate::normalize::{Normalized, load_provider, operations};
 use crate::notes::Note;
 use crate::open_enums::{open_enums, types_module};
@@ -117,10 +117,8 @@ pub fn settings() -> GenerationSettings {
 /// Runs progenitor on a normalized spec and post-processes its output. What progenitor fails
 /// on is degraded in `normalized` (its document and notes), so the two stay in step.
 pub fn render_client(normalized: &mut Normalized, origin: &str) -> Result<Client> {
-    let tokens = generate_tokens(normalized, &settings(), origin)?;
+    let mut file = generate_file(normalized, &settings(), origin)?;
     normalized.notes.store(&mut normalized.document);
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| anyhow!("{origin}: progenitor produced code that does not parse: {e}"))?;
     rewrite::rewrite(&mut file, &normalized.document);
     let opened = open_enums(&mut file).with_context(|| format!("{origin}: opening enums"))?;
     let types = types_module(&mut file)

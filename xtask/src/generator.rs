@@ -23,6 +23,7 @@ use anyhow::{Result, anyhow, bail};
 use progenitor::{GenerationSettings, Generator};
 use serde_json::{Value, json};
 
+use crate::names::{Case, sanitize};
 use crate::normalize::Normalized;
 use crate::normalize::typed::typed;
 use crate::notes::operation;
@@ -33,16 +34,56 @@ const MOST_ROUNDS: usize = 200;
 
 /// Generates `normalized`'s client, degrading what progenitor fails on (recorded in its notes,
 /// the document changed to match).
-pub fn generate_tokens(
+pub fn generate_file(
     normalized: &mut Normalized,
     settings: &GenerationSettings,
     origin: &str,
-) -> Result<proc_macro2::TokenStream> {
+) -> Result<syn::File> {
     let mut stages: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut schema_stages: BTreeMap<String, usize> = BTreeMap::new();
+    let mut separated = 0;
+    let mut introduced: Vec<String> = Vec::new();
     for _ in 0..MOST_ROUNDS {
         let failure = match attempt(&normalized.spec, settings) {
-            Ok(tokens) => return Ok(tokens),
+            Ok(tokens) => {
+                let file: syn::File = syn::parse2(tokens).map_err(|e| {
+                    anyhow!("{origin}: progenitor produced code that does not parse: {e}")
+                })?;
+                let twice = types_named_twice(&file);
+                if twice.is_empty() {
+                    return Ok(file);
+                }
+                // typify named an inline schema like a component: give one of them a name of
+                // its own, and generate again.
+                let mut progress = false;
+                for name in &twice {
+                    let ours = introduced
+                        .iter()
+                        .any(|new: &String| sanitize(new, Case::Pascal) == *name);
+                    if ours {
+                        // A name given to tell two types apart is taken again: typify names
+                        // two types after this schema, whatever it is called.
+                        progress |= degrade_named(normalized, name);
+                    } else if let Some((change, new)) =
+                        separate_type_name(&mut normalized.document, name)
+                    {
+                        normalized.changes.push(change);
+                        introduced.push(new);
+                        progress = true;
+                    }
+                }
+                separated += 1;
+                if !progress || separated > 20 {
+                    bail!(
+                        "{origin}: the generated types {} are each defined twice, and no \
+                         component can be renamed to tell them apart; rename one with an \
+                         overlay action",
+                        twice.join(", ")
+                    );
+                }
+                normalized.spec = typed(&mut normalized.document, origin, &mut normalized.notes)?;
+                continue;
+            }
             Err(failure) => failure,
         };
         let culprits = failing_operations(&normalized.document, settings);
@@ -73,6 +114,127 @@ pub fn generate_tokens(
         "{origin}: progenitor still fails after {MOST_ROUNDS} degradations; the document has \
          more shapes progenitor 0.15 does not support than agentrun can work around"
     ))
+}
+
+/// The type names the generated `types` module defines more than once.
+fn types_named_twice(file: &syn::File) -> Vec<String> {
+    let Some(items) = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => {
+            module.content.as_ref().map(|(_, items)| items)
+        }
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut twice = std::collections::BTreeSet::new();
+    for item in items {
+        let ident = match item {
+            syn::Item::Struct(item) => &item.ident,
+            syn::Item::Enum(item) => &item.ident,
+            syn::Item::Type(item) => &item.ident,
+            _ => continue,
+        };
+        if !seen.insert(ident.to_string()) {
+            twice.insert(ident.to_string());
+        }
+    }
+    twice.into_iter().collect()
+}
+
+/// Types the component whose type is `name` as any JSON value, with a note; whether there was
+/// one.
+fn degrade_named(normalized: &mut Normalized, name: &str) -> bool {
+    let Some(schemas) = normalized
+        .document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return false;
+    };
+    let Some((key, schema)) = schemas
+        .iter_mut()
+        .find(|(key, _)| sanitize(key, Case::Pascal) == name)
+    else {
+        return false;
+    };
+    *schema = json!({});
+    let at = crate::document::pointer("#/components/schemas", key);
+    normalized.notes.add(
+        at,
+        format!("typify names two types `{name}` after it; typed as any JSON value"),
+    );
+    true
+}
+
+/// Gives one of the two schemas typify names `name` a name of its own: an inline property
+/// schema typify names after its component and property (`Classification` + `$template` →
+/// `ClassificationTemplate`, a component too) becomes a component `<name>Property`; otherwise the
+/// component named `name` is renamed `<name>Model`. Returns what it changed, and the new name.
+pub fn separate_type_name(doc: &mut Value, name: &str) -> Option<(String, String)> {
+    let schemas = doc.pointer_mut("/components/schemas")?.as_object_mut()?;
+    let mut inline = None;
+    'search: for (component, schema) in schemas.iter() {
+        let parts = std::iter::once(schema).chain(
+            schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+        for part in parts {
+            for (property, sub) in part
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if sub.get("$ref").is_none()
+                    && sanitize(&format!("{component}-{property}"), Case::Pascal) == name
+                {
+                    inline = Some((component.clone(), property.clone()));
+                    break 'search;
+                }
+            }
+        }
+    }
+    if let Some((component, property)) = inline {
+        let new = crate::refs::unique_name(schemas, &format!("{name}Property"));
+        let reference = json!({ "$ref": format!("#/components/schemas/{new}") });
+        let schema = schemas.get_mut(&component)?;
+        // The property sits in the component or in one of its `allOf` parts.
+        let mut moved = None;
+        if let Some(slot) = schema.pointer_mut(&format!("/properties/{}", escape(&property))) {
+            moved = Some(std::mem::replace(slot, reference.clone()));
+        } else if let Some(all) = schema.get_mut("allOf").and_then(Value::as_array_mut) {
+            for part in all {
+                if let Some(slot) = part.pointer_mut(&format!("/properties/{}", escape(&property)))
+                {
+                    moved = Some(std::mem::replace(slot, reference.clone()));
+                    break;
+                }
+            }
+        }
+        schemas.insert(new.clone(), moved?);
+        let change = format!(
+            "moved property `{property}` of `{component}` into component `{new}`: typify named \
+             it `{name}` like another type"
+        );
+        return Some((change, new));
+    }
+    let key = schemas
+        .keys()
+        .find(|key| sanitize(key, Case::Pascal) == name)?
+        .clone();
+    let new = crate::refs::unique_name(schemas, &format!("{key}Model"));
+    crate::normalize::components::rename_component(doc, &key, &new);
+    let change =
+        format!("renamed component `{key}` to `{new}`: typify named another type `{name}` too");
+    Some((change, new))
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// One run of progenitor: its tokens, or what went wrong (an error or a panic), in one line.
@@ -381,8 +543,8 @@ mod tests {
                     "200": {"description": "a", "content": {"application/json": {"schema": {"type": "string"}}}},
                     "201": {"description": "b", "content": {"application/json": {"schema": {"type": "integer"}}}}}}}}
         }));
-        let tokens = generate_tokens(&mut normalized, &crate::generate::settings(), "spec.json");
-        assert!(tokens.is_ok(), "{tokens:?}");
+        let file = generate_file(&mut normalized, &crate::generate::settings(), "spec.json");
+        assert!(file.is_ok(), "{:?}", file.err());
         let lines = normalized.notes.lines();
         assert_eq!(lines.len(), 1, "{lines:?}");
         assert!(
@@ -411,7 +573,7 @@ mod tests {
                 "Fine": {"type": "string", "enum": ["a", "b"]},
                 "Marks": {"type": "string", "enum": [".", "X"], "default": "."}}}
         }));
-        generate_tokens(&mut normalized, &crate::generate::settings(), "spec.json").unwrap();
+        generate_file(&mut normalized, &crate::generate::settings(), "spec.json").unwrap();
         let lines = normalized.notes.lines();
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(

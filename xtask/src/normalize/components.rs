@@ -21,12 +21,13 @@ use unicode_ident::is_xid_continue;
 use crate::names::{Case, PRELUDE, sanitize};
 use crate::notes::Notes;
 use crate::refs::SCHEMA_PREFIX;
-use crate::schemas::for_each_schema;
+use crate::schemas::{for_each_schema, resolve_schema};
 
 /// Repairs the document's schemas; returns how many components were renamed plus how many
 /// schemas were repaired.
 pub fn normalize_components(doc: &mut Value, notes: &mut Notes) -> usize {
     let mut repaired = rename_components(doc);
+    repaired += split_nullable_unions(doc);
     let snapshot = doc.clone();
     let _ = for_each_schema(doc, &mut |schema, at| {
         let component_root = at
@@ -35,9 +36,10 @@ pub fn normalize_components(doc: &mut Value, notes: &mut Notes) -> usize {
         if !component_root && schema.shift_remove("title").is_some() {
             repaired += 1;
         }
+        repaired += usize::from(merge_documentation_parts(schema));
         repaired += usize::from(repair_object(schema, at, notes));
         repaired += usize::from(repair_enum(schema, at, notes));
-        repaired += usize::from(repair_default(&snapshot, schema));
+        repaired += usize::from(repair_default(&snapshot, schema, at));
         Ok(())
     });
     repaired
@@ -78,11 +80,68 @@ fn rename_components(doc: &mut Value) -> usize {
             renames.insert(key.clone(), name);
         }
     }
-    if renames.is_empty() {
+    rename(doc, &renames);
+    renames.len()
+}
+
+/// A component that is a nullable union (3.1's `anyOf: [A, B, null]`) becomes a nullable
+/// reference to a new component `<Name>Value` holding the union: typify would otherwise name two
+/// types after it (the `Option` and the union inside), which do not compile.
+fn split_nullable_unions(doc: &mut Value) -> usize {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
         return 0;
+    };
+    let splits: Vec<String> = schemas
+        .iter()
+        .filter(|(_, schema)| {
+            schema.get("nullable") == Some(&Value::Bool(true))
+                && (schema.get("anyOf").is_some() || schema.get("oneOf").is_some())
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in &splits {
+        let inner_name = crate::refs::unique_name(schemas, &format!("{name}Value"));
+        let Some(Value::Object(mut union)) = schemas.get(name).cloned() else {
+            continue;
+        };
+        union.shift_remove("nullable");
+        let mut outer = Map::new();
+        for key in ["description", "title", "deprecated"] {
+            if let Some(value) = union.get(key) {
+                outer.insert(key.into(), value.clone());
+            }
+        }
+        outer.insert(
+            "allOf".into(),
+            serde_json::json!([{ "$ref": reference(&inner_name) }]),
+        );
+        outer.insert("nullable".into(), Value::Bool(true));
+        schemas.insert(name.clone(), Value::Object(outer));
+        schemas.insert(inner_name, Value::Object(union));
     }
-    let old = std::mem::take(schemas);
-    for (key, schema) in old {
+    splits.len()
+}
+
+/// Renames one component schema, and every reference to it.
+pub fn rename_component(doc: &mut Value, old: &str, new: &str) {
+    rename(doc, &BTreeMap::from([(old.to_string(), new.to_string())]));
+}
+
+/// Renames component schemas (old name → new name), keeping their order, and every reference.
+fn rename(doc: &mut Value, renames: &BTreeMap<String, String>) {
+    if renames.is_empty() {
+        return;
+    }
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (key, schema) in std::mem::take(schemas) {
         let key = renames.get(&key).cloned().unwrap_or(key);
         schemas.insert(key, schema);
     }
@@ -91,7 +150,6 @@ fn rename_components(doc: &mut Value) -> usize {
         .map(|(old, new)| (reference(old), reference(new)))
         .collect();
     rewrite_references(doc, &references);
-    renames.len()
 }
 
 fn reference(name: &str) -> String {
@@ -130,6 +188,52 @@ fn rewrite_references(value: &mut Value, renames: &BTreeMap<String, String>) {
             .for_each(|v| rewrite_references(v, renames)),
         _ => {}
     }
+}
+
+/// Keywords that only document a schema.
+const DOCUMENTATION: [&str; 9] = [
+    "description",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+];
+
+/// `allOf` parts that only document (`allOf: [{$ref: Item}, {description: ..}]`, Box's way of
+/// describing a reference) move into the schema: typify would otherwise merge them into a new
+/// type, named like its parent's property, that may collide with a component's name.
+fn merge_documentation_parts(schema: &mut Map<String, Value>) -> bool {
+    let Some(parts) = schema.get_mut("allOf").and_then(Value::as_array_mut) else {
+        return false;
+    };
+    if parts.len() < 2 {
+        return false;
+    }
+    let documentation_only = |part: &Value| {
+        part.as_object().is_some_and(|part| {
+            part.keys()
+                .all(|k| DOCUMENTATION.contains(&k.as_str()) || k.starts_with("x-"))
+        })
+    };
+    let (documentation, kept): (Vec<Value>, Vec<Value>) = std::mem::take(parts)
+        .into_iter()
+        .partition(documentation_only);
+    *parts = kept;
+    if parts.is_empty() {
+        schema.shift_remove("allOf");
+    }
+    for part in documentation.iter().filter_map(Value::as_object) {
+        for (key, value) in part {
+            if !key.starts_with("x-") {
+                schema.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+    }
+    !documentation.is_empty()
 }
 
 /// An object's fields as typify makes them: `required` names only declared properties (typify
@@ -227,11 +331,30 @@ fn repair_enum(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) -> 
 
 /// Converts a default to the schema's type where it can (FastAPI and utoipa write `"10"`,
 /// `"false"`, `"null"`), drops it where it cannot: typify refuses a default that does not fit.
-fn repair_default(doc: &Value, schema: &mut Map<String, Value>) -> bool {
+fn repair_default(doc: &Value, schema: &mut Map<String, Value>, at: &str) -> bool {
     let Some(default) = schema.get("default").cloned() else {
         return false;
     };
+    // typify checks a union's default against the type it makes of the union (for `anyOf`, a
+    // struct of optional parts), which a plain value never fits; a union's default, or one of
+    // its branches', tells a client nothing it can send anyway.
     let this = Value::Object(schema.clone());
+    let is_union = |schema: &Value| {
+        ["anyOf", "oneOf"].iter().any(|k| schema.get(*k).is_some())
+            || schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|parts| parts.len() > 1)
+    };
+    let union = is_union(&this) || is_union(resolve_schema(doc, &this));
+    let branch = at
+        .rsplit('/')
+        .nth(1)
+        .is_some_and(|parent| parent == "anyOf" || parent == "oneOf");
+    if union || branch {
+        schema.shift_remove("default");
+        return true;
+    }
     if fits(doc, &this, &default, 0) {
         return false;
     }
@@ -339,6 +462,34 @@ mod tests {
     }
 
     #[test]
+    fn parts_of_an_all_of_that_only_document_move_into_the_schema() {
+        let (doc, _) = components(json!({"user": {"type": "object", "properties": {
+            "item": {"allOf": [{"$ref": "#/components/schemas/Item"}, {"description": "The item."}],
+                     "nullable": true}}},
+            "Item": {"type": "object"}}));
+        assert_eq!(
+            doc["components"]["schemas"]["user"]["properties"]["item"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Item"}], "nullable": true, "description": "The item."})
+        );
+    }
+
+    #[test]
+    fn a_nullable_union_component_is_split() {
+        let (doc, _) = components(json!({"user": {"type": "object"},
+            "Model": {"description": "d", "anyOf": [{"type": "string"}, {"type": "integer"}],
+                      "nullable": true}}));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Model"],
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/ModelValue"}], "nullable": true})
+        );
+        assert_eq!(
+            schemas["ModelValue"],
+            json!({"description": "d", "anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+    }
+
+    #[test]
     fn inline_titles_go_and_component_titles_stay() {
         let (doc, _) = components(json!({"user": {"title": "User", "type": "object",
             "properties": {"a": {"title": "Name", "type": "object"}, "b": {"title": "Name", "type": "object"}}}}));
@@ -376,7 +527,11 @@ mod tests {
             "nil": {"type": "string", "default": null},
             "choice": {"type": "string", "enum": ["a"], "default": "b"},
             "wrapped": {"allOf": [{"$ref": "#/components/schemas/Kind"}], "nullable": true, "default": "null"},
-            "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}], "default": "auto"}}},
+            "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}], "default": "auto"},
+            "either": {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a"], "default": "a"}],
+                       "default": "a"},
+            "voice": {"allOf": [{"$ref": "#/components/schemas/Voice"}], "default": "a"}}},
+            "Voice": {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a"]}]},
             "Kind": {"type": "string", "enum": ["auto", "none"]}}));
         let properties = &doc["components"]["schemas"]["user"]["properties"];
         assert_eq!(properties["limit"]["default"], 10);
@@ -387,5 +542,8 @@ mod tests {
         assert!(properties["choice"].get("default").is_none());
         assert_eq!(properties["wrapped"]["default"], Value::Null);
         assert_eq!(properties["kind"]["default"], "auto");
+        assert!(properties["either"].get("default").is_none());
+        assert!(properties["either"]["anyOf"][1].get("default").is_none());
+        assert!(properties["voice"].get("default").is_none());
     }
 }

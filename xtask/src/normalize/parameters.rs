@@ -267,23 +267,25 @@ fn query(
     let name = text(&parameter, "name");
     let shape = shape(doc, &schema);
     match (style.as_str(), shape) {
+        // An object's fields, one parameter each: `name[field]=v` for a deepObject, `field=v`
+        // for an exploded form (progenitor cannot take an object parameter: it panics).
         ("deepObject", Shape::Object(fields)) => {
-            let required = parameter.get("required") == Some(&Value::Bool(true));
-            return fields
-                .into_iter()
-                .map(|(field, schema, field_required)| {
-                    let schema = match self::shape(doc, &schema) {
-                        Shape::Scalar(_) | Shape::Array => schema,
-                        _ => json!({"type": "string"}),
-                    };
-                    let mut one = Map::new();
-                    one.insert("name".into(), format!("{name}[{field}]").into());
-                    one.insert("in".into(), "query".into());
-                    one.insert("required".into(), (required && field_required).into());
-                    one.insert("schema".into(), schema);
-                    one
-                })
-                .collect();
+            return fields_as_parameters(doc, &parameter, fields, |field| {
+                format!("{name}[{field}]")
+            });
+        }
+        ("form", Shape::Object(fields)) if explode => {
+            return fields_as_parameters(doc, &parameter, fields, str::to_string);
+        }
+        ("form", Shape::Other)
+            if explode && resolve_schema(doc, &schema).get("allOf").is_some() =>
+        {
+            as_string(
+                &mut parameter,
+                "an object built from several schemas; write its `field=value` pairs yourself",
+                here,
+                notes,
+            );
         }
         ("deepObject", Shape::Scalar(_)) => {}
         ("deepObject", _) => {
@@ -310,6 +312,35 @@ fn query(
     parameter.shift_remove("style");
     parameter.shift_remove("explode");
     vec![parameter]
+}
+
+/// One query parameter per field of an object parameter, named by `name_of(field)`: required
+/// when the object and the field are.
+fn fields_as_parameters(
+    doc: &Value,
+    parameter: &Map<String, Value>,
+    fields: Vec<(String, Value, bool)>,
+    name_of: impl Fn(&str) -> String,
+) -> Vec<Map<String, Value>> {
+    let required = parameter.get("required") == Some(&Value::Bool(true));
+    fields
+        .into_iter()
+        .map(|(field, schema, field_required)| {
+            let schema = match shape(doc, &schema) {
+                Shape::Scalar(_) | Shape::Array => schema,
+                _ => json!({"type": "string"}),
+            };
+            let mut one = Map::new();
+            one.insert("name".into(), name_of(&field).into());
+            one.insert("in".into(), "query".into());
+            one.insert("required".into(), (required && field_required).into());
+            if let Some(description) = schema.get("description") {
+                one.insert("description".into(), description.clone());
+            }
+            one.insert("schema".into(), schema);
+            one
+        })
+        .collect()
 }
 
 /// Cookie parameters, as the one `Cookie` header progenitor can send.
@@ -448,6 +479,19 @@ mod tests {
             .map(|p| (p["name"].as_str().unwrap(), p["required"] == true))
             .collect();
         assert_eq!(names, [("filter[name]", true), ("filter[size]", false)]);
+    }
+
+    #[test]
+    fn an_exploded_object_is_one_parameter_per_field() {
+        let (list, notes) = parameters(one_get(json!([
+            {"name": "effective_at", "in": "query",
+             "schema": {"type": "object", "properties": {"gt": {"type": "integer"}, "lt": {"type": "integer"}}}},
+            {"name": "labels", "in": "query",
+             "schema": {"type": "object", "additionalProperties": {"type": "string"}}}])));
+        assert!(notes.is_empty(), "{notes:?}");
+        let names: Vec<&str> = list.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["gt", "lt", "labels"]);
+        assert_eq!(list[0]["schema"]["type"], "integer");
     }
 
     #[test]

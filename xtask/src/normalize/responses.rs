@@ -5,9 +5,9 @@
 //!   else its first one, returned as raw bytes.
 //! - `default` next to explicit success statuses describes the errors: it becomes `4XX` and
 //!   `5XX`; alone, it describes success and becomes `2XX`.
-//! - Success (or error) statuses with one JSON body next to statuses without a body: the type
-//!   becomes optional, and the bodiless statuses are marked `x-agentrun-empty` for
-//!   [`crate::rewrite`] to answer `None` (`ResponseValue<Option<Thing>>`).
+//! - Success (or error) statuses with one JSON body next to statuses without a body: the
+//!   bodiless statuses are marked `x-agentrun-empty`, and [`crate::rewrite`] makes the method's
+//!   type an `Option` and answers `None` for them (`ResponseValue<Option<Thing>>`).
 //! - Statuses whose JSON bodies differ: the body is typed as any JSON value, with a note.
 //! - JSON next to raw bytes among successes: every success is raw bytes, with a note; among
 //!   errors, the raw ones arrive as `Error::UnexpectedResponse`, with a note.
@@ -38,6 +38,7 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
     let mut changed = 0;
     for_each_operation(doc, &mut |path, method, op| {
         let here = operation(method, path);
+        let paginated = op.contains_key("x-dropshot-pagination");
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
             return;
         };
@@ -47,8 +48,24 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
             one_media_type(response);
         }
         move_default(responses);
-        unify(&snapshot, &mut unions, responses, true, &here, notes);
-        unify(&snapshot, &mut unions, responses, false, &here, notes);
+        unify(
+            &snapshot,
+            &mut unions,
+            responses,
+            true,
+            paginated,
+            &here,
+            notes,
+        );
+        unify(
+            &snapshot,
+            &mut unions,
+            responses,
+            false,
+            paginated,
+            &here,
+            notes,
+        );
         changed += usize::from(*responses != before);
     });
     unions.store(doc);
@@ -209,6 +226,7 @@ fn unify(
     unions: &mut Unions,
     responses: &mut Map<String, Value>,
     success: bool,
+    paginated: bool,
     here: &str,
     notes: &mut Notes,
 ) {
@@ -306,8 +324,9 @@ fn unify(
     if none.is_empty() {
         return;
     }
-    if none.iter().any(|s| s.ends_with("XX")) {
-        // A range cannot be told apart in the generated match: these arrive unexpected.
+    if none.iter().any(|s| s.ends_with("XX")) || paginated {
+        // A range cannot be told apart in the generated match, and a paginated operation's
+        // pages must be bodies: these arrive unexpected.
         notes.add(
             here,
             format!(
@@ -321,17 +340,15 @@ fn unify(
         }
         return;
     }
+    // progenitor sees one body type; the generated method's type becomes an `Option` of it,
+    // and these statuses answer `None` (crate::rewrite::builders).
     let schema = responses[&json_statuses[0]]
         .pointer("/content/application~1json/schema")
         .cloned()
         .unwrap_or(json!({}));
-    let optional = nullable(schema);
-    for status in &json_statuses {
-        set_schema(&mut responses[status], optional.clone());
-    }
     for status in &none {
         let response = &mut responses[status];
-        set_schema(response, optional.clone());
+        set_schema(response, schema.clone());
         response[EMPTY] = Value::Bool(true);
     }
 }
@@ -393,21 +410,6 @@ fn required_fields(doc: &Value, schema: &Value, into: &mut BTreeSet<String>, dep
 
 fn set_schema(response: &mut Value, schema: Value) {
     response["content"] = json!({"application/json": {"schema": schema}});
-}
-
-/// The schema with `null` allowed, so its type is an `Option`.
-fn nullable(schema: Value) -> Value {
-    match schema {
-        Value::Object(mut map) if !map.contains_key("$ref") => {
-            if map.is_empty() {
-                // Any JSON value: `null` is one already.
-                return Value::Object(map);
-            }
-            map.insert("nullable".into(), Value::Bool(true));
-            Value::Object(map)
-        }
-        other => json!({"allOf": [other], "nullable": true}),
-    }
 }
 
 #[cfg(test)]
@@ -509,16 +511,15 @@ mod tests {
             "200": json_of("Pet"), "204": {"description": "gone"},
             "404": {"description": "missing"}, "400": json_of("Error")}));
         assert!(notes.is_empty(), "{notes:?}");
-        let optional_pet =
-            json!({"allOf": [{"$ref": "#/components/schemas/Pet"}], "nullable": true});
+        let pet = json!({"$ref": "#/components/schemas/Pet"});
         assert_eq!(
             responses["200"]["content"]["application/json"]["schema"],
-            optional_pet
+            pet
         );
         assert_eq!(responses["204"][EMPTY], true);
         assert_eq!(
             responses["204"]["content"]["application/json"]["schema"],
-            optional_pet
+            pet
         );
         assert_eq!(responses["404"][EMPTY], true);
     }

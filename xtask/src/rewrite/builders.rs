@@ -46,6 +46,7 @@ pub fn rewrite(file: &mut syn::File, plans: &[OperationPlan]) {
                     {
                         *function = multipart_setter(fields);
                     } else if function.sig.ident == "send" {
+                        optional_types(&mut function.sig, plan);
                         Send { plan }.visit_block_mut(&mut function.block);
                     }
                 }
@@ -74,6 +75,42 @@ fn multipart_setter(fields: &[String]) -> syn::ImplItemFn {
         pub fn body(mut self, value: reqwest::multipart::Form) -> Self {
             self.body = Ok(value);
             self
+        }
+    }
+}
+
+/// `send`'s `Result<ResponseValue<S>, Error<E>>` with `S` (or `E`) made an `Option` where
+/// statuses without a body answer `None`.
+fn optional_types(sig: &mut syn::Signature, plan: &OperationPlan) {
+    let syn::ReturnType::Type(_, output) = &mut sig.output else {
+        return;
+    };
+    let wraps = [!plan.empty_success.is_empty(), !plan.empty_error.is_empty()];
+    // The two generic arguments of `Result`, each a `Wrapper<T>` whose `T` is wrapped.
+    let syn::Type::Path(result) = &mut **output else {
+        return;
+    };
+    let Some(segment) = result.path.segments.last_mut() else {
+        return;
+    };
+    let syn::PathArguments::AngleBracketed(arguments) = &mut segment.arguments else {
+        return;
+    };
+    for (argument, wrap) in arguments.args.iter_mut().zip(wraps) {
+        if !wrap {
+            continue;
+        }
+        let syn::GenericArgument::Type(syn::Type::Path(wrapper)) = argument else {
+            continue;
+        };
+        let Some(segment) = wrapper.path.segments.last_mut() else {
+            continue;
+        };
+        let syn::PathArguments::AngleBracketed(inner) = &mut segment.arguments else {
+            continue;
+        };
+        if let Some(syn::GenericArgument::Type(ty)) = inner.args.first_mut() {
+            *ty = parse_quote!(::std::option::Option<#ty>);
         }
     }
 }
@@ -178,13 +215,8 @@ impl Send<'_> {
             let Ok(code) = code.base10_parse::<u16>() else {
                 continue;
             };
-            // `None`, or `Value::Null` when the body is any JSON value.
             let none: Expr = parse_quote! {
-                ResponseValue::new(
-                    ::std::default::Default::default(),
-                    #response.status(),
-                    #response.headers().clone(),
-                )
+                ResponseValue::new(None, #response.status(), #response.headers().clone())
             };
             if self.plan.empty_success.contains(&code) {
                 *arm.body = parse_quote!(Ok(#none));
