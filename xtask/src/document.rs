@@ -178,8 +178,9 @@ pub fn openapi_version<'a>(doc: &'a Value, origin: &str) -> Result<&'a str> {
             kind(other)
         ),
         None if doc.get("swagger").is_some() => bail!(
-            "{origin}: this is a Swagger 2.0 document; convert it to OpenAPI 3 first \
-             (for example with swagger2openapi)"
+            "{origin}#/swagger: Swagger {} is not supported; agentrun reads Swagger 2.0 and \
+             OpenAPI 3.0, 3.1 and 3.2 documents",
+            doc["swagger"]
         ),
         None => {
             let keys: Vec<&str> = doc
@@ -290,9 +291,12 @@ mod tests {
         let doc = serde_json::json!({"title": "x"});
         let error = openapi_version(&doc, "x.json").unwrap_err().to_string();
         assert!(error.contains("not an OpenAPI document"), "{error}");
-        let swagger = serde_json::json!({"swagger": "2.0"});
+        let swagger = serde_json::json!({"swagger": "1.2"});
         let error = openapi_version(&swagger, "x.json").unwrap_err().to_string();
-        assert!(error.contains("Swagger 2.0"), "{error}");
+        assert!(
+            error.contains("Swagger \"1.2\" is not supported"),
+            "{error}"
+        );
         let v2 = serde_json::json!({"openapi": "2.0"});
         assert!(openapi_version(&v2, "x.json").is_err());
     }

@@ -102,6 +102,9 @@ impl Report {
 /// parameters inlined, schema references made into component references.
 pub fn prepare(mut doc: Value, origin: &str) -> Result<Value> {
     let mut ignored = Notes::default();
+    if crate::swagger2::is_swagger2(&doc) {
+        crate::swagger2::convert(&mut doc);
+    }
     let was_30 = crate::document::openapi_version(&doc, origin)?.starts_with("3.0.");
     resolve_references(&mut doc, None, &mut ignored)?;
     downconvert(&mut doc, origin, &mut ignored)?;

@@ -23,3 +23,4 @@ pub mod rewrite;
 pub mod scaffold;
 pub mod schemas;
 pub mod surface;
+pub mod swagger2;

@@ -543,8 +543,14 @@ fn generate_names_the_place_and_the_fix_for_what_is_not_an_openapi_document() {
         ),
         (
             "not OpenAPI",
-            r#"{"swagger": "2.0", "info": {}}"#.to_string(),
-            "this is a Swagger 2.0 document; convert it to OpenAPI 3 first",
+            r#"{"asyncapi": "2.6.0", "info": {}}"#.to_string(),
+            "not an OpenAPI document: there is no top-level `openapi` field (the top-level keys \
+             are: asyncapi, info)",
+        ),
+        (
+            "a Swagger version before 2.0",
+            r#"{"swagger": "1.2", "info": {}}"#.to_string(),
+            "#/swagger: Swagger \"1.2\" is not supported",
         ),
         (
             "paths that are not an object",

@@ -1,7 +1,8 @@
 //! Turning any valid OpenAPI document into one progenitor 0.15 generates from.
 //!
 //! The steps, in order:
-//! 1. our overlay, when the provider has one;
+//! 1. our overlay, when the provider has one, and Swagger 2.0 to OpenAPI 3.0
+//!    ([`crate::swagger2`]);
 //! 2. references made into component references ([`crate::refs`]);
 //! 3. OpenAPI 3.1 and 3.2 down to 3.0, and schemas repaired ([`crate::downconvert`]);
 //! 4. the provider's `strip_path_prefix` moves from every path into the server URLs;
@@ -82,7 +83,9 @@ pub fn load_provider(providers: &Providers, provider: &Provider) -> Result<Norma
         let overlay_origin = overlay_path.display().to_string();
         let overlay_doc = document::read(&providers.path(overlay_path))?;
         let overlay = Overlay::from_value(&overlay_doc, &overlay_origin)?;
-        document::openapi_version(&doc, &origin)?;
+        if !crate::swagger2::is_swagger2(&doc) {
+            document::openapi_version(&doc, &origin)?;
+        }
         overlay.apply(&mut doc, &overlay_origin)?;
         origin = format!("{origin} (with {overlay_origin} applied)");
     }
@@ -102,6 +105,10 @@ pub fn normalize(mut doc: Value, options: &Options, origin: &str) -> Result<Norm
             changes.push(what.replace('#', &count.to_string()));
         }
     };
+    if crate::swagger2::is_swagger2(&doc) {
+        crate::swagger2::convert(&mut doc);
+        change(1, "converted Swagger 2.0 to OpenAPI 3.0");
+    }
     let was_30 = document::openapi_version(&doc, origin)?.starts_with("3.0.");
     change(
         resolve_references(&mut doc, options.base_dir.as_deref(), &mut notes)?,

@@ -48,6 +48,7 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
             one_media_type(response);
         }
         move_default(responses);
+        upgrade_alone(responses, &here, notes);
         unify(
             &snapshot,
             &mut unions,
@@ -217,6 +218,39 @@ fn kind(response: &Value) -> Kind {
             None => Kind::Raw,
         },
         _ => Kind::None,
+    }
+}
+
+/// An operation that switches protocols (`101`, a websocket or a hijacked stream) answers the
+/// upgrade or an error: progenitor has no form for another success next to it, and the upgrade
+/// needs an error type it can print, so other successes and raw-bytes errors arrive as
+/// `Error::UnexpectedResponse`.
+fn upgrade_alone(responses: &mut Map<String, Value>, here: &str, notes: &mut Notes) {
+    let upgrade = responses
+        .get("101")
+        .is_some_and(|r| !matches!(kind(r), Kind::Json(_)));
+    if !upgrade {
+        return;
+    }
+    let unexpected: Vec<String> = responses
+        .iter()
+        .filter(|(status, response)| {
+            is_success(status) || (is_error(status) && kind(response) == Kind::Raw)
+        })
+        .map(|(status, _)| status.clone())
+        .collect();
+    if unexpected.is_empty() {
+        return;
+    }
+    notes.add(
+        here,
+        format!(
+            "responses {} next to the protocol switch (101) arrive as Error::UnexpectedResponse",
+            unexpected.join(", ")
+        ),
+    );
+    for status in &unexpected {
+        responses.shift_remove(status);
     }
 }
 
@@ -534,6 +568,23 @@ mod tests {
         assert!(responses["200"]["content"]["application/octet-stream"].is_object());
         assert!(responses.get("500").is_none());
         assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn an_upgrade_is_answered_alone() {
+        let (responses, notes) = responses(json!({
+            "101": {"description": "hijacked"}, "200": {"description": "no upgrade"},
+            "400": json_of("Error"),
+            "500": {"description": "raw", "content": {"application/vnd.docker.raw-stream": {}}}}));
+        let keys: Vec<&String> = responses.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["101", "400"]);
+        assert_eq!(
+            notes,
+            [
+                "GET /a: responses 200, 500 next to the protocol switch (101) arrive as \
+              Error::UnexpectedResponse"
+            ]
+        );
     }
 
     #[test]
