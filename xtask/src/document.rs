@@ -54,7 +54,7 @@ pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
             anyhow!("{origin}:{}:{}: {what}", error.line(), error.column())
         })?,
         Format::Yaml => yaml_serde::from_str::<Lenient>(text)
-            .map(|v| v.0)
+            .map(|v| merge_keys(v.0))
             .map_err(|error| {
                 let place = error
                     .location()
@@ -151,6 +151,38 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
             object.insert(key, value);
         }
         Ok(Value::Object(object))
+    }
+}
+
+/// YAML's merge keys applied (`<<: *base` copies `base`'s entries the mapping lacks), which
+/// the YAML reader leaves as a key named `<<`; hand-written documents use them to share parts.
+fn merge_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut merged = serde_json::Map::new();
+            let mut inherited = Vec::new();
+            for (key, value) in map {
+                let value = merge_keys(value);
+                if key == "<<" {
+                    match value {
+                        Value::Array(sources) => inherited.extend(sources),
+                        source => inherited.push(source),
+                    }
+                } else {
+                    merged.insert(key, value);
+                }
+            }
+            for source in inherited {
+                if let Value::Object(source) = source {
+                    for (key, value) in source {
+                        merged.entry(key).or_insert(value);
+                    }
+                }
+            }
+            Value::Object(merged)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(merge_keys).collect()),
+        other => other,
     }
 }
 
@@ -334,6 +366,20 @@ mod tests {
         assert_eq!(doc["maximum"], json["maximum"]);
         assert_eq!(doc["small"], 7);
         assert_eq!(doc["true"], "yes");
+    }
+
+    #[test]
+    fn yaml_merge_keys_are_applied() {
+        let doc = parse(
+            "base: &b\n  type: object\n  description: base\nderived:\n  <<: *b\n  description: own\n",
+            "x.yaml",
+            Format::Yaml,
+        )
+        .unwrap();
+        assert_eq!(
+            doc["derived"],
+            serde_json::json!({"description": "own", "type": "object"})
+        );
     }
 
     #[test]
