@@ -170,6 +170,10 @@ fn print_degradations(generation: &Generation, verbose: bool) {
             others.len() - shown
         );
     }
+    println!(
+        "    To type one as the API does, reshape it in the spec, or with an action in the \
+         provider's overlay."
+    );
 }
 
 fn summary_line(generation: &Generation, changed: &[String], check: bool) -> String {
