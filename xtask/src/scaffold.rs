@@ -31,7 +31,8 @@ pub struct Dependency {
     pub features: &'static [&'static str],
 }
 
-/// Every crate the generated code may need, and what it needs of it.
+/// Every crate the generated code may need, and what it needs of it (the versions this
+/// workspace's lockfile already holds, where it holds one).
 pub const OPTIONAL: [Dependency; 6] = [
     Dependency {
         name: "chrono",
@@ -45,7 +46,7 @@ pub const OPTIONAL: [Dependency; 6] = [
     },
     Dependency {
         name: "regress",
-        version: "0.10",
+        version: "0.12",
         features: &[],
     },
     Dependency {
@@ -60,7 +61,7 @@ pub const OPTIONAL: [Dependency; 6] = [
     },
     Dependency {
         name: "rand",
-        version: "0.9",
+        version: "0.10",
         features: &[],
     },
 ];
