@@ -356,12 +356,7 @@ pub fn corpus_command(
             "compiling {} crates",
             outcomes.iter().filter(|o| o.generated.is_ok()).count()
         );
-        let results = scratch.check(&scratch_dir.join("target"))?;
-        for outcome in &mut outcomes {
-            if outcome.generated.is_ok() {
-                outcome.compiled = results.get(&outcome.document.crate_name()).cloned();
-            }
-        }
+        scratch.compile(&mut outcomes, &scratch_dir.join("target"))?;
     }
     print!("{}", corpus::table(&outcomes));
     let mut failed = false;

@@ -160,12 +160,6 @@ impl Scratch {
         for (relative, contents) in generation.files.iter().chain(&generation.scaffold) {
             write_atomic(&self.root.join(relative), contents)?;
         }
-        let normalized: Value = generation
-            .files
-            .iter()
-            .find(|(path, _)| path.ends_with("openapi.normalized.json"))
-            .and_then(|(_, text)| serde_json::from_str(text).ok())
-            .unwrap_or_default();
         let code = generation
             .files
             .iter()
@@ -174,7 +168,7 @@ impl Scratch {
             .unwrap_or_default();
         Ok(Generated {
             source_operations: operations(&source).len(),
-            operations: operations(&normalized).len(),
+            operations: generation.operations,
             methods: client_methods(code),
             types: generation.types,
             degraded: generation
@@ -183,6 +177,16 @@ impl Scratch {
                 .map(ToString::to_string)
                 .collect(),
         })
+    }
+
+    /// Compiles the crates of `outcomes` that generated, with one [`Scratch::check`], and
+    /// records each crate's result in its outcome.
+    pub fn compile(&self, outcomes: &mut [Outcome], target_dir: &Path) -> Result<()> {
+        let results = self.check(target_dir)?;
+        for outcome in outcomes.iter_mut().filter(|o| o.generated.is_ok()) {
+            outcome.compiled = results.get(&outcome.document.crate_name()).cloned();
+        }
+        Ok(())
     }
 
     /// Runs one `cargo check` over every crate of the scratch workspace (build files in

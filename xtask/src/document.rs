@@ -246,7 +246,37 @@ pub fn kind(value: &Value) -> &'static str {
 
 /// `base` followed by one more JSON-pointer segment, escaped (`~` as `~0`, `/` as `~1`).
 pub fn pointer(base: &str, segment: &str) -> String {
-    format!("{base}/{}", segment.replace('~', "~0").replace('/', "~1"))
+    format!("{base}/{}", escape_segment(segment))
+}
+
+/// A key as one JSON-pointer segment: `~` as `~0`, `/` as `~1`.
+pub fn escape_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The key one JSON-pointer segment names: `~1` as `/`, `~0` as `~`.
+pub fn unescape_segment(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// Removes the entry `pointer` (a JSON pointer without `#`) selects from its object or array;
+/// whether there was one. The root cannot be removed.
+pub fn remove_at(doc: &mut Value, pointer: &str) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    let key = unescape_segment(last);
+    match doc.pointer_mut(parent) {
+        Some(Value::Object(map)) => map.shift_remove(&key).is_some(),
+        Some(Value::Array(items)) => match key.parse::<usize>() {
+            Ok(index) if index < items.len() => {
+                items.remove(index);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Serializes a document the way the xtask writes every JSON file: two-space indent, final newline.

@@ -26,10 +26,8 @@ use std::fmt::Write;
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-use crate::downconvert::{downconvert, repair_schemas};
-use crate::normalize::operations;
+use crate::normalize::{operations, to_openapi_30};
 use crate::notes::Notes;
-use crate::refs::resolve_references;
 use crate::schemas::ref_name;
 
 /// Whether a change can break a client generated from the old document.
@@ -101,14 +99,7 @@ impl Report {
 /// Brings a document to the form `compare` reads: OpenAPI 3.0, shared responses, bodies and
 /// parameters inlined, schema references made into component references.
 pub fn prepare(mut doc: Value, origin: &str) -> Result<Value> {
-    let mut ignored = Notes::default();
-    if crate::swagger2::is_swagger2(&doc) {
-        crate::swagger2::convert(&mut doc);
-    }
-    let was_30 = crate::document::openapi_version(&doc, origin)?.starts_with("3.0.");
-    resolve_references(&mut doc, None, &mut ignored)?;
-    downconvert(&mut doc, origin, &mut ignored)?;
-    repair_schemas(&mut doc, !was_30, &mut ignored)?;
+    to_openapi_30(&mut doc, None, origin, &mut Notes::default())?;
     Ok(doc)
 }
 

@@ -23,7 +23,8 @@ use anyhow::{Result, anyhow, bail};
 use progenitor::{GenerationSettings, Generator};
 use serde_json::{Value, json};
 
-use crate::names::{Case, sanitize};
+use crate::document::escape_segment;
+use crate::names::{Case, sanitize, unique_type_name};
 use crate::normalize::Normalized;
 use crate::normalize::typed::typed;
 use crate::notes::operation;
@@ -199,16 +200,19 @@ pub fn separate_type_name(doc: &mut Value, name: &str) -> Option<(String, String
         }
     }
     if let Some((component, property)) = inline {
-        let new = crate::refs::unique_name(schemas, &format!("{name}Property"));
-        let reference = json!({ "$ref": format!("#/components/schemas/{new}") });
+        let new = unique_type_name(schemas.keys(), &format!("{name}Property"));
+        let reference = json!({ "$ref": crate::schemas::component_ref(&new) });
         let schema = schemas.get_mut(&component)?;
         // The property sits in the component or in one of its `allOf` parts.
         let mut moved = None;
-        if let Some(slot) = schema.pointer_mut(&format!("/properties/{}", escape(&property))) {
+        if let Some(slot) =
+            schema.pointer_mut(&format!("/properties/{}", escape_segment(&property)))
+        {
             moved = Some(std::mem::replace(slot, reference.clone()));
         } else if let Some(all) = schema.get_mut("allOf").and_then(Value::as_array_mut) {
             for part in all {
-                if let Some(slot) = part.pointer_mut(&format!("/properties/{}", escape(&property)))
+                if let Some(slot) =
+                    part.pointer_mut(&format!("/properties/{}", escape_segment(&property)))
                 {
                     moved = Some(std::mem::replace(slot, reference.clone()));
                     break;
@@ -226,15 +230,11 @@ pub fn separate_type_name(doc: &mut Value, name: &str) -> Option<(String, String
         .keys()
         .find(|key| sanitize(key, Case::Pascal) == name)?
         .clone();
-    let new = crate::refs::unique_name(schemas, &format!("{key}Model"));
+    let new = unique_type_name(schemas.keys(), &format!("{key}Model"));
     crate::normalize::components::rename_component(doc, &key, &new);
     let change =
         format!("renamed component `{key}` to `{new}`: typify named another type `{name}` too");
     Some((change, new))
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// One run of progenitor: its tokens, or what went wrong (an error or a panic), in one line.

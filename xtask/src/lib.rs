@@ -24,3 +24,4 @@ pub mod scaffold;
 pub mod schemas;
 pub mod surface;
 pub mod swagger2;
+pub mod text;

@@ -112,6 +112,46 @@ pub fn all_distinct<'a>(names: impl IntoIterator<Item = &'a str>, case: Case) ->
         .all(|name| seen.insert(sanitize(name, case)))
 }
 
+/// `wanted`, or `wanted2`, `wanted3`, ...: the first whose type name (as typify makes it) no
+/// name in `existing` has.
+pub fn unique_type_name<'a>(
+    existing: impl IntoIterator<Item = &'a String>,
+    wanted: &str,
+) -> String {
+    let taken: std::collections::BTreeSet<String> = existing
+        .into_iter()
+        .map(|name| sanitize(name, Case::Pascal))
+        .collect();
+    let free = |name: &str| !taken.contains(&sanitize(name, Case::Pascal));
+    if free(wanted) {
+        return wanted.to_string();
+    }
+    (2..)
+        .map(|n| format!("{wanted}{n}"))
+        .find(|name| free(name))
+        .unwrap_or_default()
+}
+
+/// Claims an identifier (in `case`) not yet in `taken` for `name`: `name` itself when its
+/// identifier is free, else the first free of `{name}_{suffix}`, `{name}_{suffix}_2`, ...
+/// Returns the name claimed.
+pub fn claim(
+    taken: &mut std::collections::BTreeSet<String>,
+    name: &str,
+    suffix: &str,
+    case: Case,
+) -> String {
+    if taken.insert(sanitize(name, case)) {
+        return name.to_string();
+    }
+    let mut candidates = std::iter::once(format!("{name}_{suffix}"))
+        .chain((2..).map(|n| format!("{name}_{suffix}_{n}")));
+    // The candidates never run out, and the first free one is claimed as it is found.
+    candidates
+        .find(|candidate| taken.insert(sanitize(candidate, case)))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +173,22 @@ mod tests {
         assert!(!all_distinct(["user", "User"], Case::Pascal));
         assert!(!all_distinct(["page_size", "pageSize"], Case::Snake));
         assert!(all_distinct(["on", "off"], Case::Pascal));
+    }
+
+    #[test]
+    fn a_taken_name_gets_the_first_free_suffix() {
+        let mut taken = std::collections::BTreeSet::new();
+        assert_eq!(
+            claim(&mut taken, "getThing", "head", Case::Snake),
+            "getThing"
+        );
+        assert_eq!(
+            claim(&mut taken, "get_thing", "head", Case::Snake),
+            "get_thing_head"
+        );
+        assert_eq!(
+            claim(&mut taken, "getThing", "head", Case::Snake),
+            "getThing_head_2"
+        );
     }
 }

@@ -66,7 +66,7 @@ impl Notes {
             root.shift_remove(KEY);
             return;
         }
-        let mut lines: Vec<String> = self.list.iter().map(Note::to_string).collect();
+        let mut lines = self.lines();
         lines.sort();
         root.insert(KEY.into(), lines.into());
     }

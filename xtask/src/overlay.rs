@@ -10,7 +10,7 @@ use anyhow::{Result, anyhow, bail};
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
-use crate::document::kind;
+use crate::document::{kind, remove_at};
 
 /// A parsed overlay document.
 #[derive(Debug, Clone)]
@@ -146,8 +146,10 @@ impl Action {
             Change::Remove => {
                 // Last first, so that removing an array element does not shift the next one.
                 for pointer in pointers.iter().rev() {
-                    remove(doc, pointer)
-                        .ok_or_else(|| anyhow!("{at}: cannot remove the document's root"))?;
+                    if pointer.is_empty() {
+                        bail!("{at}: cannot remove the document's root");
+                    }
+                    remove_at(doc, pointer);
                 }
             }
             Change::Update(update) => {
@@ -183,25 +185,6 @@ fn merge(target: &mut Map<String, Value>, update: &Map<String, Value>) {
             }
         }
     }
-}
-
-/// Removes the node at `pointer`; `None` for the root.
-fn remove(doc: &mut Value, pointer: &str) -> Option<()> {
-    let (parent, last) = pointer.rsplit_once('/')?;
-    let last = last.replace("~1", "/").replace("~0", "~");
-    match doc.pointer_mut(parent)? {
-        Value::Object(map) => {
-            map.shift_remove(&last);
-        }
-        Value::Array(items) => {
-            let index: usize = last.parse().ok()?;
-            if index < items.len() {
-                items.remove(index);
-            }
-        }
-        _ => {}
-    }
-    Some(())
 }
 
 #[cfg(test)]

@@ -17,15 +17,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::document::{self, pointer};
-use crate::names::{Case, sanitize};
+use crate::document::{self, pointer, unescape_segment};
+use crate::names::unique_type_name;
 use crate::notes::Notes;
-use crate::schemas::{METHODS, for_each_schema};
-
-/// The prefix of a component schema reference.
-pub const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use crate::schemas::{METHODS, SCHEMA_PREFIX, component_ref, for_each_schema};
 
 /// Resolves every reference of `doc` (read from `origin`, in directory `base_dir` when it is a
 /// file) into inline values and component schema references; returns how many it rewrote.
@@ -76,8 +73,8 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
-/// The keys under which a path item or operation holds structural objects that may be
-/// references: inlined by [`inline_structural`].
+/// Inlines the references of what is not a schema: path items, parameters, request bodies,
+/// responses and their headers. Returns how many references it followed.
 fn inline_structural(doc: &mut Value, notes: &mut Notes) -> usize {
     let snapshot = doc.clone();
     let mut inlined = 0;
@@ -214,10 +211,10 @@ impl Resolver {
         for (at, reference, target) in plans {
             let replacement = match target {
                 Target::Canonical => continue,
-                Target::Component(name) => component_ref(&name),
+                Target::Component(name) => component_ref_object(&name),
                 Target::Elsewhere(file, at_pointer) => {
                     match self.copy(doc, &snapshot, file, &at_pointer) {
-                        Some(name) => component_ref(&name),
+                        Some(name) => component_ref_object(&name),
                         None => {
                             notes.add(
                                 &at,
@@ -262,7 +259,7 @@ impl Resolver {
                 .and_then(|s| s.get(&decoded))
                 .is_some();
             if exists && !decoded.contains('/') {
-                let canonical = component_ref_text(&decoded);
+                let canonical = component_ref(&decoded);
                 return if canonical == reference {
                     Target::Canonical
                 } else {
@@ -337,7 +334,7 @@ impl Resolver {
             .entry("schemas")
             .or_insert_with(|| serde_json::json!({}))
             .as_object_mut()?;
-        let name = unique_name(schemas, &name_for(file.as_deref(), at));
+        let name = unique_type_name(schemas.keys(), &name_for(file.as_deref(), at));
         // Reserve the name before the copy's own references are rewritten (a cycle).
         self.copied.insert(key, name.clone());
         schemas.insert(name.clone(), target);
@@ -345,19 +342,8 @@ impl Resolver {
     }
 }
 
-fn component_ref(name: &str) -> Value {
-    serde_json::json!({ "$ref": component_ref_text(name) })
-}
-
-fn component_ref_text(name: &str) -> String {
-    format!(
-        "{SCHEMA_PREFIX}{}",
-        name.replace('~', "~0").replace('/', "~1")
-    )
-}
-
-fn unescape_segment(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+fn component_ref_object(name: &str) -> Value {
+    serde_json::json!({ "$ref": component_ref(name) })
 }
 
 /// Turns `#/x` references inside a schema read from `file` into `file#/x`.
@@ -489,24 +475,6 @@ fn name_for(file: Option<&Path>, at: &str) -> String {
     } else {
         format!("Schema{name}")
     }
-}
-
-/// `wanted`, or `wanted2`, `wanted3`, ...: the first that no component (compared as the type
-/// name typify makes of it) already has.
-pub fn unique_name(schemas: &Map<String, Value>, wanted: &str) -> String {
-    let taken = |name: &str| {
-        let ident = sanitize(name, Case::Pascal);
-        schemas
-            .keys()
-            .any(|key| sanitize(key, Case::Pascal) == ident)
-    };
-    if !taken(wanted) {
-        return wanted.to_string();
-    }
-    (2..)
-        .map(|n| format!("{wanted}{n}"))
-        .find(|name| !taken(name))
-        .unwrap_or_else(|| wanted.to_string())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! longer uses is reported, not removed (the hand-written `lib.rs` may use it).
 //!
 //! Nothing from the document's text reaches these files unescaped: the title goes into TOML
-//! through `toml_edit` and into Rust through [`rust_string`] and [`comment_text`].
+//! through `toml_edit` and into Rust through [`rust_string`] and [`one_line`].
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,7 @@ use syn::visit::Visit;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
 
 use crate::providers::Provider;
+use crate::text::{one_line, rust_string};
 
 /// A crate the generated code may need beyond the ones every client crate has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -142,7 +143,7 @@ fn manifest(provider: &Provider, needs: &Needs) -> String {
         "description",
         value(format!(
             "A typed client for the {}, generated from its OpenAPI document.",
-            one_line(&provider.title)
+            single_spaced(&provider.title)
         )),
     );
     for key in [
@@ -321,57 +322,14 @@ agentrun_runtime::client_runtime!(Client);
 /// The normalized OpenAPI 3.0 document this crate was generated from.
 pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.normalized.json");
 "#,
-        title = comment_text(&provider.title),
-        spec = comment_text(&provider.spec.display().to_string()),
+        title = one_line(&provider.title),
+        spec = one_line(&provider.spec.display().to_string()),
         info_title = rust_string(info_title),
     )
 }
 
-/// Unicode's explicit direction controls, which rustc refuses in comments and literals.
-pub fn is_direction_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `text` as a Rust string literal that holds exactly it: quotes, backslashes, control and
-/// direction characters escaped.
-pub fn rust_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_direction_control(c) => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `text` on one line, fit for a `//` comment: line breaks become spaces, control and direction
-/// characters are written as `\u{..}`.
-pub fn comment_text(text: &str) -> String {
-    text.split(['\n', '\r'])
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .map(|c| {
-            if c.is_control() || is_direction_control(c) {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-fn one_line(text: &str) -> String {
+/// `text` with each run of whitespace as one space (TOML escapes the rest itself).
+fn single_spaced(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

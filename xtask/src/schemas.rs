@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-use crate::document::pointer;
+use crate::document::{escape_segment, pointer, unescape_segment};
 
 /// The HTTP methods an OpenAPI path item may hold, in the order reports list them.
 pub const METHODS: [&str; 8] = [
@@ -162,12 +162,27 @@ pub fn walk_schema(schema: &mut Value, at: &str, visit: &mut Visit<'_>) -> Resul
     Ok(())
 }
 
-/// The component name a local `$ref` such as `#/components/schemas/Agent` points at.
+/// The prefix of a component schema reference.
+pub const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// The component name a local `$ref` such as `#/components/schemas/Agent` points at, as
+/// written (still JSON-pointer escaped).
 pub fn ref_name(reference: &str) -> Option<&str> {
-    reference.strip_prefix("#/components/schemas/")
+    reference.strip_prefix(SCHEMA_PREFIX)
 }
 
-/// Every component schema name referenced anywhere inside `value`.
+/// The `$ref` text for the component schema `name`, escaped.
+pub fn component_ref(name: &str) -> String {
+    format!("{SCHEMA_PREFIX}{}", escape_segment(name))
+}
+
+/// The component schema a local `$ref` names, within `doc`.
+pub fn component<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
+    doc.pointer("/components/schemas")?
+        .get(unescape_segment(ref_name(reference)?))
+}
+
+/// Every component schema name (unescaped) referenced anywhere inside `value`.
 pub fn referenced_schemas(value: &Value, into: &mut std::collections::BTreeSet<String>) {
     match value {
         Value::Object(map) => {
@@ -175,7 +190,7 @@ pub fn referenced_schemas(value: &Value, into: &mut std::collections::BTreeSet<S
                 match (key.as_str(), value) {
                     ("$ref", Value::String(reference)) => {
                         if let Some(name) = ref_name(reference) {
-                            into.insert(name.to_string());
+                            into.insert(unescape_segment(name));
                         }
                     }
                     _ => referenced_schemas(value, into),
@@ -209,15 +224,12 @@ pub fn for_each_operation(doc: &mut Value, visit: &mut OperationVisit<'_>) {
 pub fn resolve_schema<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     let mut current = schema;
     for _ in 0..32 {
-        if let Some(name) = current
+        if let Some(reference) = current
             .get("$ref")
             .and_then(Value::as_str)
-            .and_then(ref_name)
+            .filter(|reference| ref_name(reference).is_some())
         {
-            match doc
-                .pointer("/components/schemas")
-                .and_then(|s| s.get(name.replace("~1", "/").replace("~0", "~")))
-            {
+            match component(doc, reference) {
                 Some(target) => current = target,
                 None => return current,
             }

@@ -8,12 +8,13 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
-use crate::normalize::bodies::{CONTENT_TYPE, MULTIPART};
+use crate::normalize::bodies::{CONTENT_TYPE, multipart_fields};
 use crate::normalize::operations;
 use crate::normalize::parameters::WIRE_NAME;
 use crate::normalize::responses::EMPTY;
 use crate::notes;
 use crate::schemas::{METHODS, ref_name};
+use crate::text::one_line;
 
 /// Renders the report of a normalized OpenAPI 3.0 document.
 pub fn render(doc: &Value) -> String {
@@ -152,12 +153,7 @@ fn render_operation(out: &mut String, path: &str, method: &str, op: &Map<String,
     if let Some(body) = op.get("requestBody")
         && let Some((media, schema)) = first_media(body)
     {
-        if body.get(MULTIPART) == Some(&Value::Bool(true)) {
-            let fields: Vec<&str> = body
-                .get("x-agentrun-multipart-fields")
-                .and_then(Value::as_array)
-                .map(|f| f.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
+        if let Some(fields) = multipart_fields(body) {
             let _ = writeln!(
                 out,
                 "  body multipart/form-data: reqwest::multipart::Form (fields: {}){}",
@@ -363,23 +359,6 @@ pub fn plural(n: usize, what: &str) -> String {
     } else {
         format!("{n} {what}s")
     }
-}
-
-/// Text from the document on one line, with control and direction characters written as
-/// `\u{..}`: a snapshot line cannot be forged or hidden by the document's text.
-fn one_line(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .map(|c| {
-            if c.is_control() || crate::scaffold::is_direction_control(c) {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

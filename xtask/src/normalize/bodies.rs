@@ -14,13 +14,25 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::notes::Notes;
 use crate::schemas::{for_each_operation, resolve_schema};
 
 /// The extension marking a body that is sent as `multipart/form-data`.
 pub const MULTIPART: &str = "x-agentrun-multipart";
+/// The extension listing a multipart body's field names, for the method's documentation.
+pub const MULTIPART_FIELDS: &str = "x-agentrun-multipart-fields";
 /// The extension giving the media type a body is sent with.
 pub const CONTENT_TYPE: &str = "x-agentrun-content-type";
+
+/// The field names of a normalized request body sent as `multipart/form-data`; `None` when it
+/// is sent otherwise.
+pub fn multipart_fields(body: &Value) -> Option<Vec<&str>> {
+    (body.get(MULTIPART) == Some(&Value::Bool(true))).then(|| {
+        body.get(MULTIPART_FIELDS)
+            .and_then(Value::as_array)
+            .map(|fields| fields.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    })
+}
 
 /// How progenitor sends a body, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,7 +83,7 @@ pub fn is_header_value(media_type: &str) -> bool {
 
 /// Gives every request body one media type progenitor sends; returns how many bodies it
 /// changed.
-pub fn normalize_bodies(doc: &mut Value, _notes: &mut Notes) -> usize {
+pub fn normalize_bodies(doc: &mut Value) -> usize {
     let snapshot = doc.clone();
     let mut changed = 0;
     for_each_operation(doc, &mut |_, _, op| {
@@ -174,7 +186,7 @@ fn rewrite(
                 .and_then(Value::as_object)
             {
                 let names: Vec<Value> = fields.keys().map(|k| Value::String(k.clone())).collect();
-                extensions.push(("x-agentrun-multipart-fields", Value::Array(names)));
+                extensions.push((MULTIPART_FIELDS, Value::Array(names)));
             }
             ("application/octet-stream", documented(schema, bytes))
         }
@@ -242,7 +254,7 @@ mod tests {
             "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "name": {"type": "string"}}},
             "encoding": {"file": {"contentType": "image/png"}}}}));
         assert_eq!(kept[MULTIPART], true);
-        assert_eq!(kept["x-agentrun-multipart-fields"], json!(["file", "name"]));
+        assert_eq!(multipart_fields(&kept), Some(vec!["file", "name"]));
         assert_eq!(
             kept["content"],
             json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})

@@ -18,10 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 use unicode_ident::is_xid_continue;
 
-use crate::names::{Case, PRELUDE, sanitize};
+use crate::names::{Case, PRELUDE, sanitize, unique_type_name};
 use crate::notes::Notes;
-use crate::refs::SCHEMA_PREFIX;
-use crate::schemas::{for_each_schema, resolve_schema};
+use crate::schemas::{component, component_ref, for_each_schema, resolve_schema};
 
 /// Repairs the document's schemas; returns how many components were renamed plus how many
 /// schemas were repaired.
@@ -103,7 +102,7 @@ fn split_nullable_unions(doc: &mut Value) -> usize {
         .map(|(name, _)| name.clone())
         .collect();
     for name in &splits {
-        let inner_name = crate::refs::unique_name(schemas, &format!("{name}Value"));
+        let inner_name = unique_type_name(schemas.keys(), &format!("{name}Value"));
         let Some(Value::Object(mut union)) = schemas.get(name).cloned() else {
             continue;
         };
@@ -116,7 +115,7 @@ fn split_nullable_unions(doc: &mut Value) -> usize {
         }
         outer.insert(
             "allOf".into(),
-            serde_json::json!([{ "$ref": reference(&inner_name) }]),
+            serde_json::json!([{ "$ref": component_ref(&inner_name) }]),
         );
         outer.insert("nullable".into(), Value::Bool(true));
         schemas.insert(name.clone(), Value::Object(outer));
@@ -147,16 +146,9 @@ fn rename(doc: &mut Value, renames: &BTreeMap<String, String>) {
     }
     let references: BTreeMap<String, String> = renames
         .iter()
-        .map(|(old, new)| (reference(old), reference(new)))
+        .map(|(old, new)| (component_ref(old), component_ref(new)))
         .collect();
     rewrite_references(doc, &references);
-}
-
-fn reference(name: &str) -> String {
-    format!(
-        "{SCHEMA_PREFIX}{}",
-        name.replace('~', "~0").replace('/', "~1")
-    )
 }
 
 /// Replaces every `$ref` (and discriminator mapping) found in `renames`.
@@ -388,11 +380,7 @@ fn fits(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
         return true;
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let target = reference.strip_prefix(SCHEMA_PREFIX).and_then(|name| {
-            doc.pointer("/components/schemas")?
-                .get(name.replace("~1", "/").replace("~0", "~"))
-        });
-        return target.is_none_or(|target| fits(doc, target, value, depth + 1));
+        return component(doc, reference).is_none_or(|target| fits(doc, target, value, depth + 1));
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         return values.contains(value);

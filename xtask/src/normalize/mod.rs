@@ -105,19 +105,19 @@ pub fn normalize(mut doc: Value, options: &Options, origin: &str) -> Result<Norm
             changes.push(what.replace('#', &count.to_string()));
         }
     };
-    if crate::swagger2::is_swagger2(&doc) {
-        crate::swagger2::convert(&mut doc);
-        change(1, "converted Swagger 2.0 to OpenAPI 3.0");
-    }
-    let was_30 = document::openapi_version(&doc, origin)?.starts_with("3.0.");
+    let converted = to_openapi_30(&mut doc, options.base_dir.as_deref(), origin, &mut notes)?;
     change(
-        resolve_references(&mut doc, options.base_dir.as_deref(), &mut notes)?,
+        usize::from(converted.from_swagger2),
+        "converted Swagger 2.0 to OpenAPI 3.0",
+    );
+    change(
+        converted.references,
         "rewrote # references into component schema references or inline values",
     );
-    if downconvert(&mut doc, origin, &mut notes)? {
-        change(1, "converted OpenAPI 3.1 to 3.0");
-    }
-    repair_schemas(&mut doc, !was_30, &mut notes)?;
+    change(
+        usize::from(converted.from_31),
+        "converted OpenAPI 3.1 to 3.0",
+    );
     complete_info(&mut doc, &mut notes);
     match doc.get("paths") {
         Some(Value::Object(_)) => {}
@@ -149,7 +149,7 @@ pub fn normalize(mut doc: Value, options: &Options, origin: &str) -> Result<Norm
         "rewrote # parameters into forms progenitor sends",
     );
     change(
-        bodies::normalize_bodies(&mut doc, &mut notes),
+        bodies::normalize_bodies(&mut doc),
         "chose the media type of # request bodies",
     );
     change(
@@ -171,6 +171,41 @@ pub fn normalize(mut doc: Value, options: &Options, origin: &str) -> Result<Norm
         spec,
         changes,
         notes,
+    })
+}
+
+/// What [`to_openapi_30`] changed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Converted {
+    /// The document was Swagger 2.0.
+    pub from_swagger2: bool,
+    /// How many references became component schema references or inline values.
+    pub references: usize,
+    /// The document was OpenAPI 3.1 or 3.2.
+    pub from_31: bool,
+}
+
+/// The first steps of [`normalize`], which `drift` shares: Swagger 2.0 to OpenAPI 3.0, every
+/// reference a component schema reference (files read from `base_dir`), 3.1 and 3.2 down to
+/// 3.0, and schemas repaired.
+pub fn to_openapi_30(
+    doc: &mut Value,
+    base_dir: Option<&Path>,
+    origin: &str,
+    notes: &mut Notes,
+) -> Result<Converted> {
+    let from_swagger2 = crate::swagger2::is_swagger2(doc);
+    if from_swagger2 {
+        crate::swagger2::convert(doc);
+    }
+    let was_30 = document::openapi_version(doc, origin)?.starts_with("3.0.");
+    let references = resolve_references(doc, base_dir, notes)?;
+    let from_31 = downconvert(doc, origin, notes)?;
+    repair_schemas(doc, !was_30, notes)?;
+    Ok(Converted {
+        from_swagger2,
+        references,
+        from_31,
     })
 }
 
@@ -254,7 +289,7 @@ fn strip_path_prefix(doc: &mut Value, prefix: &str, origin: &str) -> Result<()> 
 }
 
 /// The names of the component schemas a response can reach, directly or through other schemas.
-pub fn response_schemas(doc: &Value) -> BTreeSet<String> {
+fn response_schemas(doc: &Value) -> BTreeSet<String> {
     let mut reach = BTreeSet::new();
     for (_, _, op) in operations(doc) {
         if let Some(responses) = op.get("responses") {
@@ -265,18 +300,15 @@ pub fn response_schemas(doc: &Value) -> BTreeSet<String> {
         referenced_schemas(responses, &mut reach);
     }
     let schemas = doc.pointer("/components/schemas");
-    loop {
-        let mut next = reach.clone();
-        for name in &reach {
-            if let Some(schema) = schemas.and_then(|s| s.get(name)) {
-                referenced_schemas(schema, &mut next);
-            }
+    let mut pending: Vec<String> = reach.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        let mut found = BTreeSet::new();
+        if let Some(schema) = schemas.and_then(|s| s.get(&name)) {
+            referenced_schemas(schema, &mut found);
         }
-        if next.len() == reach.len() {
-            return reach;
-        }
-        reach = next;
+        pending.extend(found.into_iter().filter(|name| reach.insert(name.clone())));
     }
+    reach
 }
 
 fn open_response_objects(doc: &mut Value) -> Result<usize> {
@@ -286,7 +318,7 @@ fn open_response_objects(doc: &mut Value) -> Result<usize> {
         let in_response = match at.strip_prefix("#/components/schemas/") {
             Some(rest) => {
                 let name = rest.split('/').next().unwrap_or_default();
-                reach.contains(&name.replace("~1", "/").replace("~0", "~"))
+                reach.contains(&document::unescape_segment(name))
             }
             None => at.contains("/responses/"),
         };

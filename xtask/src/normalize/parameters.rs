@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use crate::names::{Case, sanitize};
+use crate::names::{Case, claim};
 use crate::normalize::bodies::is_json;
 use crate::notes::{Notes, operation};
 use crate::schemas::{for_each_operation, resolve_schema};
@@ -391,19 +391,11 @@ fn tell_apart(parameters: &mut [Value], has_body: bool) -> usize {
             continue;
         };
         let name = text(parameter, "name");
-        if taken.insert(sanitize(&name, Case::Snake)) {
-            continue;
-        }
-        let location = text(parameter, "in");
-        let candidates = std::iter::once(format!("{name}_{location}"))
-            .chain((2..).map(|n| format!("{name}_{location}_{n}")));
-        for candidate in candidates {
-            if taken.insert(sanitize(&candidate, Case::Snake)) {
-                parameter.insert(WIRE_NAME.into(), name.clone().into());
-                parameter.insert("name".into(), candidate.into());
-                renamed += 1;
-                break;
-            }
+        let claimed = claim(&mut taken, &name, &text(parameter, "in"), Case::Snake);
+        if claimed != name {
+            parameter.insert(WIRE_NAME.into(), name.into());
+            parameter.insert("name".into(), claimed.into());
+            renamed += 1;
         }
     }
     renamed

@@ -7,7 +7,7 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
 
 use crate::document::pointer;
-use crate::names::{Case, sanitize};
+use crate::names::{Case, claim};
 use crate::notes::{Notes, operation};
 use crate::schemas::{METHODS, for_each_operation};
 
@@ -185,9 +185,8 @@ fn normalize_operation(
             );
             continue;
         }
-        let in_path = location == "path";
         let mut parameter = parameter;
-        if in_path {
+        if location == "path" {
             // OpenAPI says so, and progenitor asserts it.
             parameter["required"] = Value::Bool(true);
         }
@@ -247,18 +246,11 @@ pub fn distinct_operation_ids(doc: &mut Value) -> usize {
             .unwrap_or_default()
             .trim()
             .to_string();
-        if taken.insert(sanitize(&id, Case::Snake)) {
-            return;
-        }
-        let candidates = std::iter::once(format!("{id}_{method}"))
-            .chain((2..).map(|n| format!("{id}_{method}_{n}")));
-        for candidate in candidates {
-            if taken.insert(sanitize(&candidate, Case::Snake)) {
-                op.insert("x-agentrun-original-operation-id".into(), id.clone().into());
-                op.insert("operationId".into(), candidate.into());
-                renamed += 1;
-                break;
-            }
+        let claimed = claim(&mut taken, &id, method, Case::Snake);
+        if claimed != id {
+            op.insert("x-agentrun-original-operation-id".into(), id.into());
+            op.insert("operationId".into(), claimed.into());
+            renamed += 1;
         }
     });
     renamed

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
+use crate::names::unique_type_name;
 use crate::normalize::bodies::is_json;
 use crate::notes::{Notes, operation};
 use crate::schemas::{for_each_operation, resolve_schema};
@@ -88,19 +89,17 @@ impl Unions {
     fn reference(&mut self, doc: &Value, union: Value, branches: &[String]) -> Value {
         let key = serde_json::to_string(&union).unwrap_or_default();
         let name = self.names.entry(key).or_insert_with(|| {
-            let mut taken = doc
+            let existing = doc
                 .pointer("/components/schemas")
                 .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            for (name, _) in &self.new {
-                taken.insert(name.clone(), Value::Null);
-            }
-            let name = crate::refs::unique_name(&taken, &branches.join("Or"));
+                .into_iter()
+                .flat_map(Map::keys);
+            let made = self.new.iter().map(|(name, _)| name);
+            let name = unique_type_name(existing.chain(made), &branches.join("Or"));
             self.new.push((name.clone(), union));
             name
         });
-        json!({ "$ref": format!("#/components/schemas/{name}") })
+        json!({ "$ref": crate::schemas::component_ref(name) })
     }
 
     fn store(self, doc: &mut Value) {

@@ -8,7 +8,7 @@
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-use crate::document::pointer;
+use crate::document::{escape_segment, pointer, remove_at, unescape_segment};
 use crate::normalize::operations;
 use crate::notes::{Notes, operation};
 use crate::schemas::walk_schema;
@@ -170,11 +170,7 @@ fn degrade(doc: &mut Value, at: &str, message: &str, notes: &mut Notes) -> bool 
     let Some(fragment) = at.strip_prefix('#') else {
         return false;
     };
-    let segments: Vec<String> = fragment
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let segments: Vec<String> = fragment.split('/').skip(1).map(unescape_segment).collect();
     let why = format!("not valid OpenAPI 3.0 ({message})");
     // A schema: any JSON value.
     if let Some(schema) = doc.pointer_mut(fragment)
@@ -190,39 +186,35 @@ fn degrade(doc: &mut Value, at: &str, message: &str, notes: &mut Notes) -> bool 
     }
     // Inside an operation: drop the parameter, body or response, or the operation.
     if segments.first().map(String::as_str) == Some("paths") && segments.len() >= 3 {
-        let operation_at = format!("/paths/{}/{}", escape(&segments[1]), escape(&segments[2]));
-        let (target, at, what) = match segments.get(3).map(String::as_str) {
+        let operation_at = format!(
+            "/paths/{}/{}",
+            escape_segment(&segments[1]),
+            escape_segment(&segments[2])
+        );
+        let part = match segments.get(3).map(String::as_str) {
             Some("parameters") if segments.len() >= 5 => {
-                let target = format!("{operation_at}/parameters/{}", segments[4]);
-                (
-                    target.clone(),
-                    format!("#{target}"),
-                    format!("{why}; left out this parameter"),
-                )
+                Some((format!("/parameters/{}", segments[4]), "this parameter"))
             }
-            Some("requestBody") => {
-                let target = format!("{operation_at}/requestBody");
-                (
-                    target.clone(),
-                    format!("#{target}"),
-                    format!("{why}; left out the request body"),
-                )
+            Some("requestBody") => Some(("/requestBody".to_string(), "the request body")),
+            Some("responses") if segments.len() >= 5 => Some((
+                format!("/responses/{}", escape_segment(&segments[4])),
+                "this response",
+            )),
+            _ => None,
+        };
+        let (target, at, what) = match part {
+            Some((suffix, part)) => {
+                let target = format!("{operation_at}{suffix}");
+                let at = format!("#{target}");
+                (target, at, format!("{why}; left out {part}"))
             }
-            Some("responses") if segments.len() >= 5 => {
-                let target = format!("{operation_at}/responses/{}", escape(&segments[4]));
-                (
-                    target.clone(),
-                    format!("#{target}"),
-                    format!("{why}; left out this response"),
-                )
-            }
-            _ => (
+            None => (
                 operation_at,
                 operation(&segments[2], &segments[1]),
                 format!("left out: {why}"),
             ),
         };
-        if remove(doc, &target) {
+        if remove_at(doc, &target) {
             notes.add(at, what);
             return true;
         }
@@ -234,17 +226,17 @@ fn degrade(doc: &mut Value, at: &str, message: &str, notes: &mut Notes) -> bool 
         Some("info" | "openapi") if segments.len() < 2 => return false,
         _ => 2,
     };
-    let entry: Vec<String> = segments.iter().take(depth).map(|s| escape(s)).collect();
+    let entry: Vec<String> = segments
+        .iter()
+        .take(depth)
+        .map(|s| escape_segment(s))
+        .collect();
     let cut = format!("/{}", entry.join("/"));
-    if ["/info/title", "/info/version"].contains(&cut.as_str()) || !remove(doc, &cut) {
+    if ["/info/title", "/info/version"].contains(&cut.as_str()) || !remove_at(doc, &cut) {
         return false;
     }
     notes.add(format!("#{cut}"), format!("{why}; ignored"));
     true
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Whether a location (its unescaped segments) holds a Schema Object.
@@ -259,25 +251,6 @@ fn is_schema_location(segments: &[String]) -> bool {
         (_, "schema" | "items" | "not" | "additionalProperties") => true,
         (Some("properties"), _) => true,
         (Some("allOf" | "anyOf" | "oneOf"), index) => index.parse::<usize>().is_ok(),
-        _ => false,
-    }
-}
-
-/// Removes the entry at `pointer` (a JSON pointer without `#`); whether it was there.
-fn remove(doc: &mut Value, pointer: &str) -> bool {
-    let Some((parent, key)) = pointer.rsplit_once('/') else {
-        return false;
-    };
-    let key = key.replace("~1", "/").replace("~0", "~");
-    match doc.pointer_mut(parent) {
-        Some(Value::Object(map)) => map.shift_remove(&key).is_some(),
-        Some(Value::Array(items)) => match key.parse::<usize>() {
-            Ok(i) if i < items.len() => {
-                items.remove(i);
-                true
-            }
-            _ => false,
-        },
         _ => false,
     }
 }

@@ -13,7 +13,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, Lit, LitStr, Meta};
 
-use crate::scaffold::is_direction_control;
+use crate::text::{escape_chars, is_unprintable};
 
 /// Makes every doc comment of the file safe.
 pub fn rewrite(file: &mut syn::File) {
@@ -42,16 +42,7 @@ impl VisitMut for Docs {
 /// `text` as a doc comment may hold it.
 pub fn safe_doc(text: &str) -> String {
     let lines = text.replace("\r\n", "\n").replace('\r', "\n");
-    let visible: String = lines
-        .chars()
-        .map(|c| {
-            if (c.is_control() && c != '\n' && c != '\t') || is_direction_control(c) {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
+    let visible = escape_chars(&lines, |c| is_unprintable(c) && c != '\n' && c != '\t');
     code_blocks_as_text(&visible)
 }
 

@@ -21,7 +21,7 @@ pub mod docs;
 use serde_json::Value;
 
 use crate::names::{Case, sanitize};
-use crate::normalize::bodies::{CONTENT_TYPE, MULTIPART};
+use crate::normalize::bodies::{CONTENT_TYPE, multipart_fields};
 use crate::normalize::operations;
 use crate::normalize::parameters::WIRE_NAME;
 use crate::normalize::responses::EMPTY;
@@ -112,17 +112,8 @@ fn plan(op: &serde_json::Map<String, Value>) -> OperationPlan {
             })
             .collect(),
         multipart: body
-            .filter(|b| b.get(MULTIPART) == Some(&Value::Bool(true)))
-            .map(|b| {
-                b.get("x-agentrun-multipart-fields")
-                    .and_then(Value::as_array)
-                    .map(|f| {
-                        f.iter()
-                            .filter_map(|v| v.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            }),
+            .and_then(multipart_fields)
+            .map(|fields| fields.into_iter().map(str::to_string).collect()),
         content_type: body
             .and_then(|b| b.get(CONTENT_TYPE))
             .and_then(Value::as_str)
