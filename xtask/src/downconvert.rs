@@ -204,9 +204,14 @@ pub fn convert_schema(schema: &mut Map<String, Value>, at: &str, was_31: bool, n
 
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(branches)) = schema.get(key)
-            && let Some((values, descriptions)) = const_branches(branches)
+            && let Some((values, descriptions, open)) = const_branches(branches)
+                .map(|(v, d)| (v, d, false))
+                .or_else(|| open_enum_branches(branches).map(|(v, d)| (v, d, true)))
         {
             schema.shift_remove(key);
+            if open {
+                schema.insert(OPEN_ENUM.into(), true.into());
+            }
             schema.insert("type".into(), "string".into());
             schema.insert("enum".into(), Value::Array(values));
             if !descriptions.is_empty() {
@@ -574,6 +579,64 @@ fn absorb(schema: &mut Map<String, Value>, branch: Value) {
     }
 }
 
+/// Marks an enum that also admits any other string (the spec said so with a plain-string
+/// branch next to the known values). Generated enums are open anyway; the mark keeps the
+/// spec's meaning for validators and readers.
+pub const OPEN_ENUM: &str = "x-agentrun-open-enum";
+
+/// `Some((values, descriptions))` when the branches are known string values (constants or
+/// enums) and a plain string: an open enum, the common way to say "these, or any string".
+fn open_enum_branches(branches: &[Value]) -> Option<(Vec<Value>, Map<String, Value>)> {
+    let is_plain_string = |branch: &Value| {
+        branch.as_object().is_some_and(|b| {
+            b.get("type").and_then(Value::as_str) == Some("string")
+                && b.keys()
+                    .all(|k| ["type", "title", "description"].contains(&k.as_str()))
+        })
+    };
+    let (plain, known): (Vec<&Value>, Vec<&Value>) =
+        branches.iter().partition(|b| is_plain_string(b));
+    if plain.is_empty() || known.is_empty() {
+        return None;
+    }
+    let mut values = Vec::new();
+    let mut descriptions = Map::new();
+    for branch in known {
+        let branch = branch.as_object()?;
+        if branch.get("type").is_some_and(|t| t != "string") {
+            return None;
+        }
+        let allowed = [
+            "const",
+            "enum",
+            "type",
+            "title",
+            "description",
+            "default",
+            "example",
+            "x-enum-descriptions",
+        ];
+        if branch.keys().any(|k| !allowed.contains(&k.as_str())) {
+            return None;
+        }
+        let listed: Vec<Value> = match (branch.get("const"), branch.get("enum")) {
+            (Some(v @ Value::String(_)), None) => {
+                if let Some(text) = branch.get("description").or_else(|| branch.get("title")) {
+                    descriptions.insert(v.as_str()?.to_string(), text.clone());
+                }
+                vec![v.clone()]
+            }
+            (None, Some(Value::Array(all))) if all.iter().all(Value::is_string) => all.clone(),
+            _ => return None,
+        };
+        if let Some(Value::Object(documented)) = branch.get("x-enum-descriptions") {
+            descriptions.extend(documented.clone());
+        }
+        values.extend(listed);
+    }
+    Some((values, descriptions))
+}
+
 /// `Some((values, descriptions))` when every branch is a documented string constant.
 fn const_branches(branches: &[Value]) -> Option<(Vec<Value>, Map<String, Value>)> {
     if branches.is_empty() {
@@ -674,6 +737,25 @@ mod tests {
                 "x-enum-descriptions": {"claude-fable-5": "Fable 5 (Anthropic)", "buildprint-glm-5": "GLM 5"},
             })
         );
+    }
+
+    #[test]
+    fn known_values_next_to_a_plain_string_are_an_open_enum() {
+        let open = convert(json!({"description": "A model.", "anyOf": [
+            {"type": "string"},
+            {"type": "string", "enum": ["a", "b"]}]}));
+        assert_eq!(
+            open,
+            json!({"description": "A model.", "type": "string", "enum": ["a", "b"],
+                OPEN_ENUM: true})
+        );
+        let documented = convert(json!({"oneOf": [
+            {"const": "a", "description": "The a."}, {"type": "string"}]}));
+        assert_eq!(documented["enum"], json!(["a"]));
+        assert_eq!(documented["x-enum-descriptions"], json!({"a": "The a."}));
+        // A plain string next to an object is a real union.
+        let union = convert(json!({"anyOf": [{"type": "string"}, {"type": "object"}]}));
+        assert!(union.get("enum").is_none());
     }
 
     #[test]
