@@ -30,6 +30,10 @@ use crate::document::{kind, openapi_version};
 use crate::notes::Notes;
 use crate::schemas::{METHODS, for_each_schema};
 
+/// Where a converted document keeps the 3.1 `webhooks`, which 3.0 has no place for: the events
+/// the API sends, each payload a component schema (so a client generates a type for it).
+pub const WEBHOOKS: &str = "x-agentrun-webhooks";
+
 /// The version a converted document declares.
 pub const TARGET_VERSION: &str = "3.0.3";
 
@@ -68,6 +72,55 @@ const DOC_ONLY: [&str; 6] = [
     "$comment",
 ];
 
+/// Moves each webhook's inline JSON payload schema into `components/schemas` (as
+/// `<Event>Payload`) and refers to it there, so the payload gets a generated type.
+fn hoist_webhook_payloads(mut webhooks: Value, root: &mut Map<String, Value>) -> Value {
+    use heck::ToUpperCamelCase;
+    let Some(events) = webhooks.as_object_mut() else {
+        return webhooks;
+    };
+    for (event, item) in events.iter_mut() {
+        for method in METHODS {
+            let Some(schema) = item
+                .get_mut(method)
+                .and_then(|op| op.pointer_mut("/requestBody/content/application~1json/schema"))
+            else {
+                continue;
+            };
+            if schema.get("$ref").is_some() {
+                continue;
+            }
+            let components = root
+                .entry("components")
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+                .and_then(|c| {
+                    c.entry("schemas")
+                        .or_insert_with(|| json!({}))
+                        .as_object_mut()
+                });
+            let Some(schemas) = components else { continue };
+            let base = format!("{}Payload", event.to_upper_camel_case());
+            let name = (1..)
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}{n}")
+                    }
+                })
+                .find(|name| !schemas.contains_key(name))
+                .unwrap_or(base);
+            let inline = std::mem::replace(
+                schema,
+                json!({"$ref": crate::schemas::component_ref(&name)}),
+            );
+            schemas.insert(name, inline);
+        }
+    }
+    webhooks
+}
+
 /// The security scheme types OpenAPI 3.0 knows.
 const SECURITY_TYPES: [&str; 4] = ["apiKey", "http", "oauth2", "openIdConnect"];
 
@@ -81,7 +134,10 @@ pub fn downconvert(doc: &mut Value, origin: &str, notes: &mut Notes) -> Result<b
         return Ok(false);
     };
     root.insert("openapi".into(), TARGET_VERSION.into());
-    root.shift_remove("webhooks");
+    if let Some(webhooks) = root.shift_remove("webhooks") {
+        let webhooks = hoist_webhook_payloads(webhooks, root);
+        root.insert(WEBHOOKS.into(), webhooks);
+    }
     root.shift_remove("jsonSchemaDialect");
     root.shift_remove("$self");
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {

@@ -439,4 +439,26 @@ mod tests {
         assert_eq!(normalized.document["paths"], json!({}));
         assert!(normalized.document.get("webhooks").is_none());
     }
+
+    #[test]
+    fn webhook_payloads_become_component_schemas() {
+        let normalized = run(
+            json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "webhooks": {"run.done": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"at": {"type": ["integer", "null"]}}}}}},
+                "responses": {"200": {"description": "ok"}}}}}}),
+        );
+        let doc = &normalized.document;
+        let payload = &doc["components"]["schemas"]["RunDonePayload"];
+        assert_eq!(
+            payload["properties"]["at"],
+            json!({"type": "integer", "nullable": true})
+        );
+        assert_eq!(
+            doc[crate::downconvert::WEBHOOKS]["run.done"]["post"]["requestBody"]["content"]["application/json"]
+                ["schema"],
+            json!({"$ref": "#/components/schemas/RunDonePayload"})
+        );
+    }
 }
