@@ -119,6 +119,60 @@ pub fn normalize_bodies(doc: &mut Value) -> usize {
     changed
 }
 
+/// Where a request-body property's documented default goes: the server applies it, so the
+/// client does not send it.
+pub const SERVER_DEFAULT: &str = "x-agentrun-server-default";
+
+/// Leaves the defaults of optional request-body properties to the server: each `default` moves
+/// to [`SERVER_DEFAULT`] and into the description. A generated builder otherwise fills every
+/// default in and sends it, which pins today's default into every request (and a field the
+/// user never set goes on the wire). Returns how many defaults moved.
+pub fn leave_defaults_to_the_server(doc: &mut Value) -> usize {
+    let mut moved = 0;
+    for_each_operation(doc, &mut |_, _, op| {
+        let Some(schema) = op
+            .get_mut("requestBody")
+            .and_then(|body| body.pointer_mut("/content/application~1json/schema"))
+        else {
+            return;
+        };
+        let required: Vec<String> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| name.as_str().map(str::to_string))
+            .collect();
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            return;
+        };
+        for (name, property) in properties.iter_mut() {
+            let Some(property) = property.as_object_mut() else {
+                continue;
+            };
+            if required.contains(name) {
+                continue;
+            }
+            let Some(default) = property.shift_remove("default") else {
+                continue;
+            };
+            let shown = match &default {
+                Value::String(text) => format!("`{text}`"),
+                other => format!("`{other}`"),
+            };
+            let note = format!("Left out, the server uses {shown}.");
+            let description = match property.get("description").and_then(Value::as_str) {
+                Some(text) if !text.trim().is_empty() => format!("{} {note}", text.trim_end()),
+                _ => note,
+            };
+            property.insert("description".into(), description.into());
+            property.insert(SERVER_DEFAULT.into(), default);
+            moved += 1;
+        }
+    });
+    moved
+}
+
 /// The media type to keep: the best form, the first of its form in the document.
 fn choose(doc: &Value, content: &Map<String, Value>) -> Option<(String, Value)> {
     content
@@ -220,6 +274,26 @@ fn plain_string(schema: Option<&Value>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn request_defaults_are_left_to_the_server() {
+        let mut doc = serde_json::json!({"paths": {"/a": {"post": {"requestBody": {"content": {
+            "application/json": {"schema": {"type": "object", "required": ["n"], "properties": {
+                "effort": {"type": "string", "enum": ["low", "medium"], "default": "medium",
+                           "description": "How hard."},
+                "n": {"type": "integer", "default": 1}}}}}}}}}});
+        assert_eq!(super::leave_defaults_to_the_server(&mut doc), 1);
+        let properties = &doc["paths"]["/a"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["properties"];
+        assert!(properties["effort"].get("default").is_none());
+        assert_eq!(properties["effort"][super::SERVER_DEFAULT], "medium");
+        assert_eq!(
+            properties["effort"]["description"],
+            "How hard. Left out, the server uses `medium`."
+        );
+        // A required field is always sent; its default stays.
+        assert_eq!(properties["n"]["default"], 1);
+    }
+
     use super::super::tests::{doc, ok, run};
     use super::*;
 

@@ -153,6 +153,10 @@ pub fn normalize(mut doc: Value, options: &Options, origin: &str) -> Result<Norm
         "chose the media type of # request bodies",
     );
     change(
+        bodies::leave_defaults_to_the_server(&mut doc),
+        "left # request-body defaults to the server instead of sending them",
+    );
+    change(
         responses::normalize_responses(&mut doc, &mut notes),
         "rewrote the responses of # operations into one success and one error type",
     );
