@@ -377,3 +377,43 @@ pub fn corpus_command(
         ExitCode::SUCCESS
     })
 }
+
+/// `cargo xtask fidelity [--provider NAME] [--spec FILE]`: each provider's spec held against
+/// the inventory of its official docs (see [`crate::fidelity`]). `spec` replaces the provider's
+/// normalized document with another one (an older `openapi.normalized.json`, to measure a
+/// change). Exits 1 when the spec departs from the docs.
+pub fn fidelity_command(
+    root: &Path,
+    provider: Option<&str>,
+    spec: Option<&Path>,
+) -> Result<ExitCode> {
+    let providers = Providers::load(root)?;
+    let mut departs = false;
+    let mut checked = 0;
+    for provider in providers.select(provider)? {
+        let Some(inventory) = crate::fidelity::Inventory::load(&providers, provider)? else {
+            continue;
+        };
+        let doc = match spec {
+            Some(path) => document::read(path)?,
+            None => load_provider(&providers, provider)?.document,
+        };
+        let report =
+            crate::fidelity::check(&doc, &inventory, provider.strip_path_prefix.as_deref())?;
+        print!("{}", crate::fidelity::render(&provider.name, &report));
+        departs |= !report.findings.is_empty();
+        checked += 1;
+    }
+    if checked == 0 {
+        bail!(
+            "no selected provider keeps an inventory of its docs; add `docs = \"...\"` to its \
+             entry in {}",
+            crate::providers::TABLE
+        );
+    }
+    Ok(if departs {
+        ExitCode::from(FOUND)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

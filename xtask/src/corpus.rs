@@ -151,6 +151,7 @@ impl Scratch {
             url: None,
             crate_dir: PathBuf::from("crates").join(document.crate_name()),
             strip_path_prefix: None,
+            docs: None,
         };
         let providers = Providers {
             root: self.root.clone(),

@@ -10,6 +10,7 @@ pub mod document;
 pub mod downconvert;
 pub mod drift;
 pub mod fetch;
+pub mod fidelity;
 pub mod generate;
 pub mod generator;
 pub mod names;

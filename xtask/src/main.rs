@@ -58,6 +58,17 @@ enum Command {
         #[arg(long)]
         no_check: bool,
     },
+    /// Hold each provider's spec against the inventory of its official docs: documented
+    /// operations, fields and values present, and no answer field required that the docs do
+    /// not show. Exits 1 when the spec departs from the docs.
+    Fidelity {
+        /// Only this provider.
+        #[arg(long, value_name = "NAME")]
+        provider: Option<String>,
+        /// Check this normalized document instead of the provider's (to measure a change).
+        #[arg(long, value_name = "FILE", requires = "provider")]
+        spec: Option<PathBuf>,
+    },
     /// Report what changed between two API documents, each change breaking or additive.
     /// Exits 1 when anything is breaking, 0 otherwise.
     Drift {
@@ -91,6 +102,9 @@ fn main() -> ExitCode {
             scratch,
             no_check,
         } => commands::corpus_command(&root, dir.as_deref(), scratch.as_deref(), !no_check),
+        Command::Fidelity { provider, spec } => {
+            commands::fidelity_command(&root, provider.as_deref(), spec.as_deref())
+        }
         Command::Fetch {
             provider,
             url,

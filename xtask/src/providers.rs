@@ -26,6 +26,8 @@ pub struct Provider {
     pub crate_dir: PathBuf,
     /// A prefix removed from every path; it moves into the server URL instead.
     pub strip_path_prefix: Option<String>,
+    /// What the provider's official documentation shows ([`crate::fidelity::Inventory`]).
+    pub docs: Option<PathBuf>,
 }
 
 impl Provider {

@@ -351,6 +351,7 @@ mod tests {
             url: None,
             crate_dir: "crates/demo".into(),
             strip_path_prefix: None,
+            docs: None,
         }
     }
 
