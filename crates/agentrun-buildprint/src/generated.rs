@@ -24,10 +24,10 @@ pub mod types {
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Recent conversation history for the run.
         pub history: ::std::vec::Vec<HistoryMessage>,
         ///Type of REST API resource represented by the response.
@@ -38,7 +38,8 @@ pub mod types {
             deserialize_with = "::std::option::Option::deserialize"
         )]
         pub last_error: ::std::option::Option<::std::string::String>,
-        pub lifecycle: AgentLifecycle,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lifecycle: ::std::option::Option<AgentLifecycle>,
         pub model: Model,
         pub permission: Permission,
         ///Branches the run is allowed to access when branch restrictions apply.
@@ -65,11 +66,151 @@ pub mod types {
         pub status: RunStatus,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        pub updated_at: i64,
     }
     impl Agent {
         pub fn builder() -> builder::Agent {
             Default::default()
+        }
+    }
+    ///The `agent.completed` payload. Only `event` is documented.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AgentCompletedEvent {
+        ///The agent (inferred).
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///Its Bubble app (inferred).
+        #[serde(
+            rename = "appId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_id: ::std::option::Option<::std::string::String>,
+        ///Unix timestamp in milliseconds when it ended (inferred).
+        #[serde(
+            rename = "completedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub completed_at: ::std::option::Option<i64>,
+        ///The event name.
+        pub event: AgentCompletedEventEvent,
+        ///The kind of run, as the 202 answer gives it (inferred).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        ///Its error, if it ended in one (inferred).
+        #[serde(
+            rename = "lastError",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_error: ::std::option::Option<::std::string::String>,
+        ///Its project (inferred).
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<RunStatus>,
+    }
+    impl AgentCompletedEvent {
+        pub fn builder() -> builder::AgentCompletedEvent {
+            Default::default()
+        }
+    }
+    ///The event name.
+    ///
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum AgentCompletedEventEvent {
+        /// `agent.completed`
+        AgentCompleted,
+        /// A value this version of the client does not know; it is sent and received as is.
+        Unknown(::std::string::String),
+    }
+    impl AgentCompletedEventEvent {
+        /// The values this client knows, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[Self::AgentCompleted];
+        /// The value as the API spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::AgentCompleted => "agent.completed",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the spec this client was generated from does not list this value.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for AgentCompletedEventEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for AgentCompletedEventEvent {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for AgentCompletedEventEvent {
+        fn from(value: &str) -> Self {
+            match value {
+                "agent.completed" => Self::AgentCompleted,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::convert::From<&::std::string::String> for AgentCompletedEventEvent {
+        fn from(value: &::std::string::String) -> Self {
+            Self::from(value.as_str())
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for AgentCompletedEventEvent {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "agent.completed" => Self::AgentCompleted,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for AgentCompletedEventEvent {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentCompletedEventEvent {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = AgentCompletedEventEvent;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<AgentCompletedEventEvent, E> {
+                    Ok(AgentCompletedEventEvent::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<AgentCompletedEventEvent, E> {
+                    Ok(AgentCompletedEventEvent::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
         }
     }
     ///Type of REST API resource represented by the response.
@@ -172,22 +313,31 @@ pub mod types {
         }
     }
     ///Lifecycle summary for the linked agent conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AgentLifecycle {
-        #[serde(rename = "conversationState")]
-        pub conversation_state: ConversationState,
+        #[serde(
+            rename = "conversationState",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conversation_state: ::std::option::Option<ConversationState>,
         ///Unix timestamp in milliseconds of the most recent lifecycle event.
         #[serde(
             rename = "lastLifecycleEventAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub last_lifecycle_event_at: ::std::option::Option<f64>,
+        pub last_lifecycle_event_at: ::std::option::Option<i64>,
         ///Number of turns still queued to run.
-        #[serde(rename = "queuedTurnCount")]
-        pub queued_turn_count: f64,
+        #[serde(
+            rename = "queuedTurnCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub queued_turn_count: ::std::option::Option<i64>,
         ///Current lifecycle state of the sandbox used by the run.
-        #[serde(rename = "sandboxState")]
-        pub sandbox_state: AgentLifecycleSandboxState,
+        #[serde(
+            rename = "sandboxState",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sandbox_state: ::std::option::Option<AgentLifecycleSandboxState>,
     }
     impl AgentLifecycle {
         pub fn builder() -> builder::AgentLifecycle {
@@ -331,7 +481,7 @@ pub mod types {
         pub can_run_manually: bool,
         ///Creation time in unix milliseconds.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Name of the user who created the automation.
         #[serde(
             rename = "createdByName",
@@ -347,7 +497,7 @@ pub mod types {
             rename = "lastRunAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub last_run_at: ::std::option::Option<f64>,
+        pub last_run_at: ::std::option::Option<i64>,
         ///Last recorded execution error, if any.
         #[serde(
             rename = "lastRunError",
@@ -367,7 +517,7 @@ pub mod types {
         pub trigger_kind: AutomationTriggerKind,
         ///Last update time in unix milliseconds.
         #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        pub updated_at: i64,
     }
     impl Automation {
         pub fn builder() -> builder::Automation {
@@ -885,7 +1035,7 @@ pub mod types {
         pub agent_id: ::std::string::String,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Discriminator describing the kind of object returned.
         pub kind: ::std::string::String,
         ///Opaque identifier for the code review.
@@ -1088,11 +1238,14 @@ pub mod types {
         }
     }
     ///`CreateTestGroupResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateTestGroupResponse {
         ///Opaque identifier for the test group.
-        #[serde(rename = "groupId")]
-        pub group_id: ::std::string::String,
+        #[serde(
+            rename = "groupId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_id: ::std::option::Option<::std::string::String>,
     }
     impl CreateTestGroupResponse {
         pub fn builder() -> builder::CreateTestGroupResponse {
@@ -1150,9 +1303,9 @@ pub mod types {
     ///Every error response includes an `error` string. Some responses also include a machine-readable `code` and, for plan checks, a `reason`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Error {
-        ///Machine-readable error code, such as `api_access_required` or `user_email_required`.
+        ///Machine-readable error code. The getting-started page documents these; others may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<ErrorCode>,
         ///Human-readable error message.
         pub error: ::std::string::String,
         ///Why a plan check failed, when it did.
@@ -1164,10 +1317,131 @@ pub mod types {
             Default::default()
         }
     }
+    ///Machine-readable error code. The getting-started page documents these; others may come.
+    ///
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ErrorCode {
+        /// `api_access_required`
+        ApiAccessRequired,
+        /// `insufficient_paid_credits`
+        InsufficientPaidCredits,
+        /// `user_email_required`
+        UserEmailRequired,
+        /// `user_not_workspace_member`
+        UserNotWorkspaceMember,
+        /// `missing_provider_credentials`
+        MissingProviderCredentials,
+        /// A value this version of the client does not know; it is sent and received as is.
+        Unknown(::std::string::String),
+    }
+    impl ErrorCode {
+        /// The values this client knows, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[
+            Self::ApiAccessRequired,
+            Self::InsufficientPaidCredits,
+            Self::UserEmailRequired,
+            Self::UserNotWorkspaceMember,
+            Self::MissingProviderCredentials,
+        ];
+        /// The value as the API spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ApiAccessRequired => "api_access_required",
+                Self::InsufficientPaidCredits => "insufficient_paid_credits",
+                Self::UserEmailRequired => "user_email_required",
+                Self::UserNotWorkspaceMember => "user_not_workspace_member",
+                Self::MissingProviderCredentials => "missing_provider_credentials",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the spec this client was generated from does not list this value.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ErrorCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ErrorCode {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for ErrorCode {
+        fn from(value: &str) -> Self {
+            match value {
+                "api_access_required" => Self::ApiAccessRequired,
+                "insufficient_paid_credits" => Self::InsufficientPaidCredits,
+                "user_email_required" => Self::UserEmailRequired,
+                "user_not_workspace_member" => Self::UserNotWorkspaceMember,
+                "missing_provider_credentials" => Self::MissingProviderCredentials,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::convert::From<&::std::string::String> for ErrorCode {
+        fn from(value: &::std::string::String) -> Self {
+            Self::from(value.as_str())
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ErrorCode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "api_access_required" => Self::ApiAccessRequired,
+                "insufficient_paid_credits" => Self::InsufficientPaidCredits,
+                "user_email_required" => Self::UserEmailRequired,
+                "user_not_workspace_member" => Self::UserNotWorkspaceMember,
+                "missing_provider_credentials" => Self::MissingProviderCredentials,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for ErrorCode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ErrorCode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ErrorCode;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ErrorCode, E> {
+                    Ok(ErrorCode::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ErrorCode, E> {
+                    Ok(ErrorCode::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
     ///`GetCodeReviewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetCodeReviewResponse {
-        pub agent: ReviewAgent,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent: ::std::option::Option<ReviewAgent>,
         ///Change findings attached to the review.
         pub changes: ::std::vec::Vec<ReviewElement>,
         ///Comment findings attached to the review.
@@ -1203,7 +1477,8 @@ pub mod types {
     ///`GetTestRunResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetTestRunResponse {
-        pub graph: TestRunGraph,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub graph: ::std::option::Option<TestRunGraph>,
         pub run: TestRun,
         ///Ordered step results captured for the run.
         pub steps: ::std::vec::Vec<TestRunStep>,
@@ -1236,31 +1511,35 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HistoryMessage {
         ///Files and linked issues attached to the message.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attachments: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///Message content when the message carries textual content.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was created.
-        #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<i64>,
         ///Unique identifier for the history message.
         pub id: ::std::string::String,
         ///Normalized role for the history message.
         pub role: HistoryMessageRole,
         ///Conversation sequence number for the message.
-        pub sequence: f64,
+        pub sequence: i64,
         ///Tool name associated with the message when the message represents tool activity.
         #[serde(
             rename = "toolName",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tool_name: ::std::option::Option<::std::string::String>,
         ///Structured tool arguments when the message represents a tool call.
         #[serde(
             rename = "toolParameters",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tool_parameters: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1424,9 +1703,10 @@ pub mod types {
         }
     }
     ///`ListTestGroupsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListTestGroupsResponse {
         ///Active test groups.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<TestGroupSummary>,
     }
     impl ListTestGroupsResponse {
@@ -1473,7 +1753,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Model identifier used for the run.
+    ///Model identifier used for the run. The docs say "15 allowed enum values" without listing them; these are the known ones, and any other string is read as is.
     ///
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2088,55 +2368,83 @@ pub mod types {
         }
     }
     ///Linked agent state for the review conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ReviewAgent {
         ///Opaque identifier for the linked agent conversation.
-        #[serde(rename = "agentId")]
-        pub agent_id: ::std::string::String,
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
         ///Bubble app ID for the workspace project.
-        #[serde(rename = "appId")]
-        pub app_id: ::std::string::String,
+        #[serde(
+            rename = "appId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_id: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource completed.
         #[serde(
             rename = "completedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
-        #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<i64>,
         ///Recent conversation history for the run.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub history: ::std::vec::Vec<HistoryMessage>,
         ///Type of REST API resource represented by the response.
-        pub kind: ReviewAgentKind,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<ReviewAgentKind>,
         ///Last error message recorded for the run.
         #[serde(
             rename = "lastError",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_error: ::std::option::Option<::std::string::String>,
-        pub lifecycle: AgentLifecycle,
-        pub model: Model,
-        pub permission: Permission,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lifecycle: ::std::option::Option<AgentLifecycle>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<Model>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub permission: ::std::option::Option<Permission>,
         ///Branches the run is allowed to access when branch restrictions apply.
-        #[serde(rename = "permittedBranches")]
+        #[serde(
+            rename = "permittedBranches",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
         pub permitted_branches: ::std::vec::Vec<::std::string::String>,
         ///Opaque identifier for the workspace project.
-        #[serde(rename = "projectId")]
-        pub project_id: ::std::string::String,
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
         ///Human-readable name of the workspace project.
-        #[serde(rename = "projectName")]
-        pub project_name: ::std::string::String,
+        #[serde(
+            rename = "projectName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_name: ::std::option::Option<::std::string::String>,
         ///Reasoning effort used for the run.
         #[serde(
             rename = "reasoningEffort",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub reasoning_effort: ::std::option::Option<ReasoningEffort>,
-        pub status: RunStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<RunStatus>,
         ///Unix timestamp in milliseconds when the resource was last updated.
-        #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<i64>,
     }
     impl ReviewAgent {
         pub fn builder() -> builder::ReviewAgent {
@@ -2267,22 +2575,32 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub body: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was created.
-        #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the comment was last edited.
         #[serde(
             rename = "editedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub edited_at: ::std::option::Option<f64>,
+        pub edited_at: ::std::option::Option<i64>,
         ///Opaque identifier for the comment.
         pub id: ::std::string::String,
         ///Images attached to the comment.
-        #[serde(rename = "imageUrls")]
+        #[serde(
+            rename = "imageUrls",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
         pub image_urls: ::std::vec::Vec<::std::string::String>,
         ///Whether the comment has been deleted.
-        #[serde(rename = "isDeleted")]
-        pub is_deleted: bool,
+        #[serde(
+            rename = "isDeleted",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_deleted: ::std::option::Option<bool>,
         ///Identifier of the comment this one replies to.
         #[serde(
             rename = "parentId",
@@ -2295,6 +2613,152 @@ pub mod types {
             Default::default()
         }
     }
+    ///The `review.completed` payload. Only `event` is documented.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ReviewCompletedEvent {
+        ///Its review agent (inferred).
+        #[serde(
+            rename = "agentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+        ///Its Bubble app (inferred).
+        #[serde(
+            rename = "appId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_id: ::std::option::Option<::std::string::String>,
+        ///Unix timestamp in milliseconds when it ended (inferred).
+        #[serde(
+            rename = "completedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub completed_at: ::std::option::Option<i64>,
+        ///The event name.
+        pub event: ReviewCompletedEventEvent,
+        ///The kind of run, as the 202 answer gives it (inferred).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        ///Its error, if it ended in one (inferred).
+        #[serde(
+            rename = "lastError",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_error: ::std::option::Option<::std::string::String>,
+        ///Its project (inferred).
+        #[serde(
+            rename = "projectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///The code review (inferred).
+        #[serde(
+            rename = "reviewId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub review_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<RunStatus>,
+    }
+    impl ReviewCompletedEvent {
+        pub fn builder() -> builder::ReviewCompletedEvent {
+            Default::default()
+        }
+    }
+    ///The event name.
+    ///
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ReviewCompletedEventEvent {
+        /// `review.completed`
+        ReviewCompleted,
+        /// A value this version of the client does not know; it is sent and received as is.
+        Unknown(::std::string::String),
+    }
+    impl ReviewCompletedEventEvent {
+        /// The values this client knows, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[Self::ReviewCompleted];
+        /// The value as the API spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ReviewCompleted => "review.completed",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the spec this client was generated from does not list this value.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for ReviewCompletedEventEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ReviewCompletedEventEvent {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for ReviewCompletedEventEvent {
+        fn from(value: &str) -> Self {
+            match value {
+                "review.completed" => Self::ReviewCompleted,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::convert::From<&::std::string::String> for ReviewCompletedEventEvent {
+        fn from(value: &::std::string::String) -> Self {
+            Self::from(value.as_str())
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ReviewCompletedEventEvent {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "review.completed" => Self::ReviewCompleted,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for ReviewCompletedEventEvent {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReviewCompletedEventEvent {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = ReviewCompletedEventEvent;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<ReviewCompletedEventEvent, E> {
+                    Ok(ReviewCompletedEventEvent::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<ReviewCompletedEventEvent, E> {
+                    Ok(ReviewCompletedEventEvent::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
+        }
+    }
     ///A change, comment or test finding attached to the review.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReviewElement {
@@ -2303,10 +2767,10 @@ pub mod types {
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Who created the review element.
         #[serde(rename = "createdBy")]
         pub created_by: ReviewElementCreatedBy,
@@ -2332,7 +2796,7 @@ pub mod types {
         pub type_: ReviewElementType,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        pub updated_at: i64,
     }
     impl ReviewElement {
         pub fn builder() -> builder::ReviewElement {
@@ -2751,30 +3215,30 @@ pub mod types {
         ///Unix timestamp in milliseconds when the review was closed without merging.
         #[serde(
             rename = "closedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub closed_at: ::std::option::Option<f64>,
+        pub closed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the review completed.
         #[serde(
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Internal error code from the linked conversation.
         #[serde(
             rename = "conversationErrorCode",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conversation_error_code: ::std::option::Option<::std::string::String>,
         ///Lifecycle state of the linked agent conversation.
         #[serde(
             rename = "conversationStatus",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conversation_status: ::std::option::Option<ConversationState>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Optional review description provided at creation time.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -2807,7 +3271,7 @@ pub mod types {
             rename = "mergedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub merged_at: ::std::option::Option<f64>,
+        pub merged_at: ::std::option::Option<i64>,
         pub model: Model,
         ///Provider backing the selected model.
         pub provider: ReviewMetadataProvider,
@@ -2830,7 +3294,7 @@ pub mod types {
         )]
         pub requested_by_name: ::std::option::Option<::std::string::String>,
         ///Human-readable sequence number for the review within the project.
-        pub sequence: f64,
+        pub sequence: i64,
         ///Current review status.
         pub status: ReviewMetadataStatus,
         ///Review title.
@@ -2847,7 +3311,7 @@ pub mod types {
         pub to_version_label: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        pub updated_at: i64,
     }
     impl ReviewMetadata {
         pub fn builder() -> builder::ReviewMetadata {
@@ -3084,30 +3548,33 @@ pub mod types {
         ///Unix timestamp in milliseconds when the review was closed without merging.
         #[serde(
             rename = "closedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub closed_at: ::std::option::Option<f64>,
+        pub closed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the review completed.
         #[serde(
             rename = "completedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Internal error code from the linked conversation.
         #[serde(
             rename = "conversationErrorCode",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conversation_error_code: ::std::option::Option<::std::string::String>,
         ///Lifecycle state of the linked agent conversation.
         #[serde(
             rename = "conversationStatus",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conversation_status: ::std::option::Option<ConversationState>,
         ///Unix timestamp in milliseconds when the resource was created.
-        #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<i64>,
         ///Optional review description provided at creation time.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -3121,17 +3588,18 @@ pub mod types {
         )]
         pub from_version_label: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the code review.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Linked Linear issue ID when one is associated.
         #[serde(
             rename = "linearIssueId",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub linear_issue_id: ::std::option::Option<::std::string::String>,
         ///Linked Linear issue identifier when one is associated.
         #[serde(
             rename = "linearIssueIdentifier",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub linear_issue_identifier: ::std::option::Option<::std::string::String>,
         ///Stable merge identifier for the review.
@@ -3140,12 +3608,14 @@ pub mod types {
         ///Unix timestamp in milliseconds when the review was marked merged.
         #[serde(
             rename = "mergedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub merged_at: ::std::option::Option<f64>,
-        pub model: Model,
+        pub merged_at: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<Model>,
         ///Provider backing the selected model.
-        pub provider: ReviewSummaryProvider,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<ReviewSummaryProvider>,
         ///Email of the user who requested the review.
         #[serde(
             rename = "requestedByEmail",
@@ -3165,7 +3635,7 @@ pub mod types {
         )]
         pub requested_by_name: ::std::option::Option<::std::string::String>,
         ///Human-readable sequence number for the review within the project.
-        pub sequence: f64,
+        pub sequence: i64,
         ///Current review status.
         pub status: ReviewSummaryStatus,
         ///Review title.
@@ -3181,8 +3651,11 @@ pub mod types {
         )]
         pub to_version_label: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was last updated.
-        #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<i64>,
     }
     impl ReviewSummary {
         pub fn builder() -> builder::ReviewSummary {
@@ -3421,7 +3894,7 @@ pub mod types {
         pub automation_id: ::std::string::String,
         ///Time the execution was queued in unix milliseconds.
         #[serde(rename = "queuedAt")]
-        pub queued_at: f64,
+        pub queued_at: i64,
         ///Queued execution status.
         pub status: ::std::string::String,
     }
@@ -3672,6 +4145,8 @@ pub mod types {
         BuildprintGpt56Terra,
         /// `buildprint-gpt-5.6-luna`
         BuildprintGpt56Luna,
+        /// `buildprint-gpt-5.3-codex`
+        BuildprintGpt53Codex,
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
@@ -3690,6 +4165,7 @@ pub mod types {
             Self::BuildprintGpt56Sol,
             Self::BuildprintGpt56Terra,
             Self::BuildprintGpt56Luna,
+            Self::BuildprintGpt53Codex,
         ];
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -3706,6 +4182,7 @@ pub mod types {
                 Self::BuildprintGpt56Sol => "buildprint-gpt-5.6-sol",
                 Self::BuildprintGpt56Terra => "buildprint-gpt-5.6-terra",
                 Self::BuildprintGpt56Luna => "buildprint-gpt-5.6-luna",
+                Self::BuildprintGpt53Codex => "buildprint-gpt-5.3-codex",
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -3740,6 +4217,7 @@ pub mod types {
                 "buildprint-gpt-5.6-sol" => Self::BuildprintGpt56Sol,
                 "buildprint-gpt-5.6-terra" => Self::BuildprintGpt56Terra,
                 "buildprint-gpt-5.6-luna" => Self::BuildprintGpt56Luna,
+                "buildprint-gpt-5.3-codex" => Self::BuildprintGpt53Codex,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -3764,6 +4242,7 @@ pub mod types {
                 "buildprint-gpt-5.6-sol" => Self::BuildprintGpt56Sol,
                 "buildprint-gpt-5.6-terra" => Self::BuildprintGpt56Terra,
                 "buildprint-gpt-5.6-luna" => Self::BuildprintGpt56Luna,
+                "buildprint-gpt-5.3-codex" => Self::BuildprintGpt53Codex,
                 _ => Self::Unknown(value),
             }
         }
@@ -3859,6 +4338,7 @@ pub mod types {
         )]
         pub completion_webhook_url: ::std::option::Option<::std::string::String>,
         pub model: SelectableModel,
+        ///Left out, the server uses `read_only`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permission: ::std::option::Option<Permission>,
         ///Branches the run is allowed to access when branch restrictions apply.
@@ -3870,6 +4350,7 @@ pub mod types {
         pub permitted_branches: ::std::vec::Vec<::std::string::String>,
         ///User prompt to send to the model.
         pub prompt: ::std::string::String,
+        ///Requested reasoning effort for the selected model. Left out, the server uses `medium`.
         #[serde(
             rename = "reasoningEffort",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3898,7 +4379,7 @@ pub mod types {
         pub app_id: ::std::string::String,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Discriminator describing the kind of object returned.
         pub kind: ::std::string::String,
         ///Opaque identifier for the workspace project.
@@ -3930,11 +4411,14 @@ pub mod types {
         }
     }
     ///`StartTestGroupRunResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StartTestGroupRunResponse {
         ///Opaque identifier for the test group run.
-        #[serde(rename = "groupRunId")]
-        pub group_run_id: ::std::string::String,
+        #[serde(
+            rename = "groupRunId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_run_id: ::std::option::Option<::std::string::String>,
     }
     impl StartTestGroupRunResponse {
         pub fn builder() -> builder::StartTestGroupRunResponse {
@@ -4134,13 +4618,13 @@ pub mod types {
             rename = "completedAtMs",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub completed_at_ms: ::std::option::Option<f64>,
+        pub completed_at_ms: ::std::option::Option<i64>,
         ///ISO 8601 timestamp when the sync was created.
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///Unix timestamp in milliseconds when the sync was created.
         #[serde(rename = "createdAtMs")]
-        pub created_at_ms: f64,
+        pub created_at_ms: i64,
         ///Failure message when the sync failed.
         #[serde(
             rename = "errorMessage",
@@ -4152,10 +4636,10 @@ pub mod types {
         pub file_sha256: ::std::string::String,
         ///Compressed export size in bytes.
         #[serde(rename = "fileSizeBytes")]
-        pub file_size_bytes: f64,
+        pub file_size_bytes: i64,
         ///Bubble change sequence for the export.
         #[serde(rename = "lastChange")]
-        pub last_change: f64,
+        pub last_change: i64,
         pub stage: VersionStage,
         ///Whether the sync was started by hand or automatically.
         #[serde(rename = "syncSource")]
@@ -4171,7 +4655,7 @@ pub mod types {
             rename = "syncedAtMs",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub synced_at_ms: ::std::option::Option<f64>,
+        pub synced_at_ms: ::std::option::Option<i64>,
         ///Canonical Bubble branch ID for this synced version.
         pub version: ::std::string::String,
         ///Human-readable Bubble branch display label.
@@ -4293,19 +4777,25 @@ pub mod types {
             rename = "archivedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub archived_at: ::std::option::Option<f64>,
+        pub archived_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Description of the test or component.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Start node canvas center x position.
-        #[serde(rename = "graphStartX")]
-        pub graph_start_x: f64,
+        #[serde(
+            rename = "graphStartX",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub graph_start_x: ::std::option::Option<f64>,
         ///Start node canvas center y position.
-        #[serde(rename = "graphStartY")]
-        pub graph_start_y: f64,
+        #[serde(
+            rename = "graphStartY",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub graph_start_y: ::std::option::Option<f64>,
         ///Opaque identifier for the project test definition.
         pub id: ::std::string::String,
         ///Whether the test definition is reusable as a component step in other tests.
@@ -4323,7 +4813,7 @@ pub mod types {
         #[serde(rename = "projectId")]
         pub project_id: ::std::string::String,
         ///Ordered steps of the test or component.
-        pub steps: ::std::vec::Vec<TestStepsItem>,
+        pub steps: ::std::vec::Vec<TestStep>,
         ///Project test user assigned when the test runs against test data.
         #[serde(
             rename = "testVersionTestUserId",
@@ -4333,12 +4823,12 @@ pub mod types {
         ///Default timeout in minutes for runnable tests.
         #[serde(
             rename = "timeoutMinutes",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub timeout_minutes: ::std::option::Option<f64>,
+        pub timeout_minutes: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        pub updated_at: i64,
         ///Viewport preset the test runs in.
         #[serde(
             rename = "viewportPreset",
@@ -4351,27 +4841,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///A reference to a reusable component.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct TestComponentStep {
-        ///Reusable component the step runs.
-        #[serde(
-            rename = "componentId",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
-        pub component_id: ::std::option::Option<::std::string::String>,
-        ///Opaque identifier for the step.
-        pub id: ::std::string::String,
-        ///Marks this entry as a reusable component reference.
-        pub kind: ::std::string::String,
-        ///Zero-based position of the item within its ordered collection.
-        pub position: f64,
-    }
-    impl TestComponentStep {
-        pub fn builder() -> builder::TestComponentStep {
-            Default::default()
-        }
-    }
     ///A test group and its members.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TestGroup {
@@ -4380,10 +4849,10 @@ pub mod types {
             rename = "archivedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub archived_at: ::std::option::Option<f64>,
+        pub archived_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Group description.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -4398,10 +4867,10 @@ pub mod types {
         pub project_id: ::std::string::String,
         ///Number of tests currently in the group.
         #[serde(rename = "testCount")]
-        pub test_count: f64,
+        pub test_count: i64,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        pub updated_at: i64,
     }
     impl TestGroup {
         pub fn builder() -> builder::TestGroup {
@@ -4414,7 +4883,7 @@ pub mod types {
         ///Name of the test user assigned to the run.
         #[serde(
             rename = "assignedTestUserName",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub assigned_test_user_name: ::std::option::Option<::std::string::String>,
         ///Cached branch identifier used for the run.
@@ -4440,18 +4909,21 @@ pub mod types {
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         pub environment: RunEnvironment,
         ///Name of the test group.
-        #[serde(rename = "groupName")]
-        pub group_name: ::std::string::String,
+        #[serde(
+            rename = "groupName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_name: ::std::option::Option<::std::string::String>,
         ///Test group run this run belongs to.
         #[serde(
             rename = "groupRunId",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub group_run_id: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the test run.
@@ -4464,7 +4936,7 @@ pub mod types {
             rename = "startedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub started_at: ::std::option::Option<f64>,
+        pub started_at: ::std::option::Option<i64>,
         pub status: TestRunStatus,
         ///Opaque identifier for the project test definition.
         #[serde(rename = "testId")]
@@ -4484,15 +4956,24 @@ pub mod types {
         ///Description of the test or component.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Whether the member is a reusable component.
-        #[serde(rename = "isComponent")]
-        pub is_component: bool,
+        ///Whether the member is a reusable component. (newer capture; absent from the official page)
+        #[serde(
+            rename = "isComponent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_component: ::std::option::Option<bool>,
         ///Project test user assigned when the test runs against live data.
         #[serde(
             rename = "liveTestUserId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
         pub live_test_user_id: ::std::option::Option<::std::string::String>,
+        ///Opaque identifier for the group membership record (official page; absent from the newer capture).
+        #[serde(
+            rename = "membershipId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub membership_id: ::std::option::Option<::std::string::String>,
         ///Name of the test or component.
         pub name: ::std::string::String,
         ///Opaque identifier for the project test definition.
@@ -4506,7 +4987,7 @@ pub mod types {
         pub test_version_test_user_id: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        pub updated_at: i64,
     }
     impl TestGroupMember {
         pub fn builder() -> builder::TestGroupMember {
@@ -4539,12 +5020,13 @@ pub mod types {
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Aggregate counts for child run statuses.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub counts: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         pub environment: RunEnvironment,
         ///Opaque identifier for the test group.
         #[serde(rename = "groupId")]
@@ -4562,7 +5044,7 @@ pub mod types {
             rename = "startedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub started_at: ::std::option::Option<f64>,
+        pub started_at: ::std::option::Option<i64>,
         pub status: TestRunStatus,
     }
     impl TestGroupRun {
@@ -4571,24 +5053,35 @@ pub mod types {
         }
     }
     ///An active test group of the app.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TestGroupSummary {
         ///Unix timestamp in milliseconds when the resource was created.
-        #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<i64>,
         ///Group description.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the test group.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Group name.
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///Number of tests currently in the group.
-        #[serde(rename = "testCount")]
-        pub test_count: f64,
+        #[serde(
+            rename = "testCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub test_count: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was last updated.
-        #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<i64>,
     }
     impl TestGroupSummary {
         pub fn builder() -> builder::TestGroupSummary {
@@ -4605,6 +5098,7 @@ pub mod types {
         )]
         pub app_base_url: ::std::option::Option<::std::string::String>,
         ///Artifacts captured for the run.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub artifacts: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
@@ -4613,9 +5107,7 @@ pub mod types {
             rename = "assignedTestUser",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub assigned_test_user: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub assigned_test_user: ::std::option::Option<TestRunAssignedTestUser>,
         ///Cached branch identifier used for the run.
         #[serde(
             rename = "branchCacheId",
@@ -4639,15 +5131,16 @@ pub mod types {
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Opaque identifier for the underlying AI conversation.
         #[serde(rename = "conversationId")]
         pub conversation_id: ::std::string::String,
         ///Aggregate counts for child or step statuses.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub counts: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         pub environment: RunEnvironment,
         ///Test group run this run belongs to, if any.
         #[serde(
@@ -4663,21 +5156,25 @@ pub mod types {
         ///Next step waiting to run, if any.
         #[serde(
             rename = "nextPendingStepId",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub next_pending_step_id: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the workspace project.
         #[serde(rename = "projectId")]
         pub project_id: ::std::string::String,
         ///Steps ready to run.
-        #[serde(rename = "readyStepIds")]
+        #[serde(
+            rename = "readyStepIds",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
         pub ready_step_ids: ::std::vec::Vec<::std::string::String>,
         ///Unix timestamp in milliseconds when the run started.
         #[serde(
             rename = "startedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub started_at: ::std::option::Option<f64>,
+        pub started_at: ::std::option::Option<i64>,
         pub status: TestRunStatus,
         ///Summary of the run's result.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -4691,32 +5188,60 @@ pub mod types {
         ///Timeout in minutes for the run.
         #[serde(
             rename = "timeoutMinutes",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub timeout_minutes: ::std::option::Option<f64>,
+        pub timeout_minutes: ::std::option::Option<i64>,
     }
     impl TestRun {
         pub fn builder() -> builder::TestRun {
             Default::default()
         }
     }
+    ///Detailed test-user assignment for the run.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TestRunAssignedTestUser {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub database: ::std::option::Option<TestUserDatabase>,
+        ///Email address associated with the resource.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///Opaque identifier for this resource.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Human-readable name for the resource.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl TestRunAssignedTestUser {
+        pub fn builder() -> builder::TestRunAssignedTestUser {
+            Default::default()
+        }
+    }
     ///Canvas graph for rendering the test run, including aggregate component nodes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TestRunGraph {
         ///Graph edges.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub edges: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///Graph nodes, including aggregate component nodes.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub nodes: ::std::vec::Vec<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///Steps ready to run.
-        #[serde(rename = "readyStepIds")]
+        #[serde(
+            rename = "readyStepIds",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
         pub ready_step_ids: ::std::vec::Vec<::std::string::String>,
         ///Start node.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub start: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Tree rendering of the graph.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub tree: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl TestRunGraph {
@@ -4865,50 +5390,64 @@ pub mod types {
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub completed_at: ::std::option::Option<f64>,
+        pub completed_at: ::std::option::Option<i64>,
         ///Result of the condition, for condition steps.
         #[serde(
             rename = "conditionResult",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub condition_result: ::std::option::Option<ConditionOutcome>,
         ///Steps this step waits for.
-        #[serde(rename = "dependsOnStepIds")]
+        #[serde(
+            rename = "dependsOnStepIds",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
         pub depends_on_step_ids: ::std::vec::Vec<::std::string::String>,
         ///Extra detail for the step.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub details: ::std::option::Option<::std::string::String>,
         ///Canvas node key of the step.
-        #[serde(rename = "graphNodeKey")]
-        pub graph_node_key: ::std::string::String,
+        #[serde(
+            rename = "graphNodeKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub graph_node_key: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the step result.
         pub id: ::std::string::String,
         ///What the test runner should do in this step.
         pub instruction: ::std::string::String,
         ///Canvas x position of the step.
-        #[serde(rename = "layoutX")]
-        pub layout_x: f64,
+        #[serde(
+            rename = "layoutX",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub layout_x: ::std::option::Option<f64>,
         ///Canvas y position of the step.
-        #[serde(rename = "layoutY")]
-        pub layout_y: f64,
+        #[serde(
+            rename = "layoutY",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub layout_y: ::std::option::Option<f64>,
         #[serde(rename = "onFailure")]
         pub on_failure: OnFailure,
         ///Left-to-right depth-first execution display order.
-        pub order: f64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order: ::std::option::Option<i64>,
         ///Outcome of the parent condition this step depends on.
         #[serde(
             rename = "parentConditionOutcome",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_condition_outcome: ::std::option::Option<ConditionOutcome>,
         ///Canvas node key of the step's parent.
         #[serde(
             rename = "parentGraphNodeKey",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_graph_node_key: ::std::option::Option<::std::string::String>,
         ///Zero-based position of the item within its ordered collection.
-        pub position: f64,
+        pub position: i64,
         ///Component the result comes from.
         #[serde(
             rename = "sourceComponentId",
@@ -4924,7 +5463,7 @@ pub mod types {
         ///Component step the result comes from.
         #[serde(
             rename = "sourceComponentStepId",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub source_component_step_id: ::std::option::Option<::std::string::String>,
         ///Whether the step comes from the test itself or from a component.
@@ -4933,16 +5472,19 @@ pub mod types {
         ///Test step the result comes from.
         #[serde(
             rename = "sourceTestStepId",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub source_test_step_id: ::std::option::Option<::std::string::String>,
         ///Status of the step result.
         pub status: TestRunStepStatus,
         ///Kind of step.
-        #[serde(rename = "stepType")]
-        pub step_type: TestRunStepStepType,
+        #[serde(
+            rename = "stepType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub step_type: ::std::option::Option<TestRunStepStepType>,
         ///Durable guidance for test runners.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tips: ::std::option::Option<::std::string::String>,
     }
     impl TestRunStep {
@@ -5274,30 +5816,80 @@ pub mod types {
             deserializer.deserialize_str(Visitor)
         }
     }
-    ///A direct executable step.
+    ///A step of a test or component, as either version of the docs returns it: a direct executable step (`instruction`) or a component reference (`componentId`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TestStep {
+        ///Reusable component the step runs, for a component step.
+        #[serde(
+            rename = "componentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub component_id: ::std::option::Option<::std::string::String>,
         ///Extra detail for the step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub details: ::std::option::Option<::std::string::String>,
+        ///Stable canvas node key. Omit to create a linear default graph.
+        #[serde(
+            rename = "graphNodeKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub graph_node_key: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the step.
         pub id: ::std::string::String,
         ///What the test runner should do in this step.
-        pub instruction: ::std::string::String,
-        ///Marks this entry as a direct executable step.
-        pub kind: ::std::string::String,
-        #[serde(rename = "onFailure")]
-        pub on_failure: OnFailure,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instruction: ::std::option::Option<::std::string::String>,
+        ///Older docs: what the entry is (a direct executable step, or a reusable component reference).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        ///Canvas x position of the step.
+        #[serde(
+            rename = "layoutX",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub layout_x: ::std::option::Option<f64>,
+        ///Canvas y position of the step.
+        #[serde(
+            rename = "layoutY",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub layout_y: ::std::option::Option<f64>,
+        #[serde(
+            rename = "onFailure",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub on_failure: ::std::option::Option<OnFailure>,
+        ///Required when the parent canvas node is a condition.
+        #[serde(
+            rename = "parentConditionOutcome",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_condition_outcome: ::std::option::Option<ConditionOutcome>,
+        ///Parent canvas node key, `start`, or null for a disconnected draft node.
+        #[serde(
+            rename = "parentGraphNodeKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_graph_node_key: ::std::option::Option<::std::string::String>,
         ///Zero-based position of the item within its ordered collection.
-        pub position: f64,
+        pub position: i64,
+        ///Newer docs: kind of step.
+        #[serde(
+            rename = "stepType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub step_type: ::std::option::Option<TestStepStepType>,
+        ///Optional durable guidance for future test runners, such as fast selectors, reliable waits, or gotchas for this step.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tips: ::std::option::Option<::std::string::String>,
     }
     impl TestStep {
         pub fn builder() -> builder::TestStep {
             Default::default()
         }
     }
-    ///One step of a test or component definition.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    ///One step of a test or component definition. The two versions of the docs disagree: the endpoint pages require `kind`, with `instruction` and `onFailure` for a step or `componentId` for a component; the newer reference requires `stepType` and `onFailure`. Send `kind` and `stepType` together to satisfy either.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TestStepInput {
         ///Reusable component to run. Required when stepType is component.
         #[serde(
@@ -5317,6 +5909,9 @@ pub mod types {
         ///What the test runner should do in this step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub instruction: ::std::option::Option<::std::string::String>,
+        ///Older docs (endpoint pages): `step` for a direct executable step, `component` for a reusable component reference (the values are inferred: the pages do not show them). Required there.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
         ///Canvas x position of the step.
         #[serde(
             rename = "layoutX",
@@ -5329,8 +5924,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub layout_y: ::std::option::Option<f64>,
-        #[serde(rename = "onFailure")]
-        pub on_failure: OnFailure,
+        #[serde(
+            rename = "onFailure",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub on_failure: ::std::option::Option<OnFailure>,
         ///Required when the parent canvas node is a condition.
         #[serde(
             rename = "parentConditionOutcome",
@@ -5343,9 +5941,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_graph_node_key: ::std::option::Option<::std::string::String>,
-        ///Kind of step.
-        #[serde(rename = "stepType")]
-        pub step_type: TestStepInputStepType,
+        ///Newer docs: kind of step, `test` when left out. Required there. Left without a schema default, so a step written with the older `kind` alone is not sent as a `test` step.
+        #[serde(
+            rename = "stepType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub step_type: ::std::option::Option<TestStepInputStepType>,
         ///Optional durable guidance for future test runners, such as fast selectors, reliable waits, or gotchas for this step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tips: ::std::option::Option<::std::string::String>,
@@ -5355,7 +5956,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Kind of step.
+    ///Newer docs: kind of step, `test` when left out. Required there. Left without a schema default, so a step written with the older `kind` alone is not sent as a `test` step.
     ///
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5463,26 +6064,112 @@ pub mod types {
             deserializer.deserialize_str(Visitor)
         }
     }
-    impl ::std::default::Default for TestStepInputStepType {
-        fn default() -> Self {
-            TestStepInputStepType::Test
+    ///Newer docs: kind of step.
+    ///
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum TestStepStepType {
+        /// `test`
+        Test,
+        /// `condition`
+        Condition,
+        /// `component`
+        Component,
+        /// A value this version of the client does not know; it is sent and received as is.
+        Unknown(::std::string::String),
+    }
+    impl TestStepStepType {
+        /// The values this client knows, in the spec's order.
+        pub const KNOWN: &'static [Self] = &[
+            Self::Test,
+            Self::Condition,
+            Self::Component,
+        ];
+        /// The value as the API spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Test => "test",
+                Self::Condition => "condition",
+                Self::Component => "component",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the spec this client was generated from does not list this value.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
         }
     }
-    ///`TestStepsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum TestStepsItem {
-        Step(TestStep),
-        ComponentStep(TestComponentStep),
-    }
-    impl ::std::convert::From<TestStep> for TestStepsItem {
-        fn from(value: TestStep) -> Self {
-            Self::Step(value)
+    impl ::std::fmt::Display for TestStepStepType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
         }
     }
-    impl ::std::convert::From<TestComponentStep> for TestStepsItem {
-        fn from(value: TestComponentStep) -> Self {
-            Self::ComponentStep(value)
+    impl ::std::str::FromStr for TestStepStepType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for TestStepStepType {
+        fn from(value: &str) -> Self {
+            match value {
+                "test" => Self::Test,
+                "condition" => Self::Condition,
+                "component" => Self::Component,
+                other => Self::Unknown(other.to_string()),
+            }
+        }
+    }
+    impl ::std::convert::From<&::std::string::String> for TestStepStepType {
+        fn from(value: &::std::string::String) -> Self {
+            Self::from(value.as_str())
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for TestStepStepType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "test" => Self::Test,
+                "condition" => Self::Condition,
+                "component" => Self::Component,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::serde::Serialize for TestStepStepType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TestStepStepType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            struct Visitor;
+            impl ::serde::de::Visitor<'_> for Visitor {
+                type Value = TestStepStepType;
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_str<E: ::serde::de::Error>(
+                    self,
+                    value: &str,
+                ) -> ::std::result::Result<TestStepStepType, E> {
+                    Ok(TestStepStepType::from(value))
+                }
+                fn visit_string<E: ::serde::de::Error>(
+                    self,
+                    value: ::std::string::String,
+                ) -> ::std::result::Result<TestStepStepType, E> {
+                    Ok(TestStepStepType::from(value))
+                }
+            }
+            deserializer.deserialize_str(Visitor)
         }
     }
     ///An active test or component of the app.
@@ -5490,7 +6177,7 @@ pub mod types {
     pub struct TestSummary {
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         ///Description of the test or component.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -5516,12 +6203,12 @@ pub mod types {
         ///Default timeout in minutes for runnable tests.
         #[serde(
             rename = "timeoutMinutes",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub timeout_minutes: ::std::option::Option<f64>,
+        pub timeout_minutes: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(rename = "updatedAt")]
-        pub updated_at: f64,
+        pub updated_at: i64,
         ///Viewport preset the test runs in.
         #[serde(
             rename = "viewportPreset",
@@ -5643,7 +6330,7 @@ pub mod types {
     pub struct TestUser {
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
-        pub created_at: f64,
+        pub created_at: i64,
         pub database: TestUserDatabase,
         ///Test user description.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -6197,10 +6884,10 @@ pub mod types {
             >,
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             history: ::std::result::Result<
                 ::std::vec::Vec<super::HistoryMessage>,
                 ::std::string::String,
@@ -6211,7 +6898,7 @@ pub mod types {
                 ::std::string::String,
             >,
             lifecycle: ::std::result::Result<
-                super::AgentLifecycle,
+                ::std::option::Option<super::AgentLifecycle>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<super::Model, ::std::string::String>,
@@ -6237,7 +6924,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<super::RunStatus, ::std::string::String>,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for Agent {
             fn default() -> Self {
@@ -6249,7 +6936,7 @@ pub mod types {
                     history: Err("no value supplied for history".to_string()),
                     kind: Err("no value supplied for kind".to_string()),
                     last_error: Err("no value supplied for last_error".to_string()),
-                    lifecycle: Err("no value supplied for lifecycle".to_string()),
+                    lifecycle: Ok(Default::default()),
                     model: Err("no value supplied for model".to_string()),
                     permission: Err("no value supplied for permission".to_string()),
                     permitted_branches: Err(
@@ -6293,7 +6980,7 @@ pub mod types {
             }
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -6305,7 +6992,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -6353,7 +7040,7 @@ pub mod types {
             }
             pub fn lifecycle<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AgentLifecycle>,
+                T: ::std::convert::TryInto<::std::option::Option<super::AgentLifecycle>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifecycle = value
@@ -6467,7 +7154,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -6528,41 +7215,219 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AgentCompletedEvent {
+            agent_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            app_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            completed_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            event: ::std::result::Result<
+                super::AgentCompletedEventEvent,
+                ::std::string::String,
+            >,
+            kind: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::RunStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AgentCompletedEvent {
+            fn default() -> Self {
+                Self {
+                    agent_id: Ok(Default::default()),
+                    app_id: Ok(Default::default()),
+                    completed_at: Ok(Default::default()),
+                    event: Err("no value supplied for event".to_string()),
+                    kind: Ok(Default::default()),
+                    last_error: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl AgentCompletedEvent {
+            pub fn agent_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agent_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for agent_id: {e}")
+                    });
+                self
+            }
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_id: {e}")
+                    });
+                self
+            }
+            pub fn completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for completed_at: {e}")
+                    });
+                self
+            }
+            pub fn event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AgentCompletedEventEvent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event: {e}")
+                    });
+                self
+            }
+            pub fn kind<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kind = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kind: {e}")
+                    });
+                self
+            }
+            pub fn last_error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_error: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RunStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AgentCompletedEvent>
+        for super::AgentCompletedEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AgentCompletedEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    agent_id: value.agent_id?,
+                    app_id: value.app_id?,
+                    completed_at: value.completed_at?,
+                    event: value.event?,
+                    kind: value.kind?,
+                    last_error: value.last_error?,
+                    project_id: value.project_id?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AgentCompletedEvent> for AgentCompletedEvent {
+            fn from(value: super::AgentCompletedEvent) -> Self {
+                Self {
+                    agent_id: Ok(value.agent_id),
+                    app_id: Ok(value.app_id),
+                    completed_at: Ok(value.completed_at),
+                    event: Ok(value.event),
+                    kind: Ok(value.kind),
+                    last_error: Ok(value.last_error),
+                    project_id: Ok(value.project_id),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct AgentLifecycle {
             conversation_state: ::std::result::Result<
-                super::ConversationState,
+                ::std::option::Option<super::ConversationState>,
                 ::std::string::String,
             >,
             last_lifecycle_event_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            queued_turn_count: ::std::result::Result<f64, ::std::string::String>,
+            queued_turn_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             sandbox_state: ::std::result::Result<
-                super::AgentLifecycleSandboxState,
+                ::std::option::Option<super::AgentLifecycleSandboxState>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for AgentLifecycle {
             fn default() -> Self {
                 Self {
-                    conversation_state: Err(
-                        "no value supplied for conversation_state".to_string(),
-                    ),
-                    last_lifecycle_event_at: Err(
-                        "no value supplied for last_lifecycle_event_at".to_string(),
-                    ),
-                    queued_turn_count: Err(
-                        "no value supplied for queued_turn_count".to_string(),
-                    ),
-                    sandbox_state: Err("no value supplied for sandbox_state".to_string()),
+                    conversation_state: Ok(Default::default()),
+                    last_lifecycle_event_at: Ok(Default::default()),
+                    queued_turn_count: Ok(Default::default()),
+                    sandbox_state: Ok(Default::default()),
                 }
             }
         }
         impl AgentLifecycle {
             pub fn conversation_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ConversationState>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ConversationState>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.conversation_state = value
@@ -6576,7 +7441,7 @@ pub mod types {
             }
             pub fn last_lifecycle_event_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_lifecycle_event_at = value
@@ -6590,7 +7455,7 @@ pub mod types {
             }
             pub fn queued_turn_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.queued_turn_count = value
@@ -6604,7 +7469,9 @@ pub mod types {
             }
             pub fn sandbox_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AgentLifecycleSandboxState>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AgentLifecycleSandboxState>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.sandbox_state = value
@@ -6645,7 +7512,7 @@ pub mod types {
                 ::std::string::String,
             >,
             can_run_manually: ::std::result::Result<bool, ::std::string::String>,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             created_by_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6653,7 +7520,7 @@ pub mod types {
             enabled: ::std::result::Result<bool, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             last_run_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             last_run_error: ::std::result::Result<
@@ -6673,7 +7540,7 @@ pub mod types {
                 super::AutomationTriggerKind,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for Automation {
             fn default() -> Self {
@@ -6733,7 +7600,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -6781,7 +7648,7 @@ pub mod types {
             }
             pub fn last_run_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_run_at = value
@@ -6857,7 +7724,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -7114,7 +7981,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             kind: ::std::result::Result<::std::string::String, ::std::string::String>,
             review_id: ::std::result::Result<
                 ::std::string::String,
@@ -7148,7 +8015,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -7561,21 +8428,21 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateTestGroupResponse {
             group_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CreateTestGroupResponse {
             fn default() -> Self {
                 Self {
-                    group_id: Err("no value supplied for group_id".to_string()),
+                    group_id: Ok(Default::default()),
                 }
             }
         }
         impl CreateTestGroupResponse {
             pub fn group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.group_id = value
@@ -7825,7 +8692,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Error {
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ErrorCode>,
                 ::std::string::String,
             >,
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7846,7 +8713,7 @@ pub mod types {
         impl Error {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ErrorCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -7904,7 +8771,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GetCodeReviewResponse {
-            agent: ::std::result::Result<super::ReviewAgent, ::std::string::String>,
+            agent: ::std::result::Result<
+                ::std::option::Option<super::ReviewAgent>,
+                ::std::string::String,
+            >,
             changes: ::std::result::Result<
                 ::std::vec::Vec<super::ReviewElement>,
                 ::std::string::String,
@@ -7930,7 +8800,7 @@ pub mod types {
         impl ::std::default::Default for GetCodeReviewResponse {
             fn default() -> Self {
                 Self {
-                    agent: Err("no value supplied for agent".to_string()),
+                    agent: Ok(Default::default()),
                     changes: Err("no value supplied for changes".to_string()),
                     comments: Err("no value supplied for comments".to_string()),
                     review: Err("no value supplied for review".to_string()),
@@ -7945,7 +8815,7 @@ pub mod types {
         impl GetCodeReviewResponse {
             pub fn agent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ReviewAgent>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ReviewAgent>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.agent = value
@@ -8126,7 +8996,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GetTestRunResponse {
-            graph: ::std::result::Result<super::TestRunGraph, ::std::string::String>,
+            graph: ::std::result::Result<
+                ::std::option::Option<super::TestRunGraph>,
+                ::std::string::String,
+            >,
             run: ::std::result::Result<super::TestRun, ::std::string::String>,
             steps: ::std::result::Result<
                 ::std::vec::Vec<super::TestRunStep>,
@@ -8140,7 +9013,7 @@ pub mod types {
         impl ::std::default::Default for GetTestRunResponse {
             fn default() -> Self {
                 Self {
-                    graph: Err("no value supplied for graph".to_string()),
+                    graph: Ok(Default::default()),
                     run: Err("no value supplied for run".to_string()),
                     steps: Err("no value supplied for steps".to_string()),
                     test: Err("no value supplied for test".to_string()),
@@ -8150,7 +9023,7 @@ pub mod types {
         impl GetTestRunResponse {
             pub fn graph<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TestRunGraph>,
+                T: ::std::convert::TryInto<::std::option::Option<super::TestRunGraph>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.graph = value
@@ -8311,13 +9184,16 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             role: ::std::result::Result<
                 super::HistoryMessageRole,
                 ::std::string::String,
             >,
-            sequence: ::std::result::Result<f64, ::std::string::String>,
+            sequence: ::std::result::Result<i64, ::std::string::String>,
             tool_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8332,16 +9208,14 @@ pub mod types {
         impl ::std::default::Default for HistoryMessage {
             fn default() -> Self {
                 Self {
-                    attachments: Err("no value supplied for attachments".to_string()),
-                    content: Err("no value supplied for content".to_string()),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    attachments: Ok(Default::default()),
+                    content: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     role: Err("no value supplied for role".to_string()),
                     sequence: Err("no value supplied for sequence".to_string()),
-                    tool_name: Err("no value supplied for tool_name".to_string()),
-                    tool_parameters: Err(
-                        "no value supplied for tool_parameters".to_string(),
-                    ),
+                    tool_name: Ok(Default::default()),
+                    tool_parameters: Ok(Default::default()),
                 }
             }
         }
@@ -8376,7 +9250,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -8410,7 +9284,7 @@ pub mod types {
             }
             pub fn sequence<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence = value
@@ -8624,7 +9498,7 @@ pub mod types {
         impl ::std::default::Default for ListTestGroupsResponse {
             fn default() -> Self {
                 Self {
-                    groups: Err("no value supplied for groups".to_string()),
+                    groups: Ok(Default::default()),
                 }
             }
         }
@@ -8849,79 +9723,96 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ReviewAgent {
             agent_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            app_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             history: ::std::result::Result<
                 ::std::vec::Vec<super::HistoryMessage>,
                 ::std::string::String,
             >,
-            kind: ::std::result::Result<super::ReviewAgentKind, ::std::string::String>,
+            kind: ::std::result::Result<
+                ::std::option::Option<super::ReviewAgentKind>,
+                ::std::string::String,
+            >,
             last_error: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             lifecycle: ::std::result::Result<
-                super::AgentLifecycle,
+                ::std::option::Option<super::AgentLifecycle>,
                 ::std::string::String,
             >,
-            model: ::std::result::Result<super::Model, ::std::string::String>,
-            permission: ::std::result::Result<super::Permission, ::std::string::String>,
+            model: ::std::result::Result<
+                ::std::option::Option<super::Model>,
+                ::std::string::String,
+            >,
+            permission: ::std::result::Result<
+                ::std::option::Option<super::Permission>,
+                ::std::string::String,
+            >,
             permitted_branches: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             project_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             reasoning_effort: ::std::result::Result<
                 ::std::option::Option<super::ReasoningEffort>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<super::RunStatus, ::std::string::String>,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<super::RunStatus>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ReviewAgent {
             fn default() -> Self {
                 Self {
-                    agent_id: Err("no value supplied for agent_id".to_string()),
-                    app_id: Err("no value supplied for app_id".to_string()),
-                    completed_at: Err("no value supplied for completed_at".to_string()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    history: Err("no value supplied for history".to_string()),
-                    kind: Err("no value supplied for kind".to_string()),
-                    last_error: Err("no value supplied for last_error".to_string()),
-                    lifecycle: Err("no value supplied for lifecycle".to_string()),
-                    model: Err("no value supplied for model".to_string()),
-                    permission: Err("no value supplied for permission".to_string()),
-                    permitted_branches: Err(
-                        "no value supplied for permitted_branches".to_string(),
-                    ),
-                    project_id: Err("no value supplied for project_id".to_string()),
-                    project_name: Err("no value supplied for project_name".to_string()),
-                    reasoning_effort: Err(
-                        "no value supplied for reasoning_effort".to_string(),
-                    ),
-                    status: Err("no value supplied for status".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    agent_id: Ok(Default::default()),
+                    app_id: Ok(Default::default()),
+                    completed_at: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    history: Ok(Default::default()),
+                    kind: Ok(Default::default()),
+                    last_error: Ok(Default::default()),
+                    lifecycle: Ok(Default::default()),
+                    model: Ok(Default::default()),
+                    permission: Ok(Default::default()),
+                    permitted_branches: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    project_name: Ok(Default::default()),
+                    reasoning_effort: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
                 }
             }
         }
         impl ReviewAgent {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.agent_id = value
@@ -8933,7 +9824,7 @@ pub mod types {
             }
             pub fn app_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.app_id = value
@@ -8945,7 +9836,7 @@ pub mod types {
             }
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -8957,7 +9848,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -8981,7 +9872,9 @@ pub mod types {
             }
             pub fn kind<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ReviewAgentKind>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ReviewAgentKind>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.kind = value
@@ -9005,7 +9898,7 @@ pub mod types {
             }
             pub fn lifecycle<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AgentLifecycle>,
+                T: ::std::convert::TryInto<::std::option::Option<super::AgentLifecycle>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifecycle = value
@@ -9017,7 +9910,7 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Model>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Model>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -9029,7 +9922,7 @@ pub mod types {
             }
             pub fn permission<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Permission>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Permission>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.permission = value
@@ -9055,7 +9948,7 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -9067,7 +9960,7 @@ pub mod types {
             }
             pub fn project_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_name = value
@@ -9095,7 +9988,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::RunStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<super::RunStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -9107,7 +10000,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -9183,9 +10076,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             edited_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -9193,7 +10089,10 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            is_deleted: ::std::result::Result<bool, ::std::string::String>,
+            is_deleted: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             parent_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9206,11 +10105,11 @@ pub mod types {
                     author_image: Err("no value supplied for author_image".to_string()),
                     author_name: Err("no value supplied for author_name".to_string()),
                     body: Err("no value supplied for body".to_string()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    edited_at: Err("no value supplied for edited_at".to_string()),
+                    created_at: Ok(Default::default()),
+                    edited_at: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
-                    image_urls: Err("no value supplied for image_urls".to_string()),
-                    is_deleted: Err("no value supplied for is_deleted".to_string()),
+                    image_urls: Ok(Default::default()),
+                    is_deleted: Ok(Default::default()),
                     parent_id: Err("no value supplied for parent_id".to_string()),
                 }
             }
@@ -9266,7 +10165,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -9278,7 +10177,7 @@ pub mod types {
             }
             pub fn edited_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.edited_at = value
@@ -9312,7 +10211,7 @@ pub mod types {
             }
             pub fn is_deleted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_deleted = value
@@ -9371,12 +10270,210 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ReviewElement {
-            completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+        pub struct ReviewCompletedEvent {
+            agent_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            app_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            completed_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            event: ::std::result::Result<
+                super::ReviewCompletedEventEvent,
+                ::std::string::String,
+            >,
+            kind: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            review_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::RunStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReviewCompletedEvent {
+            fn default() -> Self {
+                Self {
+                    agent_id: Ok(Default::default()),
+                    app_id: Ok(Default::default()),
+                    completed_at: Ok(Default::default()),
+                    event: Err("no value supplied for event".to_string()),
+                    kind: Ok(Default::default()),
+                    last_error: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    review_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl ReviewCompletedEvent {
+            pub fn agent_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.agent_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for agent_id: {e}")
+                    });
+                self
+            }
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_id: {e}")
+                    });
+                self
+            }
+            pub fn completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for completed_at: {e}")
+                    });
+                self
+            }
+            pub fn event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ReviewCompletedEventEvent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event: {e}")
+                    });
+                self
+            }
+            pub fn kind<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kind = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kind: {e}")
+                    });
+                self
+            }
+            pub fn last_error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_error: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn review_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.review_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for review_id: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RunStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReviewCompletedEvent>
+        for super::ReviewCompletedEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReviewCompletedEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    agent_id: value.agent_id?,
+                    app_id: value.app_id?,
+                    completed_at: value.completed_at?,
+                    event: value.event?,
+                    kind: value.kind?,
+                    last_error: value.last_error?,
+                    project_id: value.project_id?,
+                    review_id: value.review_id?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReviewCompletedEvent> for ReviewCompletedEvent {
+            fn from(value: super::ReviewCompletedEvent) -> Self {
+                Self {
+                    agent_id: Ok(value.agent_id),
+                    app_id: Ok(value.app_id),
+                    completed_at: Ok(value.completed_at),
+                    event: Ok(value.event),
+                    kind: Ok(value.kind),
+                    last_error: Ok(value.last_error),
+                    project_id: Ok(value.project_id),
+                    review_id: Ok(value.review_id),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReviewElement {
+            completed_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             created_by: ::std::result::Result<
                 super::ReviewElementCreatedBy,
                 ::std::string::String,
@@ -9403,7 +10500,7 @@ pub mod types {
                 super::ReviewElementType,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ReviewElement {
             fn default() -> Self {
@@ -9427,7 +10524,7 @@ pub mod types {
         impl ReviewElement {
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -9439,7 +10536,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -9549,7 +10646,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -9600,11 +10697,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ReviewMetadata {
             closed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             conversation_error_code: ::std::result::Result<
@@ -9615,7 +10712,7 @@ pub mod types {
                 ::std::option::Option<super::ConversationState>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9641,7 +10738,7 @@ pub mod types {
                 ::std::string::String,
             >,
             merged_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<super::Model, ::std::string::String>,
@@ -9661,7 +10758,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            sequence: ::std::result::Result<f64, ::std::string::String>,
+            sequence: ::std::result::Result<i64, ::std::string::String>,
             status: ::std::result::Result<
                 super::ReviewMetadataStatus,
                 ::std::string::String,
@@ -9678,19 +10775,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for ReviewMetadata {
             fn default() -> Self {
                 Self {
-                    closed_at: Err("no value supplied for closed_at".to_string()),
+                    closed_at: Ok(Default::default()),
                     completed_at: Err("no value supplied for completed_at".to_string()),
-                    conversation_error_code: Err(
-                        "no value supplied for conversation_error_code".to_string(),
-                    ),
-                    conversation_status: Err(
-                        "no value supplied for conversation_status".to_string(),
-                    ),
+                    conversation_error_code: Ok(Default::default()),
+                    conversation_status: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     description: Err("no value supplied for description".to_string()),
                     from_version: Err("no value supplied for from_version".to_string()),
@@ -9730,7 +10823,7 @@ pub mod types {
         impl ReviewMetadata {
             pub fn closed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closed_at = value
@@ -9742,7 +10835,7 @@ pub mod types {
             }
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -9784,7 +10877,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -9874,7 +10967,7 @@ pub mod types {
             }
             pub fn merged_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.merged_at = value
@@ -9952,7 +11045,7 @@ pub mod types {
             }
             pub fn sequence<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence = value
@@ -10014,7 +11107,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -10089,11 +11182,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ReviewSummary {
             closed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             conversation_error_code: ::std::result::Result<
@@ -10104,7 +11197,10 @@ pub mod types {
                 ::std::option::Option<super::ConversationState>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10117,7 +11213,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             linear_issue_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10131,12 +11230,15 @@ pub mod types {
                 ::std::string::String,
             >,
             merged_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            model: ::std::result::Result<super::Model, ::std::string::String>,
+            model: ::std::result::Result<
+                ::std::option::Option<super::Model>,
+                ::std::string::String,
+            >,
             provider: ::std::result::Result<
-                super::ReviewSummaryProvider,
+                ::std::option::Option<super::ReviewSummaryProvider>,
                 ::std::string::String,
             >,
             requested_by_email: ::std::result::Result<
@@ -10151,7 +11253,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            sequence: ::std::result::Result<f64, ::std::string::String>,
+            sequence: ::std::result::Result<i64, ::std::string::String>,
             status: ::std::result::Result<
                 super::ReviewSummaryStatus,
                 ::std::string::String,
@@ -10168,36 +11270,31 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ReviewSummary {
             fn default() -> Self {
                 Self {
-                    closed_at: Err("no value supplied for closed_at".to_string()),
-                    completed_at: Err("no value supplied for completed_at".to_string()),
-                    conversation_error_code: Err(
-                        "no value supplied for conversation_error_code".to_string(),
-                    ),
-                    conversation_status: Err(
-                        "no value supplied for conversation_status".to_string(),
-                    ),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    closed_at: Ok(Default::default()),
+                    completed_at: Ok(Default::default()),
+                    conversation_error_code: Ok(Default::default()),
+                    conversation_status: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
                     description: Err("no value supplied for description".to_string()),
                     from_version: Err("no value supplied for from_version".to_string()),
                     from_version_label: Err(
                         "no value supplied for from_version_label".to_string(),
                     ),
-                    id: Err("no value supplied for id".to_string()),
-                    linear_issue_id: Err(
-                        "no value supplied for linear_issue_id".to_string(),
-                    ),
-                    linear_issue_identifier: Err(
-                        "no value supplied for linear_issue_identifier".to_string(),
-                    ),
+                    id: Ok(Default::default()),
+                    linear_issue_id: Ok(Default::default()),
+                    linear_issue_identifier: Ok(Default::default()),
                     merge_id: Err("no value supplied for merge_id".to_string()),
-                    merged_at: Err("no value supplied for merged_at".to_string()),
-                    model: Err("no value supplied for model".to_string()),
-                    provider: Err("no value supplied for provider".to_string()),
+                    merged_at: Ok(Default::default()),
+                    model: Ok(Default::default()),
+                    provider: Ok(Default::default()),
                     requested_by_email: Err(
                         "no value supplied for requested_by_email".to_string(),
                     ),
@@ -10214,14 +11311,14 @@ pub mod types {
                     to_version_label: Err(
                         "no value supplied for to_version_label".to_string(),
                     ),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    updated_at: Ok(Default::default()),
                 }
             }
         }
         impl ReviewSummary {
             pub fn closed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closed_at = value
@@ -10233,7 +11330,7 @@ pub mod types {
             }
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -10275,7 +11372,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -10325,7 +11422,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -10375,7 +11472,7 @@ pub mod types {
             }
             pub fn merged_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.merged_at = value
@@ -10387,7 +11484,7 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Model>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Model>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -10399,7 +11496,9 @@ pub mod types {
             }
             pub fn provider<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ReviewSummaryProvider>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ReviewSummaryProvider>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.provider = value
@@ -10453,7 +11552,7 @@ pub mod types {
             }
             pub fn sequence<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence = value
@@ -10515,7 +11614,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -10595,7 +11694,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            queued_at: ::std::result::Result<f64, ::std::string::String>,
+            queued_at: ::std::result::Result<i64, ::std::string::String>,
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for RunAutomationResponse {
@@ -10624,7 +11723,7 @@ pub mod types {
             }
             pub fn queued_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.queued_at = value
@@ -11037,7 +12136,7 @@ pub mod types {
                 ::std::string::String,
             >,
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             kind: ::std::result::Result<::std::string::String, ::std::string::String>,
             project_id: ::std::result::Result<
                 ::std::string::String,
@@ -11084,7 +12183,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -11246,21 +12345,21 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct StartTestGroupRunResponse {
             group_run_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for StartTestGroupRunResponse {
             fn default() -> Self {
                 Self {
-                    group_run_id: Err("no value supplied for group_run_id".to_string()),
+                    group_run_id: Ok(Default::default()),
                 }
             }
         }
         impl StartTestGroupRunResponse {
             pub fn group_run_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.group_run_id = value
@@ -11638,14 +12737,14 @@ pub mod types {
                 ::std::string::String,
             >,
             completed_at_ms: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
-            created_at_ms: ::std::result::Result<f64, ::std::string::String>,
+            created_at_ms: ::std::result::Result<i64, ::std::string::String>,
             error_message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -11654,8 +12753,8 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            file_size_bytes: ::std::result::Result<f64, ::std::string::String>,
-            last_change: ::std::result::Result<f64, ::std::string::String>,
+            file_size_bytes: ::std::result::Result<i64, ::std::string::String>,
+            last_change: ::std::result::Result<i64, ::std::string::String>,
             stage: ::std::result::Result<super::VersionStage, ::std::string::String>,
             sync_source: ::std::result::Result<
                 super::SyncedVersionSyncSource,
@@ -11666,7 +12765,7 @@ pub mod types {
                 ::std::string::String,
             >,
             synced_at_ms: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             version: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -11725,7 +12824,7 @@ pub mod types {
             }
             pub fn completed_at_ms<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at_ms = value
@@ -11751,7 +12850,7 @@ pub mod types {
             }
             pub fn created_at_ms<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at_ms = value
@@ -11787,7 +12886,7 @@ pub mod types {
             }
             pub fn file_size_bytes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_size_bytes = value
@@ -11801,7 +12900,7 @@ pub mod types {
             }
             pub fn last_change<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_change = value
@@ -11849,7 +12948,7 @@ pub mod types {
             }
             pub fn synced_at_ms<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.synced_at_ms = value
@@ -11946,16 +13045,22 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Test {
             archived_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            graph_start_x: ::std::result::Result<f64, ::std::string::String>,
-            graph_start_y: ::std::result::Result<f64, ::std::string::String>,
+            graph_start_x: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            graph_start_y: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             is_component: ::std::result::Result<bool, ::std::string::String>,
             live_test_user_id: ::std::result::Result<
@@ -11968,7 +13073,7 @@ pub mod types {
                 ::std::string::String,
             >,
             steps: ::std::result::Result<
-                ::std::vec::Vec<super::TestStepsItem>,
+                ::std::vec::Vec<super::TestStep>,
                 ::std::string::String,
             >,
             test_version_test_user_id: ::std::result::Result<
@@ -11976,10 +13081,10 @@ pub mod types {
                 ::std::string::String,
             >,
             timeout_minutes: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
             viewport_preset: ::std::result::Result<
                 ::std::option::Option<super::TestViewportPreset>,
                 ::std::string::String,
@@ -11991,12 +13096,8 @@ pub mod types {
                     archived_at: Err("no value supplied for archived_at".to_string()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     description: Err("no value supplied for description".to_string()),
-                    graph_start_x: Err(
-                        "no value supplied for graph_start_x".to_string(),
-                    ),
-                    graph_start_y: Err(
-                        "no value supplied for graph_start_y".to_string(),
-                    ),
+                    graph_start_x: Ok(Default::default()),
+                    graph_start_y: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     is_component: Err("no value supplied for is_component".to_string()),
                     live_test_user_id: Err(
@@ -12008,9 +13109,7 @@ pub mod types {
                     test_version_test_user_id: Err(
                         "no value supplied for test_version_test_user_id".to_string(),
                     ),
-                    timeout_minutes: Err(
-                        "no value supplied for timeout_minutes".to_string(),
-                    ),
+                    timeout_minutes: Ok(Default::default()),
                     updated_at: Err("no value supplied for updated_at".to_string()),
                     viewport_preset: Err(
                         "no value supplied for viewport_preset".to_string(),
@@ -12021,7 +13120,7 @@ pub mod types {
         impl Test {
             pub fn archived_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.archived_at = value
@@ -12033,7 +13132,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -12057,7 +13156,7 @@ pub mod types {
             }
             pub fn graph_start_x<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.graph_start_x = value
@@ -12069,7 +13168,7 @@ pub mod types {
             }
             pub fn graph_start_y<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.graph_start_y = value
@@ -12141,7 +13240,7 @@ pub mod types {
             }
             pub fn steps<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TestStepsItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TestStep>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.steps = value
@@ -12167,7 +13266,7 @@ pub mod types {
             }
             pub fn timeout_minutes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout_minutes = value
@@ -12181,7 +13280,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -12254,103 +13353,12 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct TestComponentStep {
-            component_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            kind: ::std::result::Result<::std::string::String, ::std::string::String>,
-            position: ::std::result::Result<f64, ::std::string::String>,
-        }
-        impl ::std::default::Default for TestComponentStep {
-            fn default() -> Self {
-                Self {
-                    component_id: Err("no value supplied for component_id".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    kind: Err("no value supplied for kind".to_string()),
-                    position: Err("no value supplied for position".to_string()),
-                }
-            }
-        }
-        impl TestComponentStep {
-            pub fn component_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.component_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for component_id: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn kind<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
-                self
-            }
-            pub fn position<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.position = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for position: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TestComponentStep> for super::TestComponentStep {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TestComponentStep,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    component_id: value.component_id?,
-                    id: value.id?,
-                    kind: value.kind?,
-                    position: value.position?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TestComponentStep> for TestComponentStep {
-            fn from(value: super::TestComponentStep) -> Self {
-                Self {
-                    component_id: Ok(value.component_id),
-                    id: Ok(value.id),
-                    kind: Ok(value.kind),
-                    position: Ok(value.position),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct TestGroup {
             archived_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -12365,8 +13373,8 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            test_count: ::std::result::Result<f64, ::std::string::String>,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            test_count: ::std::result::Result<i64, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for TestGroup {
             fn default() -> Self {
@@ -12386,7 +13394,7 @@ pub mod types {
         impl TestGroup {
             pub fn archived_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.archived_at = value
@@ -12398,7 +13406,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -12468,7 +13476,7 @@ pub mod types {
             }
             pub fn test_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.test_count = value
@@ -12480,7 +13488,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -12543,16 +13551,16 @@ pub mod types {
                 ::std::string::String,
             >,
             completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             environment: ::std::result::Result<
                 super::RunEnvironment,
                 ::std::string::String,
             >,
             group_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             group_run_id: ::std::result::Result<
@@ -12565,7 +13573,7 @@ pub mod types {
                 ::std::string::String,
             >,
             started_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<super::TestRunStatus, ::std::string::String>,
@@ -12578,9 +13586,7 @@ pub mod types {
         impl ::std::default::Default for TestGroupChildRun {
             fn default() -> Self {
                 Self {
-                    assigned_test_user_name: Err(
-                        "no value supplied for assigned_test_user_name".to_string(),
-                    ),
+                    assigned_test_user_name: Ok(Default::default()),
                     branch_cache_id: Err(
                         "no value supplied for branch_cache_id".to_string(),
                     ),
@@ -12591,8 +13597,8 @@ pub mod types {
                     completed_at: Err("no value supplied for completed_at".to_string()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     environment: Err("no value supplied for environment".to_string()),
-                    group_name: Err("no value supplied for group_name".to_string()),
-                    group_run_id: Err("no value supplied for group_run_id".to_string()),
+                    group_name: Ok(Default::default()),
+                    group_run_id: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     model: Err("no value supplied for model".to_string()),
                     started_at: Err("no value supplied for started_at".to_string()),
@@ -12659,7 +13665,7 @@ pub mod types {
             }
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -12671,7 +13677,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -12695,7 +13701,7 @@ pub mod types {
             }
             pub fn group_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.group_name = value
@@ -12741,7 +13747,7 @@ pub mod types {
             }
             pub fn started_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.started_at = value
@@ -12839,8 +13845,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            is_component: ::std::result::Result<bool, ::std::string::String>,
+            is_component: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             live_test_user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            membership_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -12850,16 +13863,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for TestGroupMember {
             fn default() -> Self {
                 Self {
                     description: Err("no value supplied for description".to_string()),
-                    is_component: Err("no value supplied for is_component".to_string()),
+                    is_component: Ok(Default::default()),
                     live_test_user_id: Err(
                         "no value supplied for live_test_user_id".to_string(),
                     ),
+                    membership_id: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     test_id: Err("no value supplied for test_id".to_string()),
                     test_version_test_user_id: Err(
@@ -12884,7 +13898,7 @@ pub mod types {
             }
             pub fn is_component<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.is_component = value
@@ -12905,6 +13919,18 @@ pub mod types {
                         format!(
                             "error converting supplied value for live_test_user_id: {e}"
                         )
+                    });
+                self
+            }
+            pub fn membership_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.membership_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for membership_id: {e}")
                     });
                 self
             }
@@ -12948,7 +13974,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -12968,6 +13994,7 @@ pub mod types {
                     description: value.description?,
                     is_component: value.is_component?,
                     live_test_user_id: value.live_test_user_id?,
+                    membership_id: value.membership_id?,
                     name: value.name?,
                     test_id: value.test_id?,
                     test_version_test_user_id: value.test_version_test_user_id?,
@@ -12981,6 +14008,7 @@ pub mod types {
                     description: Ok(value.description),
                     is_component: Ok(value.is_component),
                     live_test_user_id: Ok(value.live_test_user_id),
+                    membership_id: Ok(value.membership_id),
                     name: Ok(value.name),
                     test_id: Ok(value.test_id),
                     test_version_test_user_id: Ok(value.test_version_test_user_id),
@@ -13003,14 +14031,14 @@ pub mod types {
                 ::std::string::String,
             >,
             completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             counts: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             environment: ::std::result::Result<
                 super::RunEnvironment,
                 ::std::string::String,
@@ -13029,7 +14057,7 @@ pub mod types {
                 ::std::string::String,
             >,
             started_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<super::TestRunStatus, ::std::string::String>,
@@ -13045,7 +14073,7 @@ pub mod types {
                     ),
                     branch_id: Err("no value supplied for branch_id".to_string()),
                     completed_at: Err("no value supplied for completed_at".to_string()),
-                    counts: Err("no value supplied for counts".to_string()),
+                    counts: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     environment: Err("no value supplied for environment".to_string()),
                     group_id: Err("no value supplied for group_id".to_string()),
@@ -13100,7 +14128,7 @@ pub mod types {
             }
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -13126,7 +14154,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -13196,7 +14224,7 @@ pub mod types {
             }
             pub fn started_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.started_at = value
@@ -13262,32 +14290,47 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TestGroupSummary {
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            test_count: ::std::result::Result<f64, ::std::string::String>,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            test_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TestGroupSummary {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    test_count: Err("no value supplied for test_count".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    test_count: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
                 }
             }
         }
         impl TestGroupSummary {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -13311,7 +14354,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -13321,7 +14364,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -13333,7 +14376,7 @@ pub mod types {
             }
             pub fn test_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.test_count = value
@@ -13345,7 +14388,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -13396,9 +14439,7 @@ pub mod types {
                 ::std::string::String,
             >,
             assigned_test_user: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::std::option::Option<super::TestRunAssignedTestUser>,
                 ::std::string::String,
             >,
             branch_cache_id: ::std::result::Result<
@@ -13418,7 +14459,7 @@ pub mod types {
                 ::std::string::String,
             >,
             completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             conversation_id: ::std::result::Result<
@@ -13429,7 +14470,7 @@ pub mod types {
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             environment: ::std::result::Result<
                 super::RunEnvironment,
                 ::std::string::String,
@@ -13456,7 +14497,7 @@ pub mod types {
                 ::std::string::String,
             >,
             started_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<super::TestRunStatus, ::std::string::String>,
@@ -13470,7 +14511,7 @@ pub mod types {
                 ::std::string::String,
             >,
             timeout_minutes: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -13478,7 +14519,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     app_base_url: Err("no value supplied for app_base_url".to_string()),
-                    artifacts: Err("no value supplied for artifacts".to_string()),
+                    artifacts: Ok(Default::default()),
                     assigned_test_user: Err(
                         "no value supplied for assigned_test_user".to_string(),
                     ),
@@ -13496,27 +14537,21 @@ pub mod types {
                     conversation_id: Err(
                         "no value supplied for conversation_id".to_string(),
                     ),
-                    counts: Err("no value supplied for counts".to_string()),
+                    counts: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     environment: Err("no value supplied for environment".to_string()),
                     group_run_id: Err("no value supplied for group_run_id".to_string()),
                     id: Err("no value supplied for id".to_string()),
                     model: Err("no value supplied for model".to_string()),
-                    next_pending_step_id: Err(
-                        "no value supplied for next_pending_step_id".to_string(),
-                    ),
+                    next_pending_step_id: Ok(Default::default()),
                     project_id: Err("no value supplied for project_id".to_string()),
-                    ready_step_ids: Err(
-                        "no value supplied for ready_step_ids".to_string(),
-                    ),
+                    ready_step_ids: Ok(Default::default()),
                     started_at: Err("no value supplied for started_at".to_string()),
                     status: Err("no value supplied for status".to_string()),
                     summary: Err("no value supplied for summary".to_string()),
                     test_id: Err("no value supplied for test_id".to_string()),
                     test_name: Err("no value supplied for test_name".to_string()),
-                    timeout_minutes: Err(
-                        "no value supplied for timeout_minutes".to_string(),
-                    ),
+                    timeout_minutes: Ok(Default::default()),
                 }
             }
         }
@@ -13552,9 +14587,7 @@ pub mod types {
             pub fn assigned_test_user<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<super::TestRunAssignedTestUser>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -13623,7 +14656,7 @@ pub mod types {
             }
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -13663,7 +14696,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -13761,7 +14794,7 @@ pub mod types {
             }
             pub fn started_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.started_at = value
@@ -13821,7 +14854,7 @@ pub mod types {
             }
             pub fn timeout_minutes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout_minutes = value
@@ -13898,6 +14931,110 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TestRunAssignedTestUser {
+            database: ::std::result::Result<
+                ::std::option::Option<super::TestUserDatabase>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TestRunAssignedTestUser {
+            fn default() -> Self {
+                Self {
+                    database: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl TestRunAssignedTestUser {
+            pub fn database<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TestUserDatabase>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.database = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for database: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TestRunAssignedTestUser>
+        for super::TestRunAssignedTestUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TestRunAssignedTestUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    database: value.database?,
+                    email: value.email?,
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TestRunAssignedTestUser>
+        for TestRunAssignedTestUser {
+            fn from(value: super::TestRunAssignedTestUser) -> Self {
+                Self {
+                    database: Ok(value.database),
+                    email: Ok(value.email),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TestRunGraph {
             edges: ::std::result::Result<
                 ::std::vec::Vec<
@@ -13927,13 +15064,11 @@ pub mod types {
         impl ::std::default::Default for TestRunGraph {
             fn default() -> Self {
                 Self {
-                    edges: Err("no value supplied for edges".to_string()),
-                    nodes: Err("no value supplied for nodes".to_string()),
-                    ready_step_ids: Err(
-                        "no value supplied for ready_step_ids".to_string(),
-                    ),
-                    start: Err("no value supplied for start".to_string()),
-                    tree: Err("no value supplied for tree".to_string()),
+                    edges: Ok(Default::default()),
+                    nodes: Ok(Default::default()),
+                    ready_step_ids: Ok(Default::default()),
+                    start: Ok(Default::default()),
+                    tree: Ok(Default::default()),
                 }
             }
         }
@@ -14051,7 +15186,7 @@ pub mod types {
                 ::std::string::String,
             >,
             completed_at: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             condition_result: ::std::result::Result<
@@ -14067,7 +15202,7 @@ pub mod types {
                 ::std::string::String,
             >,
             graph_node_key: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -14075,10 +15210,19 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            layout_x: ::std::result::Result<f64, ::std::string::String>,
-            layout_y: ::std::result::Result<f64, ::std::string::String>,
+            layout_x: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            layout_y: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
             on_failure: ::std::result::Result<super::OnFailure, ::std::string::String>,
-            order: ::std::result::Result<f64, ::std::string::String>,
+            order: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             parent_condition_outcome: ::std::result::Result<
                 ::std::option::Option<super::ConditionOutcome>,
                 ::std::string::String,
@@ -14087,7 +15231,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            position: ::std::result::Result<f64, ::std::string::String>,
+            position: ::std::result::Result<i64, ::std::string::String>,
             source_component_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -14113,7 +15257,7 @@ pub mod types {
                 ::std::string::String,
             >,
             step_type: ::std::result::Result<
-                super::TestRunStepStepType,
+                ::std::option::Option<super::TestRunStepStepType>,
                 ::std::string::String,
             >,
             tips: ::std::result::Result<
@@ -14127,28 +15271,18 @@ pub mod types {
                     artifacts: Err("no value supplied for artifacts".to_string()),
                     comment: Err("no value supplied for comment".to_string()),
                     completed_at: Err("no value supplied for completed_at".to_string()),
-                    condition_result: Err(
-                        "no value supplied for condition_result".to_string(),
-                    ),
-                    depends_on_step_ids: Err(
-                        "no value supplied for depends_on_step_ids".to_string(),
-                    ),
+                    condition_result: Ok(Default::default()),
+                    depends_on_step_ids: Ok(Default::default()),
                     details: Err("no value supplied for details".to_string()),
-                    graph_node_key: Err(
-                        "no value supplied for graph_node_key".to_string(),
-                    ),
+                    graph_node_key: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     instruction: Err("no value supplied for instruction".to_string()),
-                    layout_x: Err("no value supplied for layout_x".to_string()),
-                    layout_y: Err("no value supplied for layout_y".to_string()),
+                    layout_x: Ok(Default::default()),
+                    layout_y: Ok(Default::default()),
                     on_failure: Err("no value supplied for on_failure".to_string()),
-                    order: Err("no value supplied for order".to_string()),
-                    parent_condition_outcome: Err(
-                        "no value supplied for parent_condition_outcome".to_string(),
-                    ),
-                    parent_graph_node_key: Err(
-                        "no value supplied for parent_graph_node_key".to_string(),
-                    ),
+                    order: Ok(Default::default()),
+                    parent_condition_outcome: Ok(Default::default()),
+                    parent_graph_node_key: Ok(Default::default()),
                     position: Err("no value supplied for position".to_string()),
                     source_component_id: Err(
                         "no value supplied for source_component_id".to_string(),
@@ -14156,16 +15290,12 @@ pub mod types {
                     source_component_name: Err(
                         "no value supplied for source_component_name".to_string(),
                     ),
-                    source_component_step_id: Err(
-                        "no value supplied for source_component_step_id".to_string(),
-                    ),
+                    source_component_step_id: Ok(Default::default()),
                     source_kind: Err("no value supplied for source_kind".to_string()),
-                    source_test_step_id: Err(
-                        "no value supplied for source_test_step_id".to_string(),
-                    ),
+                    source_test_step_id: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
-                    step_type: Err("no value supplied for step_type".to_string()),
-                    tips: Err("no value supplied for tips".to_string()),
+                    step_type: Ok(Default::default()),
+                    tips: Ok(Default::default()),
                 }
             }
         }
@@ -14200,7 +15330,7 @@ pub mod types {
             }
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
@@ -14254,7 +15384,7 @@ pub mod types {
             }
             pub fn graph_node_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.graph_node_key = value
@@ -14290,7 +15420,7 @@ pub mod types {
             }
             pub fn layout_x<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.layout_x = value
@@ -14302,7 +15432,7 @@ pub mod types {
             }
             pub fn layout_y<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.layout_y = value
@@ -14326,7 +15456,7 @@ pub mod types {
             }
             pub fn order<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.order = value
@@ -14368,7 +15498,7 @@ pub mod types {
             }
             pub fn position<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position = value
@@ -14460,7 +15590,9 @@ pub mod types {
             }
             pub fn step_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TestRunStepStepType>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TestRunStepStepType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.step_type = value
@@ -14548,32 +15680,90 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TestStep {
+            component_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             details: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            graph_node_key: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             instruction: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            kind: ::std::result::Result<::std::string::String, ::std::string::String>,
-            on_failure: ::std::result::Result<super::OnFailure, ::std::string::String>,
-            position: ::std::result::Result<f64, ::std::string::String>,
+            kind: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            layout_x: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            layout_y: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            on_failure: ::std::result::Result<
+                ::std::option::Option<super::OnFailure>,
+                ::std::string::String,
+            >,
+            parent_condition_outcome: ::std::result::Result<
+                ::std::option::Option<super::ConditionOutcome>,
+                ::std::string::String,
+            >,
+            parent_graph_node_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            position: ::std::result::Result<i64, ::std::string::String>,
+            step_type: ::std::result::Result<
+                ::std::option::Option<super::TestStepStepType>,
+                ::std::string::String,
+            >,
+            tips: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TestStep {
             fn default() -> Self {
                 Self {
+                    component_id: Ok(Default::default()),
                     details: Ok(Default::default()),
+                    graph_node_key: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
-                    instruction: Err("no value supplied for instruction".to_string()),
-                    kind: Err("no value supplied for kind".to_string()),
-                    on_failure: Err("no value supplied for on_failure".to_string()),
+                    instruction: Ok(Default::default()),
+                    kind: Ok(Default::default()),
+                    layout_x: Ok(Default::default()),
+                    layout_y: Ok(Default::default()),
+                    on_failure: Ok(Default::default()),
+                    parent_condition_outcome: Ok(Default::default()),
+                    parent_graph_node_key: Ok(Default::default()),
                     position: Err("no value supplied for position".to_string()),
+                    step_type: Ok(Default::default()),
+                    tips: Ok(Default::default()),
                 }
             }
         }
         impl TestStep {
+            pub fn component_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.component_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for component_id: {e}")
+                    });
+                self
+            }
             pub fn details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -14583,6 +15773,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for details: {e}")
+                    });
+                self
+            }
+            pub fn graph_node_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.graph_node_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for graph_node_key: {e}"
+                        )
                     });
                 self
             }
@@ -14598,7 +15802,7 @@ pub mod types {
             }
             pub fn instruction<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.instruction = value
@@ -14610,7 +15814,7 @@ pub mod types {
             }
             pub fn kind<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.kind = value
@@ -14620,9 +15824,33 @@ pub mod types {
                     });
                 self
             }
+            pub fn layout_x<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.layout_x = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for layout_x: {e}")
+                    });
+                self
+            }
+            pub fn layout_y<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.layout_y = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for layout_y: {e}")
+                    });
+                self
+            }
             pub fn on_failure<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::OnFailure>,
+                T: ::std::convert::TryInto<::std::option::Option<super::OnFailure>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.on_failure = value
@@ -14632,15 +15860,71 @@ pub mod types {
                     });
                 self
             }
+            pub fn parent_condition_outcome<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ConditionOutcome>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_condition_outcome = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_condition_outcome: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn parent_graph_node_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_graph_node_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_graph_node_key: {e}"
+                        )
+                    });
+                self
+            }
             pub fn position<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.position = value
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for position: {e}")
+                    });
+                self
+            }
+            pub fn step_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TestStepStepType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.step_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for step_type: {e}")
+                    });
+                self
+            }
+            pub fn tips<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tips = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tips: {e}")
                     });
                 self
             }
@@ -14651,24 +15935,40 @@ pub mod types {
                 value: TestStep,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    component_id: value.component_id?,
                     details: value.details?,
+                    graph_node_key: value.graph_node_key?,
                     id: value.id?,
                     instruction: value.instruction?,
                     kind: value.kind?,
+                    layout_x: value.layout_x?,
+                    layout_y: value.layout_y?,
                     on_failure: value.on_failure?,
+                    parent_condition_outcome: value.parent_condition_outcome?,
+                    parent_graph_node_key: value.parent_graph_node_key?,
                     position: value.position?,
+                    step_type: value.step_type?,
+                    tips: value.tips?,
                 })
             }
         }
         impl ::std::convert::From<super::TestStep> for TestStep {
             fn from(value: super::TestStep) -> Self {
                 Self {
+                    component_id: Ok(value.component_id),
                     details: Ok(value.details),
+                    graph_node_key: Ok(value.graph_node_key),
                     id: Ok(value.id),
                     instruction: Ok(value.instruction),
                     kind: Ok(value.kind),
+                    layout_x: Ok(value.layout_x),
+                    layout_y: Ok(value.layout_y),
                     on_failure: Ok(value.on_failure),
+                    parent_condition_outcome: Ok(value.parent_condition_outcome),
+                    parent_graph_node_key: Ok(value.parent_graph_node_key),
                     position: Ok(value.position),
+                    step_type: Ok(value.step_type),
+                    tips: Ok(value.tips),
                 }
             }
         }
@@ -14690,6 +15990,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            kind: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             layout_x: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -14698,7 +16002,10 @@ pub mod types {
                 ::std::option::Option<f64>,
                 ::std::string::String,
             >,
-            on_failure: ::std::result::Result<super::OnFailure, ::std::string::String>,
+            on_failure: ::std::result::Result<
+                ::std::option::Option<super::OnFailure>,
+                ::std::string::String,
+            >,
             parent_condition_outcome: ::std::result::Result<
                 ::std::option::Option<super::ConditionOutcome>,
                 ::std::string::String,
@@ -14708,7 +16015,7 @@ pub mod types {
                 ::std::string::String,
             >,
             step_type: ::std::result::Result<
-                super::TestStepInputStepType,
+                ::std::option::Option<super::TestStepInputStepType>,
                 ::std::string::String,
             >,
             tips: ::std::result::Result<
@@ -14723,12 +16030,13 @@ pub mod types {
                     details: Ok(Default::default()),
                     graph_node_key: Ok(Default::default()),
                     instruction: Ok(Default::default()),
+                    kind: Ok(Default::default()),
                     layout_x: Ok(Default::default()),
                     layout_y: Ok(Default::default()),
-                    on_failure: Err("no value supplied for on_failure".to_string()),
+                    on_failure: Ok(Default::default()),
                     parent_condition_outcome: Ok(Default::default()),
                     parent_graph_node_key: Ok(Default::default()),
-                    step_type: Err("no value supplied for step_type".to_string()),
+                    step_type: Ok(Default::default()),
                     tips: Ok(Default::default()),
                 }
             }
@@ -14784,6 +16092,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn kind<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kind = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for kind: {e}")
+                    });
+                self
+            }
             pub fn layout_x<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -14810,7 +16130,7 @@ pub mod types {
             }
             pub fn on_failure<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::OnFailure>,
+                T: ::std::convert::TryInto<::std::option::Option<super::OnFailure>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.on_failure = value
@@ -14852,7 +16172,9 @@ pub mod types {
             }
             pub fn step_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TestStepInputStepType>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TestStepInputStepType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.step_type = value
@@ -14885,6 +16207,7 @@ pub mod types {
                     details: value.details?,
                     graph_node_key: value.graph_node_key?,
                     instruction: value.instruction?,
+                    kind: value.kind?,
                     layout_x: value.layout_x?,
                     layout_y: value.layout_y?,
                     on_failure: value.on_failure?,
@@ -14902,6 +16225,7 @@ pub mod types {
                     details: Ok(value.details),
                     graph_node_key: Ok(value.graph_node_key),
                     instruction: Ok(value.instruction),
+                    kind: Ok(value.kind),
                     layout_x: Ok(value.layout_x),
                     layout_y: Ok(value.layout_y),
                     on_failure: Ok(value.on_failure),
@@ -14914,7 +16238,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TestSummary {
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -14931,10 +16255,10 @@ pub mod types {
                 ::std::string::String,
             >,
             timeout_minutes: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<f64, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
             viewport_preset: ::std::result::Result<
                 ::std::option::Option<super::TestSummaryViewportPreset>,
                 ::std::string::String,
@@ -14954,9 +16278,7 @@ pub mod types {
                     test_version_test_user_id: Err(
                         "no value supplied for test_version_test_user_id".to_string(),
                     ),
-                    timeout_minutes: Err(
-                        "no value supplied for timeout_minutes".to_string(),
-                    ),
+                    timeout_minutes: Ok(Default::default()),
                     updated_at: Err("no value supplied for updated_at".to_string()),
                     viewport_preset: Err(
                         "no value supplied for viewport_preset".to_string(),
@@ -14967,7 +16289,7 @@ pub mod types {
         impl TestSummary {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -15053,7 +16375,7 @@ pub mod types {
             }
             pub fn timeout_minutes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout_minutes = value
@@ -15067,7 +16389,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -15131,7 +16453,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TestUser {
-            created_at: ::std::result::Result<f64, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
             database: ::std::result::Result<
                 super::TestUserDatabase,
                 ::std::string::String,
@@ -15164,7 +16486,7 @@ pub mod types {
         impl TestUser {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -16249,6 +17571,20 @@ let response = client.delete_test_user()
     pub fn delete_test_user(&self) -> builder::DeleteTestUser<'_> {
         builder::DeleteTestUser::new(self)
     }
+    /**Get the OpenAPI document
+
+Returns the API's OpenAPI document (`cargo xtask fetch` downloads it into openapi/buildprint/openapi.json).
+
+Sends a `GET` request to `/openapi.json`
+
+```ignore
+let response = client.get_open_api_document()
+    .send()
+    .await;
+```*/
+    pub fn get_open_api_document(&self) -> builder::GetOpenApiDocument<'_> {
+        builder::GetOpenApiDocument::new(self)
+    }
     /**List synced versions
 
 Lists completed Buildprint synced versions for a specific Bubble branch, ordered by sync time descending.
@@ -16517,6 +17853,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                402u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -16992,6 +18335,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                402u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -19143,6 +20493,71 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_open_api_document`]
+
+[`Client::get_open_api_document`]: super::Client::get_open_api_document*/
+    #[derive(Debug, Clone)]
+    pub struct GetOpenApiDocument<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetOpenApiDocument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/openapi.json`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+            Error<types::Error>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/openapi.json", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_open_api_document",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -45,8 +45,8 @@ async fn an_agent_with_values_the_spec_does_not_list_still_parses() {
         HistoryMessageRole::Unknown("critic".into())
     );
     assert_eq!(
-        agent.lifecycle.sandbox_state,
-        AgentLifecycleSandboxState::Unknown("hibernating".into())
+        agent.lifecycle.and_then(|l| l.sandbox_state),
+        Some(AgentLifecycleSandboxState::Unknown("hibernating".into()))
     );
     assert_eq!(agent.permission, Permission::ReadOnly);
     assert_eq!(agent.permitted_branches, ["main"]);
@@ -77,7 +77,7 @@ async fn a_documented_error_arrives_typed() {
     };
     assert_eq!(body.status().as_u16(), 404);
     assert_eq!(body.error, "Agent not found");
-    assert_eq!(body.code.as_deref(), Some("not_found"));
+    assert_eq!(body.code.as_ref().map(|c| c.as_str()), Some("not_found"));
 }
 
 #[tokio::test]

@@ -10,9 +10,9 @@ use agentrun::{BuildprintClient, BuildprintCredentials, Error, WaitOptions};
 use serde::Serialize;
 
 use crate::cli::{
-    Agents, Automations, BuildprintAuth, BuildprintCommand, ModelChoice, Resource, Reviews,
-    StartWait, TestFields, TestGroupRuns, TestGroups, TestRuns, TestUsers, Tests, Versions,
-    WaitFlags,
+    Agents, Automations, BuildprintAuth, BuildprintCommand, ModelChoice, Openapi, Resource,
+    Reviews, StartWait, TestFields, TestGroupRuns, TestGroups, TestRuns, TestUsers, Tests,
+    Versions, WaitFlags,
 };
 use crate::output::{fields, json, maybe_when, print, short, table, when};
 use crate::progress::{Display, Reporter};
@@ -40,6 +40,17 @@ pub(crate) async fn run(command: BuildprintCommand, as_json: bool) -> Result<Out
         Resource::TestRuns(action) => test_runs(&client, action, out).await,
         Resource::TestGroupRuns(action) => test_group_runs(&client, action, out).await,
         Resource::Versions(action) => versions(&client, action, out).await,
+        Resource::Openapi(Openapi::Get) => {
+            let document = call(
+                &client,
+                "GET /openapi.json",
+                client.api().get_open_api_document().send(),
+            )
+            .await?;
+            // A document is JSON for people too.
+            out.show(&document, json);
+            Ok(Outcome::Done)
+        }
     }
 }
 
@@ -127,9 +138,25 @@ fn read_steps(steps: &str) -> Result<Vec<bp::TestStepInput>, Error> {
         ),
         None => (steps.to_string(), "--steps".to_string()),
     };
-    serde_json::from_str(&text).map_err(|e| Error::Invalid {
+    let steps: Vec<bp::TestStepInput> = serde_json::from_str(&text).map_err(|e| Error::Invalid {
         message: format!(
             "{origin} is not a JSON array of steps ({e}); write it like [{{\"stepType\": \"test\", \"instruction\": \"Open the shop\", \"onFailure\": \"stop\"}}]"
+        ),
+    })?;
+    // Either version of the docs' step fields is accepted; both are sent.
+    Ok(steps
+        .into_iter()
+        .map(agentrun::test_steps::for_either_version)
+        .collect())
+}
+
+/// An ID the answer should carry but the docs do not promise, or an error saying it is missing.
+fn answered_id(id: Option<String>, operation: &str, field: &str) -> Result<String, Error> {
+    id.filter(|id| !id.is_empty()).ok_or_else(|| Error::Decode {
+        operation: Some(operation.to_string()),
+        message: format!(
+            "the answer has no `{field}`, so there is nothing to show or wait for; the request \
+             was accepted, so look for the run in Buildprint before retrying"
         ),
     })
 }
@@ -170,16 +197,20 @@ async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<O
             models,
             wait,
         } => {
-            let body = bp::StartAgentBody {
-                app_id,
-                prompt,
-                model: model(&name, &models)?,
-                reasoning_effort: reasoning_effort.as_deref().map(Into::into),
-                permission: permission.as_deref().map(Into::into),
-                permitted_branches,
-                completion_webhook_url,
-                user_email,
-            };
+            // The builder leaves unset fields at the documented defaults.
+            let mut body = bp::StartAgentBody::builder()
+                .app_id(app_id)
+                .prompt(prompt)
+                .model(model(&name, &models)?)
+                .permitted_branches(permitted_branches)
+                .completion_webhook_url(completion_webhook_url)
+                .user_email(user_email);
+            if let Some(effort) = reasoning_effort.as_deref() {
+                body = body.reasoning_effort(bp::ReasoningEffort::from(effort));
+            }
+            if let Some(permission) = permission.as_deref() {
+                body = body.permission(bp::Permission::from(permission));
+            }
             let started = call(client, "POST /agents", api.start_agent().body(body).send()).await?;
             let note = format!(
                 "Started agent {} on {} ({}).",
@@ -364,11 +395,15 @@ async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result
                     .chain(&r.closed)
                     .map(|review| {
                         vec![
-                            review.id.clone(),
+                            review.id.clone().unwrap_or_default(),
                             review.status.to_string(),
                             format!("{} → {}", review.from_version, review.to_version),
-                            review.model.to_string(),
-                            when(review.created_at),
+                            review
+                                .model
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default(),
+                            maybe_when(review.created_at),
                             review.title.clone().unwrap_or_default(),
                         ]
                     })
@@ -443,9 +478,12 @@ async fn follow_review(
     out: Out,
 ) -> Result<Outcome, Error> {
     let shown = Shown {
-        status: |r: &bp::GetCodeReviewResponse| r.agent.status.to_string(),
+        status: |r: &bp::GetCodeReviewResponse| review_status(r),
         text: review_text,
-        outcome: |r| run_outcome(&r.agent.status),
+        outcome: |r| match agentrun::review_run_status(r) {
+            Some(status) => run_outcome(&status),
+            None => Outcome::RunFailed,
+        },
     };
     follow(
         format!("code review {review_id}"),
@@ -461,6 +499,11 @@ async fn follow_review(
     .await
 }
 
+/// The review's run status as text; `running` when the answer does not say.
+fn review_status(review: &bp::GetCodeReviewResponse) -> String {
+    agentrun::review_run_status(review).map_or_else(|| "running".into(), |s| s.to_string())
+}
+
 fn review_text(review: &bp::GetCodeReviewResponse) -> String {
     let meta = &review.review;
     let mut text = fields(&[
@@ -468,7 +511,10 @@ fn review_text(review: &bp::GetCodeReviewResponse) -> String {
         ("status", meta.status.to_string()),
         (
             "agent",
-            format!("{} ({})", review.agent.agent_id, review.agent.status),
+            match review.agent.as_ref().and_then(|a| a.agent_id.as_deref()) {
+                Some(agent) => format!("{agent} ({})", review_status(review)),
+                None => review_status(review),
+            },
         ),
         (
             "versions",
@@ -677,15 +723,19 @@ fn test_text(test: &bp::Test) -> String {
     ]);
     text.push_str("\nsteps:");
     for (i, step) in test.steps.iter().enumerate() {
-        let line = match step {
-            bp::TestStepsItem::Step(step) => {
-                format!("{} (on failure: {})", step.instruction, step.on_failure)
-            }
-            bp::TestStepsItem::ComponentStep(step) => {
-                format!(
-                    "component {}",
-                    step.component_id.clone().unwrap_or_default()
-                )
+        // Either version of the docs: a component step names its component, any other step
+        // its instruction.
+        let line = match (&step.component_id, &step.instruction) {
+            (Some(component), _) => format!("component {component}"),
+            (None, instruction) => {
+                let mut line = instruction.clone().unwrap_or_default();
+                if let Some(kind) = step.step_type.as_ref().filter(|t| t.as_str() != "test") {
+                    line = format!("[{kind}] {line}");
+                }
+                if let Some(on_failure) = &step.on_failure {
+                    line.push_str(&format!(" (on failure: {on_failure})"));
+                }
+                line
             }
         };
         text.push_str(&format!("\n  {:>2}. {line}", i + 1));
@@ -713,10 +763,10 @@ async fn test_groups(
                     .iter()
                     .map(|g| {
                         vec![
-                            g.id.clone(),
-                            g.test_count.to_string(),
-                            when(g.updated_at),
-                            g.name.clone(),
+                            g.id.clone().unwrap_or_default(),
+                            g.test_count.map(|n| n.to_string()).unwrap_or_default(),
+                            maybe_when(g.updated_at),
+                            g.name.clone().unwrap_or_default(),
                         ]
                     })
                     .collect();
@@ -741,7 +791,10 @@ async fn test_groups(
                 api.create_test_group().body(body).send(),
             )
             .await?;
-            out.show(&created, |c| format!("Created test group {}.", c.group_id));
+            out.show(&created, |c| match &c.group_id {
+                Some(id) => format!("Created test group {id}."),
+                None => "Created a test group (the answer names no ID).".into(),
+            });
         }
         TestGroups::Get { group_id } => {
             let group = call(
@@ -1045,15 +1098,17 @@ async fn test_group_runs(
                 api.start_test_group_run().body(body).send(),
             )
             .await?;
-            let note = format!("Started test group run {}.", started.group_run_id);
-            let follow = format!(
-                "test-group-runs wait --group-run-id {}",
-                started.group_run_id
-            );
+            let group_run_id = answered_id(
+                started.group_run_id.clone(),
+                "POST /test-group-runs",
+                "groupRunId",
+            )?;
+            let note = format!("Started test group run {group_run_id}.");
+            let follow = format!("test-group-runs wait --group-run-id {group_run_id}");
             if announce(out, &wait, &started, &note, &follow) {
                 return Ok(Outcome::Done);
             }
-            (started.group_run_id, wait.flags)
+            (group_run_id, wait.flags)
         }
         TestGroupRuns::Get { group_run_id } => {
             let run = call(

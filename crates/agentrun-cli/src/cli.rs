@@ -194,6 +194,16 @@ pub enum Resource {
     /// Synced versions of an app's branches.
     #[command(subcommand)]
     Versions(Versions),
+    /// The API's own OpenAPI document.
+    #[command(subcommand)]
+    Openapi(Openapi),
+}
+
+/// The OpenAPI document actions.
+#[derive(Subcommand, Debug)]
+pub enum Openapi {
+    /// Print the OpenAPI document the API serves (GET /openapi.json).
+    Get,
 }
 
 /// Following a run to its end.
@@ -764,4 +774,5 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("listVersions", "versions", "list"),
     ("getSyncStatus", "versions", "status"),
     ("syncVersion", "versions", "sync"),
+    ("getOpenApiDocument", "openapi", "get"),
 ];

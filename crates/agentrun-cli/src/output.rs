@@ -3,30 +3,10 @@
 use std::io::Write;
 
 use serde::Serialize;
-use serde_json::Value;
 
-/// The API's JSON, pretty-printed, as `--json` prints it. Whole numbers are written as integers
-/// (`1764000000000`, as the API writes them), though the generated types hold them as `f64`.
+/// The API's JSON, pretty-printed, as `--json` prints it.
 pub(crate) fn json<T: Serialize>(value: &T) -> String {
-    let mut value = serde_json::to_value(value).unwrap_or(Value::Null);
-    whole_numbers(&mut value);
-    serde_json::to_string_pretty(&value).unwrap_or_default()
-}
-
-fn whole_numbers(value: &mut Value) {
-    match value {
-        Value::Number(number) => {
-            if let Some(float) = number.as_f64().filter(|_| number.is_f64())
-                && float.fract() == 0.0
-                && float.abs() < 9_007_199_254_740_992.0
-            {
-                *value = Value::from(float as i64);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
-        Value::Object(members) => members.values_mut().for_each(whole_numbers),
-        _ => {}
-    }
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 /// Writes `text` and a newline to stdout; a closed pipe (`| head`) is not an error.
@@ -80,17 +60,17 @@ pub(crate) fn fields(pairs: &[(&str, String)]) -> String {
         .join("\n")
 }
 
-/// A Unix-millisecond timestamp as UTC time to the second.
-pub(crate) fn when(ms: f64) -> String {
-    if !(ms.is_finite() && ms >= 0.0) {
+/// A Unix-millisecond timestamp as UTC time to the second; nothing for a negative one.
+pub(crate) fn when(ms: i64) -> String {
+    let Ok(ms) = u64::try_from(ms) else {
         return String::new();
-    }
-    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms as u64);
+    };
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
     humantime::format_rfc3339_seconds(at).to_string()
 }
 
 /// An optional timestamp.
-pub(crate) fn maybe_when(ms: Option<f64>) -> String {
+pub(crate) fn maybe_when(ms: Option<i64>) -> String {
     ms.map(when).unwrap_or_default()
 }
 
@@ -108,14 +88,6 @@ pub(crate) fn short(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn whole_numbers_print_as_integers() {
-        assert_eq!(
-            json(&serde_json::json!({"at": 1764000000000.0, "ratio": 0.5})),
-            "{\n  \"at\": 1764000000000,\n  \"ratio\": 0.5\n}"
-        );
-    }
 
     #[test]
     fn tables_align_their_columns() {

@@ -74,7 +74,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = agentrun_buildprint::types::Error {
             error: self.error,
-            code: self.code.map(str::to_string),
+            code: self.code.map(Into::into),
             reason: self.reason,
         };
         (self.status, axum::Json(body)).into_response()

@@ -139,13 +139,13 @@ impl AgentRec {
             };
             messages.push(bp::HistoryMessage {
                 id: format!("{}-m{sequence}", self.id),
-                sequence: sequence as f64,
+                sequence: sequence as i64,
                 role,
                 content,
                 tool_name,
                 tool_parameters,
                 attachments: Vec::new(),
-                created_at: at as f64,
+                created_at: Some(at as i64),
             });
         };
         for turn in self.turns.iter().filter(|t| now >= t.queued_at) {
@@ -215,10 +215,10 @@ impl AgentRec {
             ),
         };
         bp::AgentLifecycle {
-            conversation_state: conversation,
-            sandbox_state: sandbox,
-            queued_turn_count: self.turns.iter().filter(|t| now < t.starts_at).count() as f64,
-            last_lifecycle_event_at: Some(self.last_event(now) as f64),
+            conversation_state: Some(conversation),
+            sandbox_state: Some(sandbox),
+            queued_turn_count: Some(self.turns.iter().filter(|t| now < t.starts_at).count() as i64),
+            last_lifecycle_event_at: Some(self.last_event(now) as i64),
         }
     }
 
@@ -240,12 +240,12 @@ impl AgentRec {
             reasoning_effort: self.reasoning_effort.clone(),
             permission: self.permission.clone(),
             permitted_branches: self.permitted_branches.clone(),
-            created_at: self.created_at as f64,
-            updated_at: self.last_event(now) as f64,
-            completed_at: self.completed_at(now).map(|at| at as f64),
+            created_at: self.created_at as i64,
+            updated_at: self.last_event(now) as i64,
+            completed_at: self.completed_at(now).map(|at| at as i64),
             last_error: self.last_error(now),
             history: self.history(now, history_limit),
-            lifecycle: self.lifecycle(now),
+            lifecycle: Some(self.lifecycle(now)),
         }
     }
 
@@ -258,18 +258,18 @@ impl AgentRec {
     ) -> bp::ReviewAgent {
         let agent = self.view(project, now, history_limit);
         bp::ReviewAgent {
-            agent_id: agent.agent_id,
-            kind: bp::ReviewAgentKind::CodeReview,
-            status: agent.status,
-            app_id: agent.app_id,
-            project_id: agent.project_id,
-            project_name: agent.project_name,
-            model: agent.model,
+            agent_id: Some(agent.agent_id),
+            kind: Some(bp::ReviewAgentKind::CodeReview),
+            status: Some(agent.status),
+            app_id: Some(agent.app_id),
+            project_id: Some(agent.project_id),
+            project_name: Some(agent.project_name),
+            model: Some(agent.model),
             reasoning_effort: agent.reasoning_effort,
-            permission: agent.permission,
+            permission: Some(agent.permission),
             permitted_branches: agent.permitted_branches,
-            created_at: agent.created_at,
-            updated_at: agent.updated_at,
+            created_at: Some(agent.created_at),
+            updated_at: Some(agent.updated_at),
             completed_at: agent.completed_at,
             last_error: agent.last_error,
             history: agent.history,
@@ -318,7 +318,7 @@ impl ReviewRec {
     pub(crate) fn metadata(&self, agent: &AgentRec, now: u64) -> bp::ReviewMetadata {
         let lifecycle = agent.lifecycle(now);
         bp::ReviewMetadata {
-            sequence: self.sequence as f64,
+            sequence: self.sequence as i64,
             merge_id: format!("mrg_{}", self.id.trim_start_matches("rv_")),
             status: self.status.clone(),
             title: self.title.clone(),
@@ -334,12 +334,12 @@ impl ReviewRec {
             linear_issue_identifier: None,
             provider: Self::provider(&agent.model).into(),
             model: agent.model.clone(),
-            created_at: self.created_at as f64,
-            updated_at: agent.last_event(now).max(self.created_at) as f64,
-            completed_at: agent.completed_at(now).map(|at| at as f64),
-            merged_at: self.merged_at.map(|at| at as f64),
-            closed_at: self.closed_at.map(|at| at as f64),
-            conversation_status: Some(lifecycle.conversation_state),
+            created_at: self.created_at as i64,
+            updated_at: agent.last_event(now).max(self.created_at) as i64,
+            completed_at: agent.completed_at(now).map(|at| at as i64),
+            merged_at: self.merged_at.map(|at| at as i64),
+            closed_at: self.closed_at.map(|at| at as i64),
+            conversation_status: lifecycle.conversation_state,
             conversation_error_code: agent.last_error(now).map(|_| "agent_error".to_string()),
         }
     }
@@ -348,7 +348,7 @@ impl ReviewRec {
     pub(crate) fn summary(&self, agent: &AgentRec, now: u64) -> bp::ReviewSummary {
         let m = self.metadata(agent, now);
         bp::ReviewSummary {
-            id: self.id.clone(),
+            id: Some(self.id.clone()),
             sequence: m.sequence,
             merge_id: m.merge_id,
             status: m.status.as_str().into(),
@@ -363,10 +363,10 @@ impl ReviewRec {
             requested_by_image: m.requested_by_image,
             linear_issue_id: m.linear_issue_id,
             linear_issue_identifier: m.linear_issue_identifier,
-            provider: m.provider.as_str().into(),
-            model: m.model,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
+            provider: Some(m.provider.as_str().into()),
+            model: Some(m.model),
+            created_at: Some(m.created_at),
+            updated_at: Some(m.updated_at),
             completed_at: m.completed_at,
             merged_at: m.merged_at,
             closed_at: m.closed_at,
@@ -380,7 +380,7 @@ impl ReviewRec {
         if agent.status(now) != bp::RunStatus::Completed {
             return [Vec::new(), Vec::new(), Vec::new()];
         }
-        let at = agent.ends_at() as f64;
+        let at = agent.ends_at() as i64;
         let focus = self
             .focus
             .as_ref()
@@ -461,9 +461,9 @@ impl AutomationRec {
             action_kinds: self.actions.clone(),
             can_run_manually: self.can_run_manually(),
             created_by_name: Some(name_of(crate::config::MEMBER_EMAIL)),
-            created_at: self.created_at as f64,
-            updated_at: self.last_run_at.unwrap_or(self.created_at) as f64,
-            last_run_at: self.last_run_at.map(|at| at as f64),
+            created_at: self.created_at as i64,
+            updated_at: self.last_run_at.unwrap_or(self.created_at) as i64,
+            last_run_at: self.last_run_at.map(|at| at as i64),
             last_run_error: None,
         }
     }
@@ -508,15 +508,15 @@ impl TestRec {
     pub(crate) fn summary(&self) -> bp::TestSummary {
         bp::TestSummary {
             id: self.id.clone(),
-            created_at: self.created_at as f64,
+            created_at: self.created_at as i64,
             name: self.name.clone(),
             description: self.description.clone(),
             is_component: self.is_component,
             viewport_preset: self.viewport.as_deref().map(Into::into),
             live_test_user_id: self.live_user.clone(),
             test_version_test_user_id: self.test_user.clone(),
-            timeout_minutes: self.timeout_minutes.map(|m| m as f64),
-            updated_at: self.updated_at as f64,
+            timeout_minutes: self.timeout_minutes,
+            updated_at: self.updated_at as i64,
         }
     }
 
@@ -525,40 +525,42 @@ impl TestRec {
             .steps
             .iter()
             .enumerate()
-            .map(|(position, step)| match step.step_type {
-                bp::TestStepInputStepType::Component => {
-                    bp::TestStepsItem::ComponentStep(bp::TestComponentStep {
-                        id: step.id.clone(),
-                        position: position as f64,
-                        kind: "component".into(),
-                        component_id: step.component_id.clone(),
-                    })
-                }
-                _ => bp::TestStepsItem::Step(bp::TestStep {
+            .map(|(position, step)| {
+                let component = step.step_type == bp::TestStepInputStepType::Component;
+                // Both versions of the docs: `kind` (older) and `stepType` (newer).
+                bp::TestStep {
                     id: step.id.clone(),
-                    position: position as f64,
-                    kind: step.step_type.as_str().to_string(),
-                    instruction: step.instruction.clone(),
+                    position: position as i64,
+                    kind: Some(if component { "component" } else { "step" }.to_string()),
+                    step_type: Some(step.step_type.as_str().into()),
+                    instruction: (!component).then(|| step.instruction.clone()),
                     details: step.details.clone(),
-                    on_failure: step.on_failure.clone(),
-                }),
+                    on_failure: Some(step.on_failure.clone()),
+                    component_id: step.component_id.clone(),
+                    tips: step.tips.clone(),
+                    graph_node_key: Some(step.graph_node_key.clone()),
+                    parent_graph_node_key: step.parent_graph_node_key.clone(),
+                    parent_condition_outcome: step.parent_condition_outcome.clone(),
+                    layout_x: Some(step.layout.0),
+                    layout_y: Some(step.layout.1),
+                }
             })
             .collect();
         bp::Test {
             id: self.id.clone(),
-            created_at: self.created_at as f64,
+            created_at: self.created_at as i64,
             name: self.name.clone(),
             description: self.description.clone(),
             is_component: self.is_component,
             viewport_preset: self.viewport.as_deref().map(Into::into),
             live_test_user_id: self.live_user.clone(),
             test_version_test_user_id: self.test_user.clone(),
-            timeout_minutes: self.timeout_minutes.map(|m| m as f64),
-            updated_at: self.updated_at as f64,
+            timeout_minutes: self.timeout_minutes,
+            updated_at: self.updated_at as i64,
             project_id: project.id.clone(),
-            archived_at: self.archived_at.map(|at| at as f64),
-            graph_start_x: self.graph_start.0,
-            graph_start_y: self.graph_start.1,
+            archived_at: self.archived_at.map(|at| at as i64),
+            graph_start_x: Some(self.graph_start.0),
+            graph_start_y: Some(self.graph_start.1),
             steps,
         }
     }
@@ -595,7 +597,7 @@ impl UserRec {
     pub(crate) fn view(&self) -> bp::TestUser {
         bp::TestUser {
             id: self.id.clone(),
-            created_at: self.created_at as f64,
+            created_at: self.created_at as i64,
             name: self.name.clone(),
             description: self.description.clone(),
             email: self.email.clone(),
@@ -631,7 +633,7 @@ pub(crate) struct RunRec {
     pub(crate) environment: bp::RunEnvironment,
     pub(crate) group_run_id: Option<String>,
     pub(crate) group_name: Option<String>,
-    pub(crate) assigned_user: Option<(String, String)>,
+    pub(crate) assigned_user: Option<bp::TestRunAssignedTestUser>,
     pub(crate) preflight_error: Option<String>,
     pub(crate) timeout_minutes: Option<i64>,
     pub(crate) created_at: u64,
@@ -781,7 +783,7 @@ impl RunRec {
         );
         let run = bp::TestRun {
             id: self.id.clone(),
-            created_at: self.created_at as f64,
+            created_at: self.created_at as i64,
             project_id: project.id.clone(),
             test_id: self.test_id.clone(),
             conversation_id: format!("conv_{}", self.id),
@@ -794,18 +796,15 @@ impl RunRec {
             summary: self.summary(now),
             test_name: self.test_name.clone(),
             group_run_id: self.group_run_id.clone(),
-            started_at: (now >= self.starts_at).then_some(self.starts_at as f64),
-            completed_at: terminal.then(|| self.ends_at() as f64),
-            timeout_minutes: self.timeout_minutes.map(|m| m as f64),
+            started_at: (now >= self.starts_at).then_some(self.starts_at as i64),
+            completed_at: terminal.then(|| self.ends_at() as i64),
+            timeout_minutes: self.timeout_minutes,
             app_base_url: Some(format!(
                 "https://{}.bubbleapps.io/version-test",
                 project.app_id
             )),
             bubble_app_name: Some(project.app_id.clone()),
-            assigned_test_user: self
-                .assigned_user
-                .as_ref()
-                .and_then(|(id, name)| as_map(json!({"testUserId": id, "name": name}))),
+            assigned_test_user: self.assigned_user.clone(),
             counts: self.counts(now),
             next_pending_step_id: pending.first().cloned(),
             ready_step_ids: ready.clone(),
@@ -824,12 +823,12 @@ impl RunRec {
                     .unwrap_or_default();
                 bp::TestRunStep {
                     id: step.id.clone(),
-                    position: position as f64,
-                    order: position as f64,
-                    graph_node_key: step.def.graph_node_key.clone(),
+                    position: position as i64,
+                    order: Some(position as i64),
+                    graph_node_key: Some(step.def.graph_node_key.clone()),
                     parent_graph_node_key: step.def.parent_graph_node_key.clone(),
-                    layout_x: step.def.layout.0,
-                    layout_y: step.def.layout.1,
+                    layout_x: Some(step.def.layout.0),
+                    layout_y: Some(step.def.layout.1),
                     depends_on_step_ids: if position == 0 {
                         Vec::new()
                     } else {
@@ -844,9 +843,9 @@ impl RunRec {
                     source_component_name: component_name,
                     source_component_step_id: component_step,
                     step_type: if step.def.step_type == bp::TestStepInputStepType::Condition {
-                        bp::TestRunStepStepType::Condition
+                        Some(bp::TestRunStepStepType::Condition)
                     } else {
-                        bp::TestRunStepStepType::Test
+                        Some(bp::TestRunStepStepType::Test)
                     },
                     parent_condition_outcome: step.def.parent_condition_outcome.clone(),
                     condition_result: (step.def.step_type == bp::TestStepInputStepType::Condition
@@ -859,7 +858,7 @@ impl RunRec {
                     comment: (status == bp::TestRunStepStatus::Error)
                         .then(|| "The expected element never appeared.".to_string()),
                     status,
-                    completed_at: completed.map(|at| at as f64),
+                    completed_at: completed.map(|at| at as i64),
                     artifacts: Vec::new(),
                 }
             })
@@ -885,13 +884,13 @@ impl RunRec {
                 description: self.test_description.clone(),
             }),
             steps,
-            graph: bp::TestRunGraph {
+            graph: Some(bp::TestRunGraph {
                 start: as_map(json!({"key": "start"})).unwrap_or_default(),
                 nodes,
                 edges,
                 tree: as_map(json!({"key": "start", "children": []})).unwrap_or_default(),
                 ready_step_ids: ready,
-            },
+            }),
         }
     }
 
@@ -904,7 +903,7 @@ impl RunRec {
         );
         bp::TestGroupChildRun {
             id: self.id.clone(),
-            created_at: self.created_at as f64,
+            created_at: self.created_at as i64,
             test_id: self.test_id.clone(),
             test_name: self.test_name.clone(),
             status,
@@ -913,11 +912,11 @@ impl RunRec {
             branch_display: Some(self.branch_display.clone()),
             model: self.model.clone(),
             environment: self.environment.clone(),
-            started_at: (now >= self.starts_at).then_some(self.starts_at as f64),
-            completed_at: terminal.then(|| self.ends_at() as f64),
-            assigned_test_user_name: self.assigned_user.as_ref().map(|(_, name)| name.clone()),
+            started_at: (now >= self.starts_at).then_some(self.starts_at as i64),
+            completed_at: terminal.then(|| self.ends_at() as i64),
+            assigned_test_user_name: self.assigned_user.as_ref().and_then(|u| u.name.clone()),
             group_run_id: self.group_run_id.clone(),
-            group_name: self.group_name.clone().unwrap_or_default(),
+            group_name: Some(self.group_name.clone().unwrap_or_default()),
         }
     }
 }
@@ -981,7 +980,7 @@ impl GroupRunRec {
         bp::GetTestGroupRunResponse {
             run: bp::TestGroupRun {
                 id: self.id.clone(),
-                created_at: self.created_at as f64,
+                created_at: self.created_at as i64,
                 group_id: self.group_id.clone(),
                 group_name: self.group_name.clone(),
                 status,
@@ -990,8 +989,8 @@ impl GroupRunRec {
                 branch_display: Some(self.branch_display.clone()),
                 model: self.model.clone(),
                 environment: self.environment.clone(),
-                started_at: (now >= starts).then_some(starts as f64),
-                completed_at: terminal.then_some(ends as f64),
+                started_at: (now >= starts).then_some(starts as i64),
+                completed_at: terminal.then_some(ends as i64),
                 counts,
             },
             child_runs: children.iter().map(|c| c.child_view(now)).collect(),
@@ -1100,16 +1099,16 @@ impl VersionRec {
             } else {
                 bp::SyncedVersionSyncSource::Manual
             },
-            last_change: self.last_change as f64,
-            created_at_ms: self.created_at as f64,
+            last_change: self.last_change as i64,
+            created_at_ms: self.created_at as i64,
             created_at: iso(self.created_at),
-            synced_at_ms: synced.map(|at| at as f64),
+            synced_at_ms: synced.map(|at| at as i64),
             synced_at: synced.map(iso),
-            completed_at_ms: synced.map(|at| at as f64),
+            completed_at_ms: synced.map(|at| at as i64),
             completed_at: synced.map(iso),
             error_message: (self.stage(now) == bp::VersionStage::Failed).then(|| self.error()),
             file_sha256: format!("{digest:016x}").repeat(4),
-            file_size_bytes: (200_000 + self.last_change * 37) as f64,
+            file_size_bytes: (200_000 + self.last_change * 37) as i64,
         }
     }
 }
@@ -1520,12 +1519,12 @@ mod tests {
         assert_eq!(at(0).history.len(), 1);
         assert_eq!(at(2_000).status, bp::RunStatus::Running);
         assert_eq!(
-            at(2_000).lifecycle.sandbox_state,
-            bp::AgentLifecycleSandboxState::Online
+            at(2_000).lifecycle.and_then(|l| l.sandbox_state),
+            Some(bp::AgentLifecycleSandboxState::Online)
         );
         let done = at(22_000);
         assert_eq!(done.status, bp::RunStatus::Completed);
-        assert_eq!(done.completed_at, Some(22_000.0));
+        assert_eq!(done.completed_at, Some(22_000));
         let roles: Vec<&str> = done.history.iter().map(|m| m.role.as_str()).collect();
         assert_eq!(roles, ["user", "thinking", "tool", "assistant"]);
         assert_eq!(agent.view(&project, 22_000, 2).history.len(), 2);
@@ -1542,8 +1541,8 @@ mod tests {
         assert_eq!(view.status, bp::RunStatus::Error);
         assert!(view.last_error.unwrap().contains("emulate:error"));
         assert_eq!(
-            view.lifecycle.conversation_state,
-            bp::ConversationState::Errored
+            view.lifecycle.and_then(|l| l.conversation_state),
+            Some(bp::ConversationState::Errored)
         );
     }
 

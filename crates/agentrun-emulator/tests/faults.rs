@@ -215,8 +215,13 @@ async fn a_patched_answer_carries_values_the_spec_does_not_list() {
     assert_eq!(agent.model, bp::Model::Unknown("claude-opus-9".into()));
     assert_eq!(agent.status, bp::RunStatus::Unknown("paused".into()));
     assert_eq!(
-        agent.lifecycle.sandbox_state,
-        bp::AgentLifecycleSandboxState::Unknown("hibernating".into())
+        agent
+            .lifecycle
+            .as_ref()
+            .and_then(|l| l.sandbox_state.clone()),
+        Some(bp::AgentLifecycleSandboxState::Unknown(
+            "hibernating".into()
+        ))
     );
 }
 

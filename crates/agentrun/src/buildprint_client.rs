@@ -172,7 +172,10 @@ impl BuildprintClient {
                     self.api.get_code_review().review_id(review_id).send(),
                 )
             },
-            |review: &bp::GetCodeReviewResponse| run_status(&review.agent.status),
+            |review: &bp::GetCodeReviewResponse| match review_run_status(review) {
+                Some(status) => run_status(&status),
+                None => ("running".to_string(), false),
+            },
             &mut progress,
         )
         .await
@@ -267,6 +270,34 @@ fn run_status(status: &bp::RunStatus) -> (String, bool) {
         status.to_string(),
         matches!(status, bp::RunStatus::Completed | bp::RunStatus::Error),
     )
+}
+
+/// Where a code review's run stands: its agent's status when the answer carries it (the
+/// official page does not show `agent`, so it may not), otherwise `completed` once the review
+/// has a `completedAt`, otherwise `None` (still running, as far as the answer says).
+///
+/// ```
+/// use agentrun::buildprint::types as bp;
+/// use agentrun::review_run_status;
+///
+/// // An answer with only what the official page shows: no `agent`.
+/// let review: bp::GetCodeReviewResponse = serde_json::from_str(
+///     r#"{"reviewId": "rv_1", "review": {"sequence": 1, "mergeId": "m", "status": "open",
+///         "title": null, "description": null, "fromVersion": "test", "toVersion": "live",
+///         "fromVersionLabel": null, "toVersionLabel": null, "requestedByName": null,
+///         "requestedByEmail": null, "requestedByImage": null, "linearIssueId": null,
+///         "linearIssueIdentifier": null, "provider": "claude", "model": "claude-opus-4.6",
+///         "createdAt": 1, "updatedAt": 2, "completedAt": 3, "mergedAt": null},
+///       "changes": [], "comments": [], "tests": [], "reviewComments": []}"#,
+/// )?;
+/// assert_eq!(review_run_status(&review), Some(bp::RunStatus::Completed));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn review_run_status(review: &bp::GetCodeReviewResponse) -> Option<bp::RunStatus> {
+    if let Some(status) = review.agent.as_ref().and_then(|agent| agent.status.clone()) {
+        return Some(status);
+    }
+    review.review.completed_at.map(|_| bp::RunStatus::Completed)
 }
 
 /// A test run status, and whether it is final.

@@ -260,7 +260,7 @@ impl ErrorBody for agentrun_buildprint::types::Error {
     fn parts(&self) -> (Option<String>, Option<String>, Option<String>) {
         (
             Some(self.error.clone()),
-            self.code.clone(),
+            self.code.as_ref().map(ToString::to_string),
             self.reason.clone(),
         )
     }

@@ -46,6 +46,7 @@ pub mod auth;
 mod builder_client;
 mod buildprint_client;
 mod error;
+pub mod test_steps;
 pub mod wait;
 pub mod webhooks;
 
@@ -55,6 +56,6 @@ pub use agentrun_runtime::{ClientConfig, RetryPolicy, Secret};
 pub use attachments::{Attachment, AttachmentLimits};
 pub use auth::{BuilderCredentials, BuildprintCredentials};
 pub use builder_client::{BuilderClient, RunRequest, RunStarted};
-pub use buildprint_client::BuildprintClient;
+pub use buildprint_client::{BuildprintClient, review_run_status};
 pub use error::{ApiError, Error, Provider, Result};
 pub use wait::{Progress, WaitOptions};

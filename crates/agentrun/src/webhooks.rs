@@ -2,11 +2,12 @@
 //!
 //! Buildprint documents no signature for these calls, so a payload proves nothing on its own:
 //! anyone who knows the URL can post one. [`BuildprintClient::verify_webhook`] fetches the run
-//! through the API and accepts the event only if the run really has ended. The payload types
-//! tolerate fields and events this version does not know.
+//! through the API and accepts the event only if the run really has ended. The payload types are
+//! generated from the spec's `webhooks` ([`bp::AgentCompletedEvent`],
+//! [`bp::ReviewCompletedEvent`]); only `event` is documented, so every other field is optional,
+//! and fields and events this version does not know are tolerated.
 
 use agentrun_buildprint::types as bp;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::buildprint_client::BuildprintClient;
@@ -20,7 +21,7 @@ use crate::error::Error;
 /// let event = WebhookEvent::parse(br#"{"event": "agent.completed", "agentId": "ag_000003",
 ///     "status": "completed", "newField": true}"#)?;
 /// let WebhookEvent::AgentCompleted(completed) = &event else { unreachable!() };
-/// assert_eq!(completed.agent_id, "ag_000003");
+/// assert_eq!(completed.agent_id.as_deref(), Some("ag_000003"));
 ///
 /// let later = WebhookEvent::parse(br#"{"event": "test_run.completed", "runId": "tr_1"}"#)?;
 /// assert_eq!(later.event(), "test_run.completed");
@@ -30,9 +31,9 @@ use crate::error::Error;
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// A standalone agent run ended.
-    AgentCompleted(AgentCompleted),
+    AgentCompleted(bp::AgentCompletedEvent),
     /// A code review run ended.
-    ReviewCompleted(ReviewCompleted),
+    ReviewCompleted(bp::ReviewCompletedEvent),
     /// An event this version does not know.
     Other {
         /// Its `event` name.
@@ -40,56 +41,6 @@ pub enum WebhookEvent {
         /// The whole payload.
         payload: Value,
     },
-}
-
-/// The `agent.completed` payload. Only the ID is required; the rest is what the emulator and
-/// (presumably) Buildprint send.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentCompleted {
-    /// The agent.
-    pub agent_id: String,
-    /// Its status, as the payload says.
-    #[serde(default)]
-    pub status: Option<bp::RunStatus>,
-    /// Its app.
-    #[serde(default)]
-    pub app_id: Option<String>,
-    /// Its project.
-    #[serde(default)]
-    pub project_id: Option<String>,
-    /// When it ended, Unix ms.
-    #[serde(default)]
-    pub completed_at: Option<f64>,
-    /// Its error, if it ended in one.
-    #[serde(default)]
-    pub last_error: Option<String>,
-}
-
-/// The `review.completed` payload.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReviewCompleted {
-    /// The code review.
-    pub review_id: String,
-    /// Its agent.
-    #[serde(default)]
-    pub agent_id: Option<String>,
-    /// Its status, as the payload says.
-    #[serde(default)]
-    pub status: Option<bp::RunStatus>,
-    /// Its app.
-    #[serde(default)]
-    pub app_id: Option<String>,
-    /// Its project.
-    #[serde(default)]
-    pub project_id: Option<String>,
-    /// When it ended, Unix ms.
-    #[serde(default)]
-    pub completed_at: Option<f64>,
-    /// Its error, if it ended in one.
-    #[serde(default)]
-    pub last_error: Option<String>,
 }
 
 /// A webhook whose run the API confirmed has ended, with the run as the API sees it.
@@ -142,28 +93,28 @@ impl BuildprintClient {
     pub async fn verify_webhook(&self, event: &WebhookEvent) -> Result<VerifiedEvent, Error> {
         match event {
             WebhookEvent::AgentCompleted(completed) => {
-                let agent = match self
-                    .api()
-                    .get_agent()
-                    .agent_id(&completed.agent_id)
-                    .send()
-                    .await
-                {
+                let agent_id = named(completed.agent_id.as_deref(), "agent.completed", "agentId")?;
+                let agent = match self.api().get_agent().agent_id(agent_id).send().await {
                     Ok(agent) => agent.into_inner(),
                     Err(error) => return Err(self.error(error, "GET /agents/{agentId}").await),
                 };
                 check(
-                    &format!("agent {}", completed.agent_id),
-                    &agent.status,
+                    &format!("agent {agent_id}"),
+                    Some(&agent.status),
                     completed.status.as_ref(),
                 )?;
                 Ok(VerifiedEvent::Agent(Box::new(agent)))
             }
             WebhookEvent::ReviewCompleted(completed) => {
+                let review_id = named(
+                    completed.review_id.as_deref(),
+                    "review.completed",
+                    "reviewId",
+                )?;
                 let review = match self
                     .api()
                     .get_code_review()
-                    .review_id(&completed.review_id)
+                    .review_id(review_id)
                     .send()
                     .await
                 {
@@ -173,8 +124,8 @@ impl BuildprintClient {
                     }
                 };
                 check(
-                    &format!("code review {}", completed.review_id),
-                    &review.agent.status,
+                    &format!("code review {review_id}"),
+                    crate::review_run_status(&review).as_ref(),
                     completed.status.as_ref(),
                 )?;
                 Ok(VerifiedEvent::CodeReview(Box::new(review)))
@@ -186,12 +137,28 @@ impl BuildprintClient {
     }
 }
 
-fn check(what: &str, actual: &bp::RunStatus, claimed: Option<&bp::RunStatus>) -> Result<(), Error> {
-    if !matches!(actual, bp::RunStatus::Completed | bp::RunStatus::Error) {
+/// The run a payload names, or an error saying the payload names none.
+fn named<'a>(id: Option<&'a str>, event: &str, field: &str) -> Result<&'a str, Error> {
+    id.filter(|id| !id.is_empty()).ok_or_else(|| {
+        Error::webhook(format!(
+            "the {event} payload has no `{field}`, so there is no run to check it against"
+        ))
+    })
+}
+
+fn check(
+    what: &str,
+    actual: Option<&bp::RunStatus>,
+    claimed: Option<&bp::RunStatus>,
+) -> Result<(), Error> {
+    let Some(actual) =
+        actual.filter(|a| matches!(a, bp::RunStatus::Completed | bp::RunStatus::Error))
+    else {
+        let now = actual.map_or_else(|| "still running".to_string(), |a| format!("it is {a}"));
         return Err(Error::webhook(format!(
-            "the webhook says {what} has ended, but the API says it is {actual}: not trusted"
+            "the webhook says {what} has ended, but the API says {now}: not trusted"
         )));
-    }
+    };
     if let Some(claimed) = claimed.filter(|c| *c != actual) {
         return Err(Error::webhook(format!(
             "the webhook says {what} ended {claimed}, but the API says {actual}: not trusted"

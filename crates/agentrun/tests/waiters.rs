@@ -163,7 +163,10 @@ async fn reviews_test_runs_group_runs_and_syncs_are_waited_for() {
         .wait_for_code_review(&review.review_id, &fast(), |_| {})
         .await
         .unwrap();
-    assert_eq!(review.agent.status, bp::RunStatus::Completed);
+    assert_eq!(
+        review.agent.as_ref().and_then(|a| a.status.clone()),
+        Some(bp::RunStatus::Completed)
+    );
     assert_eq!(review.changes.len(), 1);
 
     let tests = api.list_tests().app_id("demo-app").send().await.unwrap();
@@ -194,19 +197,10 @@ async fn reviews_test_runs_group_runs_and_syncs_are_waited_for() {
             bp::CreateTestBody::builder()
                 .app_id("demo-app")
                 .name("Broken")
-                .steps(vec![bp::TestStepInput {
-                    step_type: bp::TestStepInputStepType::Test,
-                    instruction: Some(format!("Click pay {EMULATE_FAIL}")),
-                    on_failure: bp::OnFailure::Stop,
-                    component_id: None,
-                    details: None,
-                    tips: None,
-                    graph_node_key: None,
-                    parent_graph_node_key: None,
-                    parent_condition_outcome: None,
-                    layout_x: None,
-                    layout_y: None,
-                }]),
+                .steps(vec![agentrun::test_steps::instruction(
+                    format!("Click pay {EMULATE_FAIL}"),
+                    bp::OnFailure::Stop,
+                )]),
         )
         .send()
         .await
@@ -237,14 +231,14 @@ async fn reviews_test_runs_group_runs_and_syncs_are_waited_for() {
         .start_test_group_run()
         .body(
             bp::StartTestGroupRunBody::builder()
-                .group_id(&groups.groups[0].id)
+                .group_id(groups.groups[0].id.clone().unwrap())
                 .branch_id("main"),
         )
         .send()
         .await
         .unwrap();
     let group_run = client
-        .wait_for_test_group_run(&group_run.group_run_id, &fast(), |_| {})
+        .wait_for_test_group_run(group_run.group_run_id.as_deref().unwrap(), &fast(), |_| {})
         .await
         .unwrap();
     assert_eq!(group_run.run.status, bp::TestRunStatus::Passed);

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{
     app, charges_credits, check_capacity, check_model, history_limit, non_empty, reply, webhook_url,
@@ -51,8 +51,9 @@ pub(super) async fn start(
         app,
         review_id: None,
         model: body.model.as_str().into(),
-        reasoning_effort: body.reasoning_effort,
-        permission: body.permission.unwrap_or_default(),
+        // The documented defaults, which the server applies.
+        reasoning_effort: Some(body.reasoning_effort.unwrap_or(bp::ReasoningEffort::Medium)),
+        permission: body.permission.unwrap_or(bp::Permission::ReadOnly),
         permitted_branches: body.permitted_branches,
         created_at: now,
         turns: vec![turn],
@@ -71,7 +72,7 @@ pub(super) async fn start(
         status: agent.status(now),
         app_id: project.app_id.clone(),
         project_id: project.id.clone(),
-        created_at: now as f64,
+        created_at: now as i64,
     };
     world.active.insert(id.clone(), agent.ends_at());
     world.agents.insert(id, agent);
@@ -157,14 +158,15 @@ fn not_found(id: &str) -> ApiError {
 
 /// The `agent.completed` payload, as the agent will be when its turn ends at `at`.
 pub(super) fn agent_payload(agent: &AgentRec, project: &Project, at: u64) -> Value {
-    json!({
-        "event": "agent.completed",
-        "agentId": agent.id,
-        "kind": "agent",
-        "status": agent.status(at).as_str(),
-        "appId": project.app_id,
-        "projectId": project.id,
-        "completedAt": at,
-        "lastError": agent.last_error(at),
-    })
+    let event = bp::AgentCompletedEvent {
+        event: bp::AgentCompletedEventEvent::AgentCompleted,
+        agent_id: Some(agent.id.clone()),
+        kind: Some("agent".into()),
+        status: Some(agent.status(at)),
+        app_id: Some(project.app_id.clone()),
+        project_id: Some(project.id.clone()),
+        completed_at: Some(at as i64),
+        last_error: agent.last_error(at),
+    };
+    serde_json::to_value(event).unwrap_or_default()
 }

@@ -66,7 +66,7 @@ pub(super) async fn run(
         bp::RunAutomationResponse {
             automation_id: id,
             status: "queued".into(),
-            queued_at: now as f64,
+            queued_at: now as i64,
         },
     ))
 }

@@ -91,20 +91,42 @@ fn check_definition(
     let mut steps = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.into_iter().enumerate() {
         let at = format!("steps[{i}]");
-        if input.step_type.is_unknown() {
+        // The older docs send `kind` (`step` or `component`), the newer `stepType`.
+        let step_type = match (&input.step_type, input.kind.as_deref()) {
+            (Some(t), Some(kind))
+                if (kind == "component") != (*t == bp::TestStepInputStepType::Component) =>
+            {
+                return Err(ApiError::invalid(format!(
+                    "`{at}.kind` `{kind}` and `{at}.stepType` `{t}` disagree; send one kind of step"
+                )));
+            }
+            (Some(t), _) => t.clone(),
+            (None, Some("component")) => bp::TestStepInputStepType::Component,
+            (None, Some("step")) => bp::TestStepInputStepType::Test,
+            (None, Some(kind)) => {
+                return Err(ApiError::invalid(format!(
+                    "`{at}.kind` `{kind}` is not one of step, component"
+                )));
+            }
+            (None, None) => {
+                return Err(ApiError::invalid(format!(
+                    "`{at}` needs `stepType` (test, condition, component) or `kind` (step, component)"
+                )));
+            }
+        };
+        if step_type.is_unknown() {
             return Err(ApiError::invalid(format!(
-                "`{at}.stepType` `{}` is not one of test, condition, component",
-                input.step_type
+                "`{at}.stepType` `{step_type}` is not one of test, condition, component"
             )));
         }
-        if input.on_failure.is_unknown() {
+        let on_failure = input.on_failure.clone().unwrap_or(bp::OnFailure::Stop);
+        if on_failure.is_unknown() {
             return Err(ApiError::invalid(format!(
-                "`{at}.onFailure` `{}` is not one of stop, continue",
-                input.on_failure
+                "`{at}.onFailure` `{on_failure}` is not one of stop, continue"
             )));
         }
         let instruction = input.instruction.clone().unwrap_or_default();
-        if input.step_type == bp::TestStepInputStepType::Component {
+        if step_type == bp::TestStepInputStepType::Component {
             let Some(component) = &input.component_id else {
                 return Err(ApiError::invalid(format!(
                     "`{at}.componentId` is required when stepType is component"
@@ -120,19 +142,18 @@ fn check_definition(
             }
         } else if instruction.trim().is_empty() {
             return Err(ApiError::invalid(format!(
-                "`{at}.instruction` is required for a {} step",
-                input.step_type
+                "`{at}.instruction` is required for a {step_type} step"
             )));
         }
         let n = i + 1;
         steps.push(StepDef {
             id: world.next_id("st"),
-            step_type: input.step_type,
+            step_type,
             component_id: input.component_id,
             instruction,
             details: input.details,
             tips: input.tips,
-            on_failure: input.on_failure,
+            on_failure,
             graph_node_key: input.graph_node_key.unwrap_or_else(|| format!("n{n}")),
             parent_graph_node_key: input.parent_graph_node_key.or_else(|| {
                 Some(if n == 1 {
@@ -305,12 +326,12 @@ pub(super) async fn delete_test(
 
 fn group_summary(group: &GroupRec, world: &World) -> bp::TestGroupSummary {
     bp::TestGroupSummary {
-        id: group.id.clone(),
-        created_at: group.created_at as f64,
-        name: group.name.clone(),
+        id: Some(group.id.clone()),
+        created_at: Some(group.created_at as i64),
+        name: Some(group.name.clone()),
         description: group.description.clone(),
-        test_count: members(group, world).len() as f64,
-        updated_at: group.updated_at as f64,
+        test_count: Some(members(group, world).len() as i64),
+        updated_at: Some(group.updated_at as i64),
     }
 }
 
@@ -379,7 +400,7 @@ pub(super) async fn create_group(
     });
     Ok(reply(
         StatusCode::CREATED,
-        bp::CreateTestGroupResponse { group_id: id },
+        bp::CreateTestGroupResponse { group_id: Some(id) },
     ))
 }
 
@@ -397,30 +418,30 @@ pub(super) async fn get_group(
         .iter()
         .find(|g| g.id == id)
         .ok_or_else(|| group_not_found(&id))?;
-    let summary = group_summary(group, &world);
-    let members = members(group, &world)
+    let members: Vec<bp::TestGroupMember> = members(group, &world)
         .into_iter()
         .map(|t| bp::TestGroupMember {
+            membership_id: Some(format!("{}:{}", group.id, t.id)),
             test_id: t.id.clone(),
-            is_component: t.is_component,
+            is_component: Some(t.is_component),
             name: t.name.clone(),
             description: t.description.clone(),
             live_test_user_id: t.live_user.clone(),
             test_version_test_user_id: t.test_user.clone(),
-            updated_at: t.updated_at as f64,
+            updated_at: t.updated_at as i64,
         })
         .collect();
     Ok(reply(
         StatusCode::OK,
         bp::TestGroup {
-            id: summary.id,
-            created_at: summary.created_at,
-            name: summary.name,
-            description: summary.description,
-            test_count: summary.test_count,
-            updated_at: summary.updated_at,
+            id: group.id.clone(),
+            created_at: group.created_at as i64,
+            name: group.name.clone(),
+            description: group.description.clone(),
+            test_count: members.len() as i64,
+            updated_at: group.updated_at as i64,
             project_id: world.projects[group.app].id.clone(),
-            archived_at: group.archived_at.map(|at| at as f64),
+            archived_at: group.archived_at.map(|at| at as i64),
             members,
         },
     ))

@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{
     app, charges_credits, check_capacity, check_model, history_limit, non_empty, reply, webhook_url,
@@ -131,17 +130,18 @@ pub(super) async fn create(
     let project = &world.projects[app];
     let ends_at = agent.ends_at();
     if let Some(url) = webhook {
-        let payload = json!({
-            "event": "review.completed",
-            "reviewId": review_id,
-            "agentId": agent_id,
-            "kind": "code_review",
-            "status": agent.status(ends_at).as_str(),
-            "appId": project.app_id,
-            "projectId": project.id,
-            "completedAt": ends_at,
-            "lastError": agent.last_error(ends_at),
-        });
+        let event = bp::ReviewCompletedEvent {
+            event: bp::ReviewCompletedEventEvent::ReviewCompleted,
+            review_id: Some(review_id.clone()),
+            agent_id: Some(agent_id.clone()),
+            kind: Some("code_review".into()),
+            status: Some(agent.status(ends_at)),
+            app_id: Some(project.app_id.clone()),
+            project_id: Some(project.id.clone()),
+            completed_at: Some(ends_at as i64),
+            last_error: agent.last_error(ends_at),
+        };
+        let payload = serde_json::to_value(event).unwrap_or_default();
         shared.webhooks.send_at(ends_at, url, payload);
     }
     let answer = bp::CreateCodeReviewResponse {
@@ -149,7 +149,7 @@ pub(super) async fn create(
         agent_id: agent_id.clone(),
         kind: "code_review".into(),
         status: agent.status(now),
-        created_at: now as f64,
+        created_at: now as i64,
     };
     world.reviews.push(ReviewRec {
         id: review_id,
@@ -205,9 +205,9 @@ pub(super) async fn get(
                 changes.len() + comments.len() + tests.len()
             )),
             image_urls: Vec::new(),
-            is_deleted: false,
+            is_deleted: Some(false),
             edited_at: None,
-            created_at: agent.ends_at() as f64,
+            created_at: Some(agent.ends_at() as i64),
         }]
     } else {
         Vec::new()
@@ -221,7 +221,7 @@ pub(super) async fn get(
             comments,
             tests,
             review_comments,
-            agent: agent.review_view(project, now, limit),
+            agent: Some(agent.review_view(project, now, limit)),
         },
     ))
 }

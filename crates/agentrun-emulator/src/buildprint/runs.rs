@@ -150,7 +150,12 @@ fn plan(
         environment,
         group_run_id: group.map(|(id, _)| id.to_string()),
         group_name: group.map(|(_, name)| name.to_string()),
-        assigned_user: user.map(|u| (u.id.clone(), u.name.clone())),
+        assigned_user: user.map(|u| bp::TestRunAssignedTestUser {
+            id: Some(u.id.clone()),
+            name: Some(u.name.clone()),
+            email: u.email.clone(),
+            database: Some(u.database.clone()),
+        }),
         preflight_error,
         timeout_minutes: test.timeout_minutes,
         created_at: now,
@@ -280,7 +285,9 @@ pub(super) async fn start_group_run(
     shared.received(|r| r.test_group_runs_started += 1);
     Ok(reply(
         StatusCode::CREATED,
-        bp::StartTestGroupRunResponse { group_run_id: id },
+        bp::StartTestGroupRunResponse {
+            group_run_id: Some(id),
+        },
     ))
 }
 
