@@ -113,17 +113,24 @@ fn options(flags: &WaitFlags) -> WaitOptions {
 /// A model this build knows, or an error listing the ones it does.
 fn model(name: &str, choice: &ModelChoice) -> Result<bp::SelectableModel, Error> {
     let model = bp::SelectableModel::from(name);
-    if model.is_unknown() && !choice.allow_unknown_model {
-        let known: Vec<&str> = bp::SelectableModel::KNOWN
-            .iter()
-            .map(|m| m.as_str())
-            .collect();
-        return Err(Error::Invalid {
-            message: format!(
-                "unknown model `{name}`; the models are: {}. If Buildprint added it after this build of agentrun, pass --allow-unknown-model",
-                known.join(", ")
-            ),
-        });
+    if model.is_unknown() {
+        let name = name.escape_default();
+        if choice.strict_model {
+            let known: Vec<&str> = bp::SelectableModel::KNOWN
+                .iter()
+                .map(|m| m.as_str())
+                .collect();
+            return Err(Error::Invalid {
+                message: format!(
+                    "--model `{name}` is not one this build of agentrun knows ({}); drop --strict-model to send it and let Buildprint decide",
+                    known.join(", ")
+                ),
+            });
+        }
+        // The API decides: the docs list no models, and its 400 names the valid ones.
+        eprintln!(
+            "warning: --model `{name}` is not one this build of agentrun knows; sending it as given (Buildprint answers 400 with the valid models if it is not one). Pass --strict-model to refuse unknown models."
+        );
     }
     Ok(model)
 }

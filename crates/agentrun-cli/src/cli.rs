@@ -242,14 +242,22 @@ fn models_help(what: &str) -> String {
         .iter()
         .map(|m| m.as_str())
         .collect();
-    format!("{what} One of: {}.", known.join(", "))
+    format!(
+        "{what} Known to this build: {}. Another name is sent with a warning (Buildprint adds \
+         models often, and its 400 lists the valid ones); --strict-model refuses it instead.",
+        known.join(", ")
+    )
 }
 
-/// `--model` for agents and reviews: checked against the models this build knows.
+/// `--model` for agents and reviews: an unknown model is sent with a warning, or refused.
 #[derive(Args, Debug, Clone)]
 pub struct ModelChoice {
-    /// Send a model this build of agentrun does not list (Buildprint adds models monthly).
+    /// Refuse a model this build of agentrun does not know, instead of sending it with a
+    /// warning.
     #[arg(long)]
+    pub strict_model: bool,
+    /// Accepted for scripts written for older versions: unknown models are now sent anyway.
+    #[arg(long, hide = true)]
     pub allow_unknown_model: bool,
 }
 

@@ -222,8 +222,8 @@ async fn usage_and_configuration_errors_exit_2_and_send_nothing() {
             "--app-id <APP_ID>".to_string(),
         ),
         (
-            "buildprint agents start --app-id demo-app --prompt x --model gpt-9",
-            "unknown model `gpt-9`; the models are: claude-fable-5, ".into(),
+            "buildprint agents start --app-id demo-app --prompt x --model gpt-9 --strict-model",
+            "--model `gpt-9` is not one this build of agentrun knows (claude-fable-5, ".into(),
         ),
         (
             "buildprint agents start --app-id demo-app --prompt x --model buildprint-gpt-5.6-sol --permission root",
@@ -376,6 +376,31 @@ async fn api_errors_exit_3_in_one_line() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_model_is_sent_with_a_warning_and_the_api_decides() {
+    let emulator = manual_emulator().await;
+    let out = sh(
+        &emulator,
+        "buildprint agents start --app-id demo-app --prompt x --model buildprint-gpt-9",
+    )
+    .await;
+    // Sent: the emulator, like the API, refuses it and names the valid models.
+    assert_eq!(out.code, 3, "{out:?}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{:?}", out.stderr);
+    assert!(
+        lines[0].starts_with("warning: --model `buildprint-gpt-9` is not one this build"),
+        "{:?}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("error: POST /agents: 400 Bad Request (invalid_model)")
+            && lines[1].contains("buildprint-gpt-5.3-codex"),
+        "{:?}",
+        lines[1]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verbose_shows_requests_and_retries() {
     let emulator = manual_emulator().await;
     let unavailable = Fault::Status {
@@ -457,11 +482,13 @@ async fn agentrun_emulator_serves_the_quick_start() {
     let out = Agentrun::bare()
         .env("BUILDPRINT_BASE_URL", &format!("{url}/api/public/v1"))
         .env("BUILDPRINT_TOKEN", DEFAULT_BUILDPRINT_TOKEN)
-        .line("buildprint agents start --app-id demo-app --model buildprint-gpt-5.6-sol --prompt 'Why does checkout fail for guests?' --wait --interval 100ms")
+        // The getting-started quick start as written, its appId aside.
+        .line("buildprint agents start --app-id demo-app --model buildprint-gpt-5.3-codex --prompt 'Inspect the checkout flow and tell me why the webhook retry path fails.' --wait --interval 100ms")
         .await;
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
     assert!(
         out.stdout.contains("status:     completed"),
         "{}",
