@@ -236,6 +236,7 @@ pub fn convert_schema(schema: &mut Map<String, Value>, at: &str, was_31: bool, n
     }
 
     replace_boolean_subschemas(schema);
+    lift_required_alternatives(schema);
 
     for key in ["anyOf", "oneOf"] {
         let Some(Value::Array(branches)) = schema.get_mut(key) else {
@@ -635,6 +636,40 @@ fn absorb(schema: &mut Map<String, Value>, branch: Value) {
     }
 }
 
+/// Where an object keeps "one of these sets of properties is required" (`anyOf`/`oneOf` whose
+/// branches only list `required`): the lists, in order.
+pub const REQUIRED_ONE_OF: &str = "x-agentrun-required-one-of";
+
+/// Moves an `anyOf`/`oneOf` whose branches only list `required` (as in "send `userId` or
+/// `userEmail`") out of the way of the type generator, into [`REQUIRED_ONE_OF`]: it constrains
+/// the object without changing its shape, while typify would split the object into an untagged
+/// union of near-identical variants that drops whichever field the first variant lacks.
+fn lift_required_alternatives(schema: &mut Map<String, Value>) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = schema.get(key) else {
+            continue;
+        };
+        let lists: Option<Vec<Value>> = branches
+            .iter()
+            .map(|branch| {
+                let branch = branch.as_object()?;
+                let only_required = branch
+                    .keys()
+                    .all(|k| k == "required" || DOC_ONLY.contains(&k.as_str()));
+                match branch.get("required") {
+                    Some(list @ Value::Array(_)) if only_required => Some(list.clone()),
+                    _ => None,
+                }
+            })
+            .collect();
+        let Some(lists) = lists.filter(|lists| !lists.is_empty()) else {
+            continue;
+        };
+        schema.shift_remove(key);
+        schema.insert(REQUIRED_ONE_OF.into(), Value::Array(lists));
+    }
+}
+
 /// Marks an enum that also admits any other string (the spec said so with a plain-string
 /// branch next to the known values). Generated enums are open anyway; the mark keeps the
 /// spec's meaning for validators and readers.
@@ -793,6 +828,19 @@ mod tests {
                 "x-enum-descriptions": {"claude-fable-5": "Fable 5 (Anthropic)", "buildprint-glm-5": "GLM 5"},
             })
         );
+    }
+
+    #[test]
+    fn alternatives_that_only_require_stay_one_object() {
+        let object = convert(json!({"type": "object",
+            "properties": {"id": {"type": "string"}, "email": {"type": "string"}},
+            "anyOf": [{"required": ["id"]}, {"required": ["email"], "description": "By email."}]}));
+        assert!(object.get("anyOf").is_none());
+        assert_eq!(object[REQUIRED_ONE_OF], json!([["id"], ["email"]]));
+        // Branches with their own properties are a real union.
+        let union = convert(json!({"oneOf": [{"required": ["a"]},
+            {"type": "object", "properties": {"b": {"type": "string"}}}]}));
+        assert!(union.get("oneOf").is_some());
     }
 
     #[test]
