@@ -8,12 +8,13 @@
 //! - documented operations, parameters and request fields the spec has, with the same required
 //!   flag (where two versions of the docs disagree, presence is enough);
 //! - documented values the spec accepts (an enum that lacks one refuses a documented request);
-//! - response properties the spec *requires* although no official page shows them: a real answer
-//!   that leaves one out would fail to parse, so the goal is zero.
+//! - response properties the spec *requires* although the official example answer leaves them
+//!   out: a real answer that does the same would fail to parse, so the goal is zero.
 //!
-//! A page's example shows which fields it documents; `fields` adds the ones its field list
-//! names beyond the example. Stored copies of long pages are cut, so an example may end
-//! mid-value: [`complete_prefix`] keeps its whole part.
+//! A page's example answer shows which fields an answer always carries; `fields` names the ones
+//! its field list adds, which must exist (with their documented nullability and values) but may
+//! be absent. Stored copies of long pages are cut, so an example may end mid-value:
+//! [`complete_prefix`] keeps its whole part.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -87,9 +88,16 @@ pub struct DocumentedOperation {
     /// Documented request body fields by path (`steps[].kind`).
     #[serde(default)]
     pub request: BTreeMap<String, Field>,
+    /// Sets of body fields of which the docs require one ("send `userId` or `userEmail`").
+    #[serde(default)]
+    pub request_one_of: Vec<Vec<String>>,
     /// Request bodies the page shows, as JSON text.
     #[serde(default)]
     pub request_examples: Vec<String>,
+    /// Examples of one component schema the page shows, by component name, as JSON text (a
+    /// text that starts with `"name":` is a member of a body, as the page prints it).
+    #[serde(default)]
+    pub component_examples: BTreeMap<String, Vec<String>>,
     /// The documented success answer.
     #[serde(default)]
     pub response: Option<DocumentedResponse>,
@@ -132,6 +140,10 @@ pub struct Field {
     /// enough (machine-readable codes a client matches on).
     #[serde(default)]
     pub listed: bool,
+    /// The docs type it as any string: the spec must not close it to its known values (a plain
+    /// string, or an enum marked open).
+    #[serde(default)]
+    pub open: bool,
 }
 
 /// A documented success answer.
@@ -322,7 +334,35 @@ impl<'a> Checker<'a> {
                     ),
                 );
             }
-            self.values(&at, found.schema, field);
+            self.values(&at, &found, field);
+        }
+        if !documented.request_one_of.is_empty() {
+            self.counts.request_fields.1 += 1;
+            let expected: Vec<Value> = documented
+                .request_one_of
+                .iter()
+                .map(|set| set.iter().map(|name| Value::from(name.as_str())).collect())
+                .collect();
+            let found = body
+                .map(|b| self.resolve(b))
+                .and_then(|b| b.get(crate::downconvert::REQUIRED_ONE_OF))
+                .and_then(Value::as_array);
+            if found.is_some_and(|found| *found == expected) {
+                self.counts.request_fields.0 += 1;
+            } else {
+                let sets: Vec<String> = documented
+                    .request_one_of
+                    .iter()
+                    .map(|set| set.join(" + "))
+                    .collect();
+                self.find(
+                    format!("{name} request"),
+                    format!(
+                        "the docs require one of {}; say so with an `anyOf` of `required` lists",
+                        sets.join(", ")
+                    ),
+                );
+            }
         }
         for example in &documented.request_examples {
             if is_placeholder(example) {
@@ -331,6 +371,11 @@ impl<'a> Checker<'a> {
                 self.counts.examples += 1;
             }
         }
+        self.counts.examples += documented
+            .component_examples
+            .values()
+            .map(Vec::len)
+            .sum::<usize>();
         if let Some(response) = &documented.response {
             self.response(name, &pointer, op, response)?;
         }
@@ -423,8 +468,8 @@ impl<'a> Checker<'a> {
         self.document_example(schema, &identity, &example);
         for (path, field) in &documented.fields {
             let field_at = format!("{at} `{path}`");
-            match self.field(schema, &identity, path, true) {
-                Some(found) => self.values(&field_at, found.schema, field),
+            match self.field(schema, &identity, path, false) {
+                Some(found) => self.values(&field_at, &found, field),
                 None => self.find(
                     field_at,
                     "documented response field is missing from the spec; add it",
@@ -448,12 +493,8 @@ impl<'a> Checker<'a> {
                         // A request default is the server's: normalization keeps it beside the
                         // schema rather than in it, so the client does not send it.
                         let keys = ["default", crate::normalize::bodies::SERVER_DEFAULT];
-                        keys.iter().find_map(|key| {
-                            found
-                                .schema
-                                .get(*key)
-                                .or_else(|| found.property.get(*key))
-                                .cloned()
+                        found.schemas.iter().find_map(|schema| {
+                            keys.iter().find_map(|key| schema.get(*key)).cloned()
                         })
                     });
                 if default.as_ref() == Some(value) {
@@ -472,7 +513,7 @@ impl<'a> Checker<'a> {
                 .insert(("#/components/schemas/Error".into(), name.clone()));
             let at = format!("error body `{name}`");
             match error.and_then(|e| self.field(e, "error", name, true)) {
-                Some(found) => self.values(&at, found.schema, field),
+                Some(found) => self.values(&at, &found, field),
                 None => self.find(
                     at,
                     "documented error field is missing from the spec; add it",
@@ -491,7 +532,7 @@ impl<'a> Checker<'a> {
                 ..Field::default()
             };
             match error.and_then(|e| self.field(e, "error", "code", true)) {
-                Some(found) => self.values("error body `code`", found.schema, &field),
+                Some(found) => self.values("error body `code`", &found, &field),
                 None => self.find(
                     "error body `code`",
                     "the spec's Error has no `code`; add it",
@@ -526,23 +567,25 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
-    /// Checks that a field's schema accepts every documented value and null when documented.
-    fn values(&mut self, at: &str, written: &'a Value, field: &Field) {
-        let schema = self.resolve(written);
-        let variants = self.variants(schema);
+    /// Checks that the field accepts every documented value, and null when documented; a field
+    /// found in several alternatives (the `type` of each attachment kind) accepts what any of
+    /// them does.
+    fn values(&mut self, at: &str, found: &Found<'a>, field: &Field) {
         for value in &field.values {
             self.counts.values.1 += 1;
-            let accepted = variants.iter().any(|v| {
-                let target = if v.get("type").and_then(Value::as_str) == Some("array") {
-                    v.get("items").map(|i| self.resolve(i)).unwrap_or(v)
-                } else {
-                    v
-                };
-                self.variants(target).iter().any(|t| {
-                    match t.get("enum").and_then(Value::as_array) {
-                        Some(known) => known.contains(value),
-                        None => !field.listed && value.is_string() && is_string_schema(t),
-                    }
+            let accepted = found.schemas.iter().any(|written| {
+                self.variants(self.resolve(written)).iter().any(|v| {
+                    let target = if v.get("type").and_then(Value::as_str) == Some("array") {
+                        v.get("items").map(|i| self.resolve(i)).unwrap_or(v)
+                    } else {
+                        v
+                    };
+                    self.variants(target).iter().any(|t| {
+                        match t.get("enum").and_then(Value::as_array) {
+                            Some(known) => known.contains(value),
+                            None => !field.listed && value.is_string() && is_string_schema(t),
+                        }
+                    })
                 })
             });
             if accepted {
@@ -558,10 +601,33 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        if field.open {
+            self.counts.values.1 += 1;
+            let open = found.schemas.iter().any(|written| {
+                self.variants(self.resolve(written)).iter().any(|v| {
+                    is_string_schema(v)
+                        && (v.get("enum").is_none()
+                            || v.get(crate::downconvert::OPEN_ENUM) == Some(&Value::Bool(true)))
+                })
+            });
+            if open {
+                self.counts.values.0 += 1;
+            } else {
+                self.find(
+                    at,
+                    "the docs type it as any string; open the spec's enum (known values in an \
+                     `anyOf` next to a plain string)",
+                );
+            }
+        }
         if field.nullable {
             self.counts.values.1 += 1;
             // `nullable` may sit next to the `allOf` that wraps a reference.
-            if self.nullable(written) || self.nullable(schema) {
+            let nullable = found
+                .schemas
+                .iter()
+                .any(|written| self.nullable(written) || self.nullable(self.resolve(written)));
+            if nullable {
                 self.counts.values.0 += 1;
             } else {
                 self.find(
@@ -680,13 +746,12 @@ impl<'a> Checker<'a> {
                             None => continue,
                         }
                     }
-                    if found.as_ref().is_none_or(|f| !f.required && required) {
-                        found = Some(Found {
-                            schema: property,
-                            property,
-                            required,
-                        });
-                    }
+                    let step = found.get_or_insert_with(|| Found {
+                        schemas: Vec::new(),
+                        required: false,
+                    });
+                    step.schemas.push(property);
+                    step.required |= required;
                     next.push(target);
                 }
             }
@@ -800,8 +865,8 @@ impl<'a> Checker<'a> {
                         self.find(
                             format!("{context}: {identity}"),
                             format!(
-                                "requires `{name}`, which no official page shows; make it \
-                                 optional so an answer without it still parses"
+                                "requires `{name}`, which no official example answer shows; \
+                                 make it optional so an answer without it still parses"
                             ),
                         );
                     }
@@ -838,11 +903,9 @@ impl<'a> Checker<'a> {
 
 /// A field found by [`Checker::field`].
 struct Found<'a> {
-    /// The property's schema (not resolved).
-    schema: &'a Value,
-    /// The property as written (its `default` may sit next to a `$ref`).
-    property: &'a Value,
-    /// Whether an object that has it requires it.
+    /// Its schema as written (not resolved) in every alternative that has it.
+    schemas: Vec<&'a Value>,
+    /// Whether an alternative that has it requires it.
     required: bool,
 }
 
@@ -1023,9 +1086,10 @@ operations:
   - operation: POST /v1/things
     request:
       name: {required: true}
-      color: {values: [red, blue]}
+      color: {values: [red, blue], open: true}
       tags[].label: {}
       size: {}
+    request-one-of: [[name], [tags]]
     response:
       status: '201'
       label: Thing created
@@ -1038,8 +1102,8 @@ operations:
         let report = check(&doc(), &inventory, Some("/v1")).unwrap();
         let c = &report.counts;
         assert_eq!(c.operations, (1, 2));
-        assert_eq!(c.request_fields, (3, 4));
-        assert_eq!(c.values, (1, 3));
+        assert_eq!(c.request_fields, (3, 5));
+        assert_eq!(c.values, (1, 4));
         assert_eq!(
             (c.required_undocumented, c.required_response_fields),
             (1, 2)
