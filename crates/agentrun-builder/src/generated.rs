@@ -32,9 +32,8 @@ pub mod types {
         }
     }
     /**What the agent should do, where, and on whose behalf. Either `userId` or `userEmail` is
-required (the docs call both "conditional"); OpenAPI 3.0 cannot say "one of these two
-properties" without turning the type into a union, so the rule lives here and in the
-facade's validation.
+required (the docs call both "conditional"): the schema's `anyOf` says so, and the
+facade checks it before sending.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AgentRunRequest {
@@ -181,7 +180,7 @@ facade's validation.
             Self::UrlAttachment(value)
         }
     }
-    ///The MIME type of an uploaded file. The docs list these seven; their names are inferred from the page's use-case column, in the page's order.
+    ///The MIME type of an uploaded file. The docs type it as a string and list seven supported types; their names are inferred from the page's use-case column, in the page's order (only `image/png` and `application/pdf` appear in its examples). Any other string is sent as given: the API decides.
     ///
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
