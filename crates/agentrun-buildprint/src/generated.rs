@@ -22,20 +22,21 @@ pub mod types {
         ///Unix timestamp in milliseconds when the resource completed.
         #[serde(
             rename = "completedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub completed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
         pub created_at: i64,
         ///Recent conversation history for the run.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub history: ::std::vec::Vec<HistoryMessage>,
         ///Type of REST API resource represented by the response.
         pub kind: AgentKind,
         ///Last error message recorded for the run.
         #[serde(
             rename = "lastError",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_error: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -65,8 +66,11 @@ pub mod types {
         pub review_id: ::std::option::Option<::std::string::String>,
         pub status: RunStatus,
         ///Unix timestamp in milliseconds when the resource was last updated.
-        #[serde(rename = "updatedAt")]
-        pub updated_at: i64,
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<i64>,
     }
     impl Agent {
         pub fn builder() -> builder::Agent {
@@ -501,7 +505,7 @@ pub mod types {
         ///Last recorded execution error, if any.
         #[serde(
             rename = "lastRunError",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_run_error: ::std::option::Option<::std::string::String>,
         ///Automation name.
@@ -1508,7 +1512,7 @@ pub mod types {
         }
     }
     ///Single message returned in agent or review history.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct HistoryMessage {
         ///Files and linked issues attached to the message.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1525,11 +1529,14 @@ pub mod types {
         )]
         pub created_at: ::std::option::Option<i64>,
         ///Unique identifier for the history message.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Normalized role for the history message.
-        pub role: HistoryMessageRole,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<HistoryMessageRole>,
         ///Conversation sequence number for the message.
-        pub sequence: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sequence: ::std::option::Option<i64>,
         ///Tool name associated with the message when the message represents tool activity.
         #[serde(
             rename = "toolName",
@@ -3221,7 +3228,7 @@ pub mod types {
         ///Unix timestamp in milliseconds when the review completed.
         #[serde(
             rename = "completedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub completed_at: ::std::option::Option<i64>,
         ///Internal error code from the linked conversation.
@@ -3237,8 +3244,11 @@ pub mod types {
         )]
         pub conversation_status: ::std::option::Option<ConversationState>,
         ///Unix timestamp in milliseconds when the resource was created.
-        #[serde(rename = "createdAt")]
-        pub created_at: i64,
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<i64>,
         ///Optional review description provided at creation time.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -3254,13 +3264,13 @@ pub mod types {
         ///Linked Linear issue ID when one is associated.
         #[serde(
             rename = "linearIssueId",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub linear_issue_id: ::std::option::Option<::std::string::String>,
         ///Linked Linear issue identifier when one is associated.
         #[serde(
             rename = "linearIssueIdentifier",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub linear_issue_identifier: ::std::option::Option<::std::string::String>,
         ///Stable merge identifier for the review.
@@ -3269,12 +3279,14 @@ pub mod types {
         ///Unix timestamp in milliseconds when the review was marked merged.
         #[serde(
             rename = "mergedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub merged_at: ::std::option::Option<i64>,
-        pub model: Model,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<Model>,
         ///Provider backing the selected model.
-        pub provider: ReviewMetadataProvider,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<ReviewMetadataProvider>,
         ///Email of the user who requested the review.
         #[serde(
             rename = "requestedByEmail",
@@ -3310,8 +3322,11 @@ pub mod types {
         )]
         pub to_version_label: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was last updated.
-        #[serde(rename = "updatedAt")]
-        pub updated_at: i64,
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<i64>,
     }
     impl ReviewMetadata {
         pub fn builder() -> builder::ReviewMetadata {
@@ -4628,15 +4643,21 @@ pub mod types {
         ///Failure message when the sync failed.
         #[serde(
             rename = "errorMessage",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_message: ::std::option::Option<::std::string::String>,
         ///SHA-256 checksum for the stored export.
-        #[serde(rename = "fileSha256")]
-        pub file_sha256: ::std::string::String,
+        #[serde(
+            rename = "fileSha256",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub file_sha256: ::std::option::Option<::std::string::String>,
         ///Compressed export size in bytes.
-        #[serde(rename = "fileSizeBytes")]
-        pub file_size_bytes: i64,
+        #[serde(
+            rename = "fileSizeBytes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub file_size_bytes: ::std::option::Option<i64>,
         ///Bubble change sequence for the export.
         #[serde(rename = "lastChange")]
         pub last_change: i64,
@@ -5094,7 +5115,7 @@ pub mod types {
         ///Base URL of the app the run tests.
         #[serde(
             rename = "appBaseUrl",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub app_base_url: ::std::option::Option<::std::string::String>,
         ///Artifacts captured for the run.
@@ -5105,7 +5126,7 @@ pub mod types {
         ///Detailed test-user assignment for the run.
         #[serde(
             rename = "assignedTestUser",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub assigned_test_user: ::std::option::Option<TestRunAssignedTestUser>,
         ///Cached branch identifier used for the run.
@@ -5123,13 +5144,13 @@ pub mod types {
         ///Bubble app ID for the run when available.
         #[serde(
             rename = "bubbleAppName",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub bubble_app_name: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource completed.
         #[serde(
             rename = "completedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub completed_at: ::std::option::Option<i64>,
         ///Opaque identifier for the underlying AI conversation.
@@ -5145,7 +5166,7 @@ pub mod types {
         ///Test group run this run belongs to, if any.
         #[serde(
             rename = "groupRunId",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub group_run_id: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the test run.
@@ -5172,7 +5193,7 @@ pub mod types {
         ///Unix timestamp in milliseconds when the run started.
         #[serde(
             rename = "startedAt",
-            deserialize_with = "::std::option::Option::deserialize"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub started_at: ::std::option::Option<i64>,
         pub status: TestRunStatus,
@@ -5183,8 +5204,11 @@ pub mod types {
         #[serde(rename = "testId")]
         pub test_id: ::std::string::String,
         ///Name of the test that ran.
-        #[serde(rename = "testName")]
-        pub test_name: ::std::string::String,
+        #[serde(
+            rename = "testName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub test_name: ::std::option::Option<::std::string::String>,
         ///Timeout in minutes for the run.
         #[serde(
             rename = "timeoutMinutes",
@@ -6924,18 +6948,21 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<super::RunStatus, ::std::string::String>,
-            updated_at: ::std::result::Result<i64, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Agent {
             fn default() -> Self {
                 Self {
                     agent_id: Err("no value supplied for agent_id".to_string()),
                     app_id: Err("no value supplied for app_id".to_string()),
-                    completed_at: Err("no value supplied for completed_at".to_string()),
+                    completed_at: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
-                    history: Err("no value supplied for history".to_string()),
+                    history: Ok(Default::default()),
                     kind: Err("no value supplied for kind".to_string()),
-                    last_error: Err("no value supplied for last_error".to_string()),
+                    last_error: Ok(Default::default()),
                     lifecycle: Ok(Default::default()),
                     model: Err("no value supplied for model".to_string()),
                     permission: Err("no value supplied for permission".to_string()),
@@ -6949,7 +6976,7 @@ pub mod types {
                     ),
                     review_id: Err("no value supplied for review_id".to_string()),
                     status: Err("no value supplied for status".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    updated_at: Ok(Default::default()),
                 }
             }
         }
@@ -7154,7 +7181,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -7556,9 +7583,7 @@ pub mod types {
                     enabled: Err("no value supplied for enabled".to_string()),
                     id: Err("no value supplied for id".to_string()),
                     last_run_at: Err("no value supplied for last_run_at".to_string()),
-                    last_run_error: Err(
-                        "no value supplied for last_run_error".to_string(),
-                    ),
+                    last_run_error: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     project_id: Err("no value supplied for project_id".to_string()),
                     trigger_description: Err(
@@ -9188,12 +9213,18 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            role: ::std::result::Result<
-                super::HistoryMessageRole,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            sequence: ::std::result::Result<i64, ::std::string::String>,
+            role: ::std::result::Result<
+                ::std::option::Option<super::HistoryMessageRole>,
+                ::std::string::String,
+            >,
+            sequence: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             tool_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9211,9 +9242,9 @@ pub mod types {
                     attachments: Ok(Default::default()),
                     content: Ok(Default::default()),
                     created_at: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    role: Err("no value supplied for role".to_string()),
-                    sequence: Err("no value supplied for sequence".to_string()),
+                    id: Ok(Default::default()),
+                    role: Ok(Default::default()),
+                    sequence: Ok(Default::default()),
                     tool_name: Ok(Default::default()),
                     tool_parameters: Ok(Default::default()),
                 }
@@ -9262,7 +9293,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9272,7 +9303,9 @@ pub mod types {
             }
             pub fn role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::HistoryMessageRole>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::HistoryMessageRole>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.role = value
@@ -9284,7 +9317,7 @@ pub mod types {
             }
             pub fn sequence<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sequence = value
@@ -10712,7 +10745,10 @@ pub mod types {
                 ::std::option::Option<super::ConversationState>,
                 ::std::string::String,
             >,
-            created_at: ::std::result::Result<i64, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10741,9 +10777,12 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            model: ::std::result::Result<super::Model, ::std::string::String>,
+            model: ::std::result::Result<
+                ::std::option::Option<super::Model>,
+                ::std::string::String,
+            >,
             provider: ::std::result::Result<
-                super::ReviewMetadataProvider,
+                ::std::option::Option<super::ReviewMetadataProvider>,
                 ::std::string::String,
             >,
             requested_by_email: ::std::result::Result<
@@ -10775,31 +10814,30 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            updated_at: ::std::result::Result<i64, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ReviewMetadata {
             fn default() -> Self {
                 Self {
                     closed_at: Ok(Default::default()),
-                    completed_at: Err("no value supplied for completed_at".to_string()),
+                    completed_at: Ok(Default::default()),
                     conversation_error_code: Ok(Default::default()),
                     conversation_status: Ok(Default::default()),
-                    created_at: Err("no value supplied for created_at".to_string()),
+                    created_at: Ok(Default::default()),
                     description: Err("no value supplied for description".to_string()),
                     from_version: Err("no value supplied for from_version".to_string()),
                     from_version_label: Err(
                         "no value supplied for from_version_label".to_string(),
                     ),
-                    linear_issue_id: Err(
-                        "no value supplied for linear_issue_id".to_string(),
-                    ),
-                    linear_issue_identifier: Err(
-                        "no value supplied for linear_issue_identifier".to_string(),
-                    ),
+                    linear_issue_id: Ok(Default::default()),
+                    linear_issue_identifier: Ok(Default::default()),
                     merge_id: Err("no value supplied for merge_id".to_string()),
-                    merged_at: Err("no value supplied for merged_at".to_string()),
-                    model: Err("no value supplied for model".to_string()),
-                    provider: Err("no value supplied for provider".to_string()),
+                    merged_at: Ok(Default::default()),
+                    model: Ok(Default::default()),
+                    provider: Ok(Default::default()),
                     requested_by_email: Err(
                         "no value supplied for requested_by_email".to_string(),
                     ),
@@ -10816,7 +10854,7 @@ pub mod types {
                     to_version_label: Err(
                         "no value supplied for to_version_label".to_string(),
                     ),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    updated_at: Ok(Default::default()),
                 }
             }
         }
@@ -10877,7 +10915,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -10979,7 +11017,7 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Model>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Model>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -10991,7 +11029,9 @@ pub mod types {
             }
             pub fn provider<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ReviewMetadataProvider>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ReviewMetadataProvider>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.provider = value
@@ -11107,7 +11147,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -12750,10 +12790,13 @@ pub mod types {
                 ::std::string::String,
             >,
             file_sha256: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            file_size_bytes: ::std::result::Result<i64, ::std::string::String>,
+            file_size_bytes: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             last_change: ::std::result::Result<i64, ::std::string::String>,
             stage: ::std::result::Result<super::VersionStage, ::std::string::String>,
             sync_source: ::std::result::Result<
@@ -12789,13 +12832,9 @@ pub mod types {
                     created_at_ms: Err(
                         "no value supplied for created_at_ms".to_string(),
                     ),
-                    error_message: Err(
-                        "no value supplied for error_message".to_string(),
-                    ),
-                    file_sha256: Err("no value supplied for file_sha256".to_string()),
-                    file_size_bytes: Err(
-                        "no value supplied for file_size_bytes".to_string(),
-                    ),
+                    error_message: Ok(Default::default()),
+                    file_sha256: Ok(Default::default()),
+                    file_size_bytes: Ok(Default::default()),
                     last_change: Err("no value supplied for last_change".to_string()),
                     stage: Err("no value supplied for stage".to_string()),
                     sync_source: Err("no value supplied for sync_source".to_string()),
@@ -12874,7 +12913,7 @@ pub mod types {
             }
             pub fn file_sha256<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_sha256 = value
@@ -12886,7 +12925,7 @@ pub mod types {
             }
             pub fn file_size_bytes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.file_size_bytes = value
@@ -14507,7 +14546,7 @@ pub mod types {
             >,
             test_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             test_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             timeout_minutes: ::std::result::Result<
@@ -14518,11 +14557,9 @@ pub mod types {
         impl ::std::default::Default for TestRun {
             fn default() -> Self {
                 Self {
-                    app_base_url: Err("no value supplied for app_base_url".to_string()),
+                    app_base_url: Ok(Default::default()),
                     artifacts: Ok(Default::default()),
-                    assigned_test_user: Err(
-                        "no value supplied for assigned_test_user".to_string(),
-                    ),
+                    assigned_test_user: Ok(Default::default()),
                     branch_cache_id: Err(
                         "no value supplied for branch_cache_id".to_string(),
                     ),
@@ -14530,27 +14567,25 @@ pub mod types {
                         "no value supplied for branch_display".to_string(),
                     ),
                     branch_id: Err("no value supplied for branch_id".to_string()),
-                    bubble_app_name: Err(
-                        "no value supplied for bubble_app_name".to_string(),
-                    ),
-                    completed_at: Err("no value supplied for completed_at".to_string()),
+                    bubble_app_name: Ok(Default::default()),
+                    completed_at: Ok(Default::default()),
                     conversation_id: Err(
                         "no value supplied for conversation_id".to_string(),
                     ),
                     counts: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     environment: Err("no value supplied for environment".to_string()),
-                    group_run_id: Err("no value supplied for group_run_id".to_string()),
+                    group_run_id: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     model: Err("no value supplied for model".to_string()),
                     next_pending_step_id: Ok(Default::default()),
                     project_id: Err("no value supplied for project_id".to_string()),
                     ready_step_ids: Ok(Default::default()),
-                    started_at: Err("no value supplied for started_at".to_string()),
+                    started_at: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     summary: Err("no value supplied for summary".to_string()),
                     test_id: Err("no value supplied for test_id".to_string()),
-                    test_name: Err("no value supplied for test_name".to_string()),
+                    test_name: Ok(Default::default()),
                     timeout_minutes: Ok(Default::default()),
                 }
             }
@@ -14842,7 +14877,7 @@ pub mod types {
             }
             pub fn test_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.test_name = value

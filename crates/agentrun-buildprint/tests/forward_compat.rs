@@ -42,7 +42,7 @@ async fn an_agent_with_values_the_spec_does_not_list_still_parses() {
     assert_eq!(agent.status, RunStatus::Unknown("paused_for_review".into()));
     assert_eq!(
         agent.history[0].role,
-        HistoryMessageRole::Unknown("critic".into())
+        Some(HistoryMessageRole::Unknown("critic".into()))
     );
     assert_eq!(
         agent.lifecycle.and_then(|l| l.sandbox_state),

@@ -375,8 +375,8 @@ fn agent_text(agent: &bp::Agent) -> String {
             };
             text.push_str(&format!(
                 "\n  {:>3} {:<9} {content}",
-                message.sequence,
-                message.role.as_str()
+                message.sequence.map(|n| n.to_string()).unwrap_or_default(),
+                message.role.as_ref().map_or("", |role| role.as_str())
             ));
         }
     }
@@ -528,8 +528,14 @@ fn review_text(review: &bp::GetCodeReviewResponse) -> String {
             format!("{} → {}", meta.from_version, meta.to_version),
         ),
         ("title", meta.title.clone().unwrap_or_default()),
-        ("model", meta.model.to_string()),
-        ("created", when(meta.created_at)),
+        (
+            "model",
+            meta.model
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        ),
+        ("created", maybe_when(meta.created_at)),
         ("completed", maybe_when(meta.completed_at)),
     ]);
     let findings: Vec<&bp::ReviewElement> = review
@@ -1055,7 +1061,13 @@ fn test_run_text(run: &bp::GetTestRunResponse) -> String {
     let mut text = fields(&[
         ("test run", r.id.clone()),
         ("status", r.status.to_string()),
-        ("test", format!("{} ({})", r.test_name, r.test_id)),
+        (
+            "test",
+            match &r.test_name {
+                Some(name) => format!("{name} ({})", r.test_id),
+                None => r.test_id.clone(),
+            },
+        ),
         (
             "branch",
             format!("{} ({})", r.branch_display, r.environment),

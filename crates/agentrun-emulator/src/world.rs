@@ -138,8 +138,8 @@ impl AgentRec {
                 None => (None, None),
             };
             messages.push(bp::HistoryMessage {
-                id: format!("{}-m{sequence}", self.id),
-                sequence: sequence as i64,
+                id: Some(format!("{}-m{sequence}", self.id)),
+                sequence: Some(sequence as i64),
                 role,
                 content,
                 tool_name,
@@ -150,7 +150,7 @@ impl AgentRec {
         };
         for turn in self.turns.iter().filter(|t| now >= t.queued_at) {
             push(
-                bp::HistoryMessageRole::User,
+                Some(bp::HistoryMessageRole::User),
                 turn.queued_at,
                 Some(turn.prompt.clone()),
                 None,
@@ -159,7 +159,7 @@ impl AgentRec {
                 continue;
             }
             push(
-                bp::HistoryMessageRole::Thinking,
+                Some(bp::HistoryMessageRole::Thinking),
                 turn.starts_at,
                 Some("Reading the app's pages, workflows and data types.".into()),
                 None,
@@ -167,7 +167,7 @@ impl AgentRec {
             let midway = turn.starts_at + (turn.ends_at - turn.starts_at) / 2;
             if now >= midway {
                 push(
-                    bp::HistoryMessageRole::Tool,
+                    Some(bp::HistoryMessageRole::Tool),
                     midway,
                     None,
                     Some(("inspect_workflows", json!({"branch": "main", "depth": 2}))),
@@ -176,13 +176,13 @@ impl AgentRec {
             if now >= turn.ends_at {
                 match &turn.error {
                     Some(error) => push(
-                        bp::HistoryMessageRole::Error,
+                        Some(bp::HistoryMessageRole::Error),
                         turn.ends_at,
                         Some(error.clone()),
                         None,
                     ),
                     None => push(
-                        bp::HistoryMessageRole::Assistant,
+                        Some(bp::HistoryMessageRole::Assistant),
                         turn.ends_at,
                         Some(format!("Done. {}", summary_of(&turn.prompt))),
                         None,
@@ -241,7 +241,7 @@ impl AgentRec {
             permission: self.permission.clone(),
             permitted_branches: self.permitted_branches.clone(),
             created_at: self.created_at as i64,
-            updated_at: self.last_event(now) as i64,
+            updated_at: Some(self.last_event(now) as i64),
             completed_at: self.completed_at(now).map(|at| at as i64),
             last_error: self.last_error(now),
             history: self.history(now, history_limit),
@@ -269,7 +269,7 @@ impl AgentRec {
             permission: Some(agent.permission),
             permitted_branches: agent.permitted_branches,
             created_at: Some(agent.created_at),
-            updated_at: Some(agent.updated_at),
+            updated_at: agent.updated_at,
             completed_at: agent.completed_at,
             last_error: agent.last_error,
             history: agent.history,
@@ -332,10 +332,10 @@ impl ReviewRec {
             requested_by_image: None,
             linear_issue_id: None,
             linear_issue_identifier: None,
-            provider: Self::provider(&agent.model).into(),
-            model: agent.model.clone(),
-            created_at: self.created_at as i64,
-            updated_at: agent.last_event(now).max(self.created_at) as i64,
+            provider: Some(Self::provider(&agent.model).into()),
+            model: Some(agent.model.clone()),
+            created_at: Some(self.created_at as i64),
+            updated_at: Some(agent.last_event(now).max(self.created_at) as i64),
             completed_at: agent.completed_at(now).map(|at| at as i64),
             merged_at: self.merged_at.map(|at| at as i64),
             closed_at: self.closed_at.map(|at| at as i64),
@@ -363,10 +363,10 @@ impl ReviewRec {
             requested_by_image: m.requested_by_image,
             linear_issue_id: m.linear_issue_id,
             linear_issue_identifier: m.linear_issue_identifier,
-            provider: Some(m.provider.as_str().into()),
-            model: Some(m.model),
-            created_at: Some(m.created_at),
-            updated_at: Some(m.updated_at),
+            provider: m.provider.as_ref().map(|p| p.as_str().into()),
+            model: m.model,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
             completed_at: m.completed_at,
             merged_at: m.merged_at,
             closed_at: m.closed_at,
@@ -794,7 +794,7 @@ impl RunRec {
             model: self.model.clone(),
             environment: self.environment.clone(),
             summary: self.summary(now),
-            test_name: self.test_name.clone(),
+            test_name: Some(self.test_name.clone()),
             group_run_id: self.group_run_id.clone(),
             started_at: (now >= self.starts_at).then_some(self.starts_at as i64),
             completed_at: terminal.then(|| self.ends_at() as i64),
@@ -1107,8 +1107,8 @@ impl VersionRec {
             completed_at_ms: synced.map(|at| at as i64),
             completed_at: synced.map(iso),
             error_message: (self.stage(now) == bp::VersionStage::Failed).then(|| self.error()),
-            file_sha256: format!("{digest:016x}").repeat(4),
-            file_size_bytes: (200_000 + self.last_change * 37) as i64,
+            file_sha256: Some(format!("{digest:016x}").repeat(4)),
+            file_size_bytes: Some((200_000 + self.last_change * 37) as i64),
         }
     }
 }
@@ -1525,7 +1525,11 @@ mod tests {
         let done = at(22_000);
         assert_eq!(done.status, bp::RunStatus::Completed);
         assert_eq!(done.completed_at, Some(22_000));
-        let roles: Vec<&str> = done.history.iter().map(|m| m.role.as_str()).collect();
+        let roles: Vec<&str> = done
+            .history
+            .iter()
+            .filter_map(|m| m.role.as_ref().map(|r| r.as_str()))
+            .collect();
         assert_eq!(roles, ["user", "thinking", "tool", "assistant"]);
         assert_eq!(agent.view(&project, 22_000, 2).history.len(), 2);
     }

@@ -88,7 +88,11 @@ async fn an_agent_is_queued_then_running_then_completed_with_history_and_lifecyc
     assert_eq!(done.status, bp::RunStatus::Completed);
     assert_eq!(done.completed_at, Some((START_MS + 22_000) as i64));
     assert_eq!(done.last_error, None);
-    let roles: Vec<&str> = done.history.iter().map(|m| m.role.as_str()).collect();
+    let roles: Vec<&str> = done
+        .history
+        .iter()
+        .filter_map(|m| m.role.as_ref().map(|r| r.as_str()))
+        .collect();
     assert_eq!(roles, ["user", "thinking", "tool", "assistant"]);
     let limited = client
         .get_agent()
@@ -98,7 +102,10 @@ async fn an_agent_is_queued_then_running_then_completed_with_history_and_lifecyc
         .await
         .unwrap();
     assert_eq!(limited.history.len(), 2);
-    assert_eq!(limited.history[1].role, bp::HistoryMessageRole::Assistant);
+    assert_eq!(
+        limited.history[1].role,
+        Some(bp::HistoryMessageRole::Assistant)
+    );
 }
 
 #[tokio::test]
@@ -126,7 +133,7 @@ async fn a_failing_run_ends_in_error_with_last_error() {
     );
     assert_eq!(
         agent.history.last().unwrap().role,
-        bp::HistoryMessageRole::Error
+        Some(bp::HistoryMessageRole::Error)
     );
 }
 
@@ -179,7 +186,7 @@ async fn a_follow_up_queues_a_new_turn_after_the_current_one() {
     let prompts: Vec<&str> = agent
         .history
         .iter()
-        .filter(|m| m.role == bp::HistoryMessageRole::User)
+        .filter(|m| m.role == Some(bp::HistoryMessageRole::User))
         .filter_map(|m| m.content.as_deref())
         .collect();
     assert_eq!(prompts, ["First", "Second"]);
@@ -231,7 +238,10 @@ async fn a_code_review_carries_its_agent_and_findings_once_done() {
         (1, 1, 1)
     );
     assert!(done.changes[0].description.contains("payments"));
-    assert_eq!(done.review.provider, bp::ReviewMetadataProvider::Openai);
+    assert_eq!(
+        done.review.provider,
+        Some(bp::ReviewMetadataProvider::Openai)
+    );
     assert_eq!(done.review_comments.len(), 1);
 
     let follow_up = client

@@ -65,7 +65,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .history
                 .iter()
                 .rev()
-                .find(|message| message.role == HistoryMessageRole::Assistant)
+                .find(|message| message.role == Some(HistoryMessageRole::Assistant))
                 .and_then(|message| message.content.clone())
                 .unwrap_or_default();
             println!("completed: {answer}");

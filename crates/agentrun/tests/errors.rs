@@ -357,7 +357,7 @@ async fn forward_compatibility_end_to_end() {
     );
     assert_eq!(
         agent.history[0].role,
-        bp::HistoryMessageRole::Unknown("critic".into())
+        Some(bp::HistoryMessageRole::Unknown("critic".into()))
     );
 
     // A wait on such an agent keeps going: an unknown status is not taken for an end.
