@@ -73,6 +73,34 @@ pub fn render(doc: &Value) -> String {
         render_operation(&mut out, path, method, op);
     }
 
+    // What the API sends back (3.1 webhooks, kept through normalization): the event and its
+    // payload type, so a change to either shows.
+    if let Some(webhooks) = doc
+        .get(crate::downconvert::WEBHOOKS)
+        .and_then(Value::as_object)
+        .filter(|w| !w.is_empty())
+    {
+        let _ = writeln!(out, "\n# Webhooks");
+        let mut events: Vec<(&String, &Value)> = webhooks.iter().collect();
+        events.sort_by_key(|(event, _)| *event);
+        for (event, item) in events {
+            for method in METHODS {
+                if let Some(body) = item
+                    .get(method)
+                    .and_then(|op| op.pointer("/requestBody/content/application~1json/schema"))
+                {
+                    let _ = writeln!(
+                        out,
+                        "{} {}: {}",
+                        method.to_ascii_uppercase(),
+                        one_line(event),
+                        type_of(body)
+                    );
+                }
+            }
+        }
+    }
+
     let _ = writeln!(out, "\n# Schemas");
     let mut names: Vec<&String> = schemas.keys().collect();
     names.sort();
