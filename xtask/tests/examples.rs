@@ -1,5 +1,7 @@
-//! Every example in the specs, through the generated types: each one deserializes, and
-//! serializes back to exactly the JSON the docs show. Snapshots pin what the types hold.
+//! Every example in the specs, and every example of the providers' official docs pages, through
+//! the generated types: each one deserializes, and serializes back to exactly the JSON the docs
+//! show. Snapshots pin what the spec examples hold. And an answer that carries only what the
+//! docs show (every required field, nothing else) parses, for every operation.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -9,6 +11,7 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use xtask::fidelity::{Inventory, complete_prefix, is_placeholder};
 use xtask::normalize::{load_provider, operations};
 use xtask::providers::{Providers, workspace_root};
 
@@ -132,11 +135,37 @@ fn buildprint_type(key: &str) -> Option<Check> {
     Some(match key {
         "startAgent request" => through::<StartAgentBody>,
         "startAgent 202" => through::<StartAgentResponse>,
+        "getAgent 200" => through::<Agent>,
         "sendAgentMessage 202" => through::<SendAgentMessageResponse>,
+        "listCodeReviews 200" => through::<ListCodeReviewsResponse>,
         "createCodeReview 202" => through::<CreateCodeReviewResponse>,
+        "getCodeReview 200" => through::<GetCodeReviewResponse>,
+        "listAutomations 200" => through::<ListAutomationsResponse>,
         "runAutomation 202" => through::<RunAutomationResponse>,
-        "updateTest 200" => through::<MutationResult>,
-        "syncVersion 200" => through::<SyncStatus>,
+        "listTests 200" => through::<ListTestsResponse>,
+        "createTest 201" => through::<CreateTestResponse>,
+        "getTest 200" => through::<Test>,
+        "updateTest 200"
+        | "deleteTest 200"
+        | "updateTestGroup 200"
+        | "deleteTestGroup 200"
+        | "updateTestUser 200"
+        | "deleteTestUser 200" => through::<MutationResult>,
+        "listTestGroups 200" => through::<ListTestGroupsResponse>,
+        "createTestGroup 201" => through::<CreateTestGroupResponse>,
+        "getTestGroup 200" => through::<TestGroup>,
+        "startTestRun 201" => through::<StartTestRunResponse>,
+        "getTestRun 200" => through::<GetTestRunResponse>,
+        "startTestGroupRun 201" => through::<StartTestGroupRunResponse>,
+        "getTestGroupRun 200" => through::<GetTestGroupRunResponse>,
+        "listTestUsers 200" => through::<ListTestUsersResponse>,
+        "createTestUser 201" => through::<CreateTestUserResponse>,
+        "getTestUser 200" => through::<TestUser>,
+        "listVersions 200" => through::<ListVersionsResponse>,
+        "getSyncStatus 200" | "syncVersion 200" | "syncVersion 202" => through::<SyncStatus>,
+        "getOpenApiDocument 200" => through::<serde_json::Map<String, Value>>,
+        "webhook agent.completed" => through::<AgentCompletedEvent>,
+        "webhook review.completed" => through::<ReviewCompletedEvent>,
         "TestStep" => through::<TestStep>,
         _ => return None,
     })
@@ -186,4 +215,224 @@ fn builder_examples_round_trip_exactly() {
 #[test]
 fn buildprint_examples_round_trip_exactly() {
     check_provider("buildprint", buildprint_type, 8);
+}
+
+/// The provider's normalized document, its inventory of the official docs, and its path prefix.
+fn provider_docs(name: &str) -> (Value, Inventory, Option<String>) {
+    let providers = Providers::load(&workspace_root()).unwrap();
+    let provider = providers.get(name).unwrap();
+    let doc = load_provider(&providers, provider).unwrap().document;
+    let inventory = Inventory::load(&providers, provider)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{name} keeps no inventory of its docs"));
+    (doc, inventory, provider.strip_path_prefix.clone())
+}
+
+/// The operationId of `METHOD /path` as the docs write it.
+fn operation_id(doc: &Value, operation: &str, prefix: Option<&str>) -> String {
+    let (method, path) = operation.split_once(' ').unwrap();
+    let path = prefix.and_then(|p| path.strip_prefix(p)).unwrap_or(path);
+    doc["paths"][path][method.to_ascii_lowercase()]["operationId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{operation} is not in the spec"))
+        .to_string()
+}
+
+/// A docs example as JSON: a cut one keeps its whole prefix, a member printed alone
+/// (`"attachments": [...]`) is its value, and a trailing comma the page printed is dropped (the
+/// one repair, reported).
+fn docs_json(text: &str, cut: bool, repairs: &mut Vec<String>, at: &str) -> Value {
+    let mut text = if cut {
+        complete_prefix(text)
+    } else {
+        text.trim().to_string()
+    };
+    let member = text.starts_with('"');
+    if member {
+        text = format!("{{{text}}}");
+    }
+    let value = match serde_json::from_str::<Value>(&text) {
+        Ok(value) => value,
+        Err(error) => {
+            repairs.push(format!(
+                "{at}: not JSON as printed ({error}); its trailing comma dropped"
+            ));
+            serde_json::from_str(&without_trailing_commas(&text))
+                .unwrap_or_else(|e| panic!("{at}: not JSON even repaired: {e}"))
+        }
+    };
+    match (member, &value) {
+        (true, Value::Object(members)) => members.values().next().cloned().unwrap_or(Value::Null),
+        _ => value,
+    }
+}
+
+/// `text` without the commas that come right before a `}` or `]` (outside strings too: the
+/// docs' examples have no such strings).
+fn without_trailing_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        let next = chars[i + 1..].iter().find(|n| !n.is_whitespace());
+        if *c == ',' && matches!(next, Some('}' | ']')) {
+            continue;
+        }
+        out.push(*c);
+    }
+    out
+}
+
+/// Every example of the provider's official docs through its generated type; returns how many,
+/// and the repairs made.
+fn replay_docs_examples(name: &str, type_of: fn(&str) -> Option<Check>) -> (usize, Vec<String>) {
+    let (doc, inventory, prefix) = provider_docs(name);
+    let mut replayed = 0;
+    let mut repairs = Vec::new();
+    let mut replay = |key: String, at: String, value: Value| {
+        let check = type_of(&key)
+            .unwrap_or_else(|| panic!("{name}: no type is mapped for {at} (key `{key}`)"));
+        let (_, written) = check(&value)
+            .unwrap_or_else(|e| panic!("{name}: the docs example {at} does not deserialize: {e}"));
+        assert!(
+            same_json(&written, &value),
+            "{name}: the docs example {at} does not serialize back to what the page shows:\n  \
+             docs:    {value}\n  written: {written}"
+        );
+        replayed += 1;
+    };
+    let mut requests: Vec<(String, String, String)> = Vec::new();
+    for documented in &inventory.operations {
+        let Some(url) = &documented.url else { continue };
+        if documented.source.as_deref() == Some("capture") {
+            continue;
+        }
+        let id = operation_id(&doc, &documented.operation, prefix.as_deref());
+        for text in &documented.request_examples {
+            requests.push((id.clone(), url.clone(), text.clone()));
+        }
+        if let Some(response) = &documented.response {
+            let at = format!("{url} ({} answer)", response.status);
+            let value = docs_json(&response.example, response.cut, &mut repairs, &at);
+            replay(format!("{id} {}", response.status), at, value);
+        }
+        for (component, texts) in &documented.component_examples {
+            for text in texts {
+                let at = format!("{url} ({component} example)");
+                let value = docs_json(text, false, &mut repairs, &at);
+                replay(component.clone(), at, value);
+            }
+        }
+    }
+    if let Some(start) = &inventory.getting_started {
+        for (operation, texts) in &start.request_examples {
+            let id = operation_id(&doc, operation, prefix.as_deref());
+            for text in texts {
+                requests.push((id.clone(), start.url.clone(), text.clone()));
+            }
+        }
+    }
+    for (id, url, text) in requests {
+        if is_placeholder(&text) {
+            continue;
+        }
+        let at = format!("{url} (request)");
+        let value = docs_json(&text, false, &mut repairs, &at);
+        replay(format!("{id} request"), at, value);
+    }
+    (replayed, repairs)
+}
+
+#[test]
+fn every_buildprint_docs_example_round_trips() {
+    let (replayed, repairs) = replay_docs_examples("buildprint", buildprint_type);
+    // 23 endpoint pages' answers and the getting-started quick start; the pages' request bodies
+    // are all the renderer's `{"key": "value"}` placeholder.
+    assert_eq!(replayed, 24);
+    assert!(repairs.is_empty(), "{repairs:#?}");
+}
+
+#[test]
+fn every_builder_docs_example_round_trips() {
+    let (replayed, repairs) = replay_docs_examples("builder", builder_type);
+    // Three request bodies, four attachment examples, the 202 answer.
+    assert_eq!(replayed, 8);
+    assert_eq!(repairs.len(), 1, "{repairs:#?}");
+    assert!(repairs[0].contains("trailing comma"), "{repairs:#?}");
+}
+
+/// The smallest answer a schema allows: its required properties only, each at its simplest
+/// value (`null` where allowed), items none.
+fn minimal(doc: &Value, schema: &Value) -> Value {
+    let schema = xtask::schemas::resolve_schema(doc, schema);
+    if schema.get("nullable") == Some(&Value::Bool(true)) {
+        return Value::Null;
+    }
+    if let Some(first) = schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(|b| b.get(0))
+    {
+        return minimal(doc, first);
+    }
+    if let Some(value) = schema.get("enum").and_then(|e| e.get(0)) {
+        return value.clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => "x".into(),
+        Some("integer") => 1.into(),
+        Some("number") => serde_json::json!(1.5),
+        Some("boolean") => true.into(),
+        Some("array") => Value::Array(Vec::new()),
+        _ => {
+            let mut object = serde_json::Map::new();
+            for name in schema["required"].as_array().into_iter().flatten() {
+                let name = name.as_str().unwrap();
+                object.insert(name.into(), minimal(doc, &schema["properties"][name]));
+            }
+            Value::Object(object)
+        }
+    }
+}
+
+/// Every success answer and webhook payload, with only what the docs show: parses.
+fn minimal_answers_parse(name: &str, type_of: fn(&str) -> Option<Check>) -> usize {
+    let (doc, _, _) = provider_docs(name);
+    let mut parsed = 0;
+    let mut check = |key: String, schema: &Value| {
+        let answer = minimal(&doc, schema);
+        let check = type_of(&key).unwrap_or_else(|| panic!("{name}: no type for `{key}`"));
+        check(&answer).unwrap_or_else(|e| {
+            panic!(
+                "{name}: `{key}` refuses an answer with only its documented fields {answer}: {e}"
+            )
+        });
+        parsed += 1;
+    };
+    for (_, _, op) in operations(&doc) {
+        let id = op["operationId"].as_str().unwrap();
+        for (status, response) in op["responses"].as_object().unwrap() {
+            if let (true, Some(schema)) = (
+                status.starts_with('2'),
+                response.pointer("/content/application~1json/schema"),
+            ) {
+                check(format!("{id} {status}"), schema);
+            }
+        }
+    }
+    for (event, item) in doc[xtask::downconvert::WEBHOOKS]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let schema = &item["post"]["requestBody"]["content"]["application/json"]["schema"];
+        check(format!("webhook {event}"), schema);
+    }
+    parsed
+}
+
+#[test]
+fn an_answer_with_only_what_the_docs_show_parses_for_every_operation() {
+    // 32 success answers of 31 operations, and the two completion webhooks.
+    assert_eq!(minimal_answers_parse("buildprint", buildprint_type), 34);
+    assert_eq!(minimal_answers_parse("builder", builder_type), 1);
 }
