@@ -260,7 +260,8 @@ struct Checker<'a> {
     doc: &'a Value,
     counts: Counts,
     findings: Vec<Finding>,
-    /// (schema identity, property) pairs an official page shows in a response.
+    /// (schema identity, property) pairs an official example answer (or the getting-started
+    /// page's error body and event names) shows: the only properties an answer may require.
     documented: BTreeSet<(String, String)>,
 }
 
