@@ -9,7 +9,10 @@
 //! - **redaction** ([`Secret`], [`scrub`]): tokens and keys never appear in `Debug`, `Display`,
 //!   errors or logs, URLs are stripped from errors (reqwest prints them whole, query included);
 //! - `User-Agent: agentrun/<version>` ([`USER_AGENT`]);
-//! - error answers that are not JSON handed on with their status and an excerpt ([`NOT_JSON`]).
+//! - error answers that are not JSON handed on with their status and an excerpt ([`NOT_JSON`]);
+//! - each crate's generated operation table ([`Operation`]) and a [`Request`] impl for every
+//!   request builder, so any of them can be sent with [`Request::call`], whose [`CallError`]
+//!   names the operation and says what the API answered.
 //!
 //! The provider crates implement progenitor's `ClientHooks::exec` with [`execute`]:
 //!
@@ -38,11 +41,13 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod operation;
 mod retry;
 mod runtime;
 mod secret;
 
 pub use config::{ClientConfig, ConfigError, USER_AGENT};
+pub use operation::{Body, CallError, Field, Kind, Location, Operation, Request};
 pub use retry::{RETRYABLE_STATUSES, RetryPolicy, RetryReason, is_retryable_status, retry_after};
 pub use runtime::{NOT_JSON, Runtime, excerpt, execute, is_json_media};
 pub use secret::{Secret, scrub};
