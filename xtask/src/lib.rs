@@ -17,6 +17,7 @@ pub mod names;
 pub mod normalize;
 pub mod notes;
 pub mod open_enums;
+pub mod operations;
 pub mod overlay;
 pub mod providers;
 pub mod refs;

@@ -95,3 +95,59 @@ fn generation_reproduces_the_committed_files_byte_for_byte() {
         }
     }
 }
+
+/// The generated operation tables against the normalized specs: one entry per operation, in
+/// the spec's order, with its method, path, label and statuses; and a `Request` impl for every
+/// builder that points at its own entry.
+#[test]
+fn the_operation_tables_follow_the_specs() {
+    use agentrun_runtime::{Location, Request};
+    let check = |table: &[agentrun_runtime::Operation], document: &str| {
+        let spec: Value = serde_json::from_str(document).unwrap();
+        let ops = operations(&spec);
+        assert_eq!(table.len(), ops.len());
+        for (entry, (path, method, op)) in table.iter().zip(&ops) {
+            assert_eq!(entry.id, op["operationId"].as_str().unwrap());
+            assert_eq!(entry.method, method.to_ascii_uppercase());
+            assert_eq!(entry.path, *path);
+            assert_eq!(entry.label, format!("{} {path}", entry.method));
+            let statuses: Vec<&str> = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(status, _)| status.as_str())
+                .collect();
+            assert_eq!(entry.statuses, statuses.as_slice());
+            let parameters = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            assert_eq!(entry.parameters.len(), parameters, "{}", entry.label);
+            assert!(
+                entry
+                    .parameters
+                    .iter()
+                    .filter(|p| p.location == Location::Path)
+                    .all(|p| p.required && path.contains(&format!("{{{}}}", p.name)))
+            );
+        }
+    };
+    check(
+        &agentrun_buildprint::operations::OPERATIONS,
+        agentrun_buildprint::OPENAPI_DOCUMENT,
+    );
+    check(
+        &agentrun_builder::operations::OPERATIONS,
+        agentrun_builder::OPENAPI_DOCUMENT,
+    );
+    // A builder's impl names its own operation.
+    type StartAgent = agentrun_buildprint::builder::StartAgent<'static>;
+    assert_eq!(<StartAgent as Request>::OPERATION.label, "POST /agents");
+    assert_eq!(
+        <StartAgent as Request>::OPERATION.body.map(|b| b.required),
+        Some(true)
+    );
+    type RunAgent = agentrun_builder::builder::RunAgent<'static>;
+    assert_eq!(<RunAgent as Request>::OPERATION.label, "POST /agents/run");
+}

@@ -13,7 +13,7 @@
 //! logs and errors; with this crate alone, [`Client::with_private_key`] builds a client:
 //!
 //! ```no_run
-//! use agentrun_builder::{Client, Secret, types};
+//! use agentrun_builder::{Client, Request, Secret, types};
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::with_private_key(Client::BASE_URL, Secret::new("bpk-YOUR_PRIVATE_KEY"))?;
 //! let accepted = client
@@ -24,7 +24,7 @@
 //!             .user_message(types::UserMessage::builder().user_prompt("Add a dark mode toggle"))
 //!             .user_email(Some("developer@yourcompany.com".to_string())),
 //!     )
-//!     .send()
+//!     .call() // like `send`, with an error that reads `POST /agents/run: 404 Not Found: ...`
 //!     .await?;
 //! println!("the agent works at {}", accepted.url);
 //! # Ok(()) }
@@ -75,7 +75,9 @@ mod generated;
 
 pub use generated::*;
 
-pub use agentrun_runtime::{ClientConfig, ConfigError, RetryPolicy, Runtime, Secret};
+pub use agentrun_runtime::{
+    CallError, ClientConfig, ConfigError, Operation, Request, RetryPolicy, Runtime, Secret,
+};
 
 agentrun_runtime::client_runtime!(Client, secret_urls);
 

@@ -14,7 +14,7 @@
 //! [`Client::from_config`] build a client:
 //!
 //! ```no_run
-//! use agentrun_buildprint::{Client, Secret, types};
+//! use agentrun_buildprint::{Client, Request, Secret, types};
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::with_token(Client::BASE_URL, Secret::new("bp_YOUR_TOKEN"))?;
 //! let started = client
@@ -25,12 +25,16 @@
 //!             .prompt("Why does the checkout webhook retry fail?")
 //!             .model(types::SelectableModel::BuildprintGpt56Sol),
 //!     )
-//!     .send()
+//!     .call() // like `send`, with an error that names the operation and the API's `error`
 //!     .await?;
-//! let agent = client.get_agent().agent_id(&started.agent_id).send().await?;
+//! let agent = client.get_agent().agent_id(&started.agent_id).call().await?;
 //! println!("{}: {}", agent.agent_id, agent.status);
 //! # Ok(()) }
 //! ```
+//!
+//! [`operations::OPERATIONS`] lists every operation (method, path, label such as
+//! `POST /agents`, parameters, body fields), generated from the spec, and every request builder
+//! implements [`Request`], so code can send any of them the same way.
 //!
 //! Every request goes through `agentrun-runtime`: `GET`/`PUT`/`DELETE` are retried after
 //! connection errors and 408/429/5xx (with backoff and `Retry-After`), a `POST` only when it never
@@ -63,7 +67,9 @@ mod generated;
 
 pub use generated::*;
 
-pub use agentrun_runtime::{ClientConfig, ConfigError, RetryPolicy, Runtime, Secret};
+pub use agentrun_runtime::{
+    CallError, ClientConfig, ConfigError, Operation, Request, RetryPolicy, Runtime, Secret,
+};
 
 agentrun_runtime::client_runtime!(Client);
 
