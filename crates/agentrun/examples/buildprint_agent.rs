@@ -33,21 +33,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     let buildprint = BuildprintClient::from_env()?;
 
+    let api = buildprint.api();
     let started = buildprint
-        .api()
-        .start_agent()
-        .body(
-            StartAgentBody::builder()
-                .app_id(app_id)
-                .prompt(prompt)
-                .model(SelectableModel::BuildprintGpt56Sol),
+        .send(
+            api.start_agent().body(
+                StartAgentBody::builder()
+                    .app_id(app_id)
+                    .prompt(prompt)
+                    .model(SelectableModel::BuildprintGpt56Sol),
+            ),
         )
-        .send()
-        .await;
-    let started = match started {
-        Ok(started) => started.into_inner(),
-        Err(error) => return Err(buildprint.error(error, "POST /agents").await.into()),
-    };
+        .await?;
     println!("started agent {}", started.agent_id);
 
     let options = WaitOptions::default().timeout(Duration::from_secs(30 * 60));

@@ -1,7 +1,7 @@
 //! Starting Builder's agent: a run with a prompt, attachments, a project and a user.
 
 use agentrun_builder::types as b;
-use agentrun_runtime::ClientConfig;
+use agentrun_runtime::{ClientConfig, Request};
 
 use crate::attachments::Attachment;
 use crate::auth::BuilderCredentials;
@@ -72,6 +72,27 @@ impl BuilderClient {
     /// The credentials.
     pub fn credentials(&self) -> &BuilderCredentials {
         &self.credentials
+    }
+
+    /// Sends any request of the generated API: one `?` gives an [`Error`] that names the
+    /// operation and carries what the API answered, with neither key in it.
+    pub async fn send<R>(&self, request: R) -> Result<R::Output, Error>
+    where
+        R: Request<ErrorBody = b::Error>,
+    {
+        match request.dispatch().await {
+            Ok(value) => Ok(value.into_inner()),
+            Err(error) => Err(convert(
+                error,
+                Provider::Builder,
+                R::OPERATION.label,
+                &[
+                    self.credentials.public_key(),
+                    self.credentials.private_key(),
+                ],
+            )
+            .await),
+        }
     }
 
     /// A run of Builder's agent on `prompt`; add to it, then [`RunRequest::send`].
@@ -182,32 +203,16 @@ impl RunRequest<'_> {
             user_email: self.user_email.filter(|e| !e.trim().is_empty()),
             user_id: self.user_id.filter(|u| !u.trim().is_empty()),
         };
-        let credentials = &self.client.credentials;
-        let answer = self
-            .client
-            .api
-            .run_agent()
-            .api_key(credentials.public_key().expose())
-            .body(request)
-            .send()
-            .await;
-        match answer {
-            Ok(accepted) => {
-                let accepted = accepted.into_inner();
-                Ok(RunStarted {
-                    url: accepted.url,
-                    branch_name: accepted.branch_name,
-                    project_id: accepted.project_id,
-                    status: accepted.status,
-                })
-            }
-            Err(error) => Err(convert(
-                error,
-                Provider::Builder,
-                "POST /agents/run",
-                &[credentials.public_key(), credentials.private_key()],
-            )
-            .await),
-        }
+        let client = self.client;
+        let api_key = client.credentials.public_key().expose();
+        let accepted = client
+            .send(client.api.run_agent().api_key(api_key).body(request))
+            .await?;
+        Ok(RunStarted {
+            url: accepted.url,
+            branch_name: accepted.branch_name,
+            project_id: accepted.project_id,
+            status: accepted.status,
+        })
     }
 }

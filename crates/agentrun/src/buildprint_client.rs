@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use agentrun_buildprint::types as bp;
-use agentrun_runtime::ClientConfig;
+use agentrun_runtime::{ClientConfig, Request};
 use tokio::sync::Semaphore;
 
 use crate::auth::BuildprintCredentials;
@@ -112,25 +112,46 @@ impl BuildprintClient {
         .await
     }
 
-    async fn poll<T>(
-        &self,
-        operation: &str,
-        call: impl Future<
-            Output = Result<
-                agentrun_buildprint::ResponseValue<T>,
-                agentrun_buildprint::Error<bp::Error>,
-            >,
-        >,
-    ) -> Result<T, Error> {
+    /// Sends any request of the generated API. One `?` gives an [`Error`] that names the
+    /// operation (from the generated operation table) and carries the API's `error`, `code`
+    /// and `reason`, the hint for a documented code, and for an undocumented status what the
+    /// body said.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = agentrun_emulator::Emulator::start_local(Default::default()).await?;
+    /// # let buildprint = agentrun::BuildprintClient::new(
+    /// #     agentrun::BuildprintCredentials::new("bp_emulator")?.with_base_url(&emulator.buildprint_url())?,
+    /// # )?;
+    /// let api = buildprint.api();
+    /// let tests = buildprint.send(api.list_tests().app_id("demo-app")).await?;
+    /// assert!(!tests.tests.is_empty());
+    /// let error = buildprint.send(api.list_tests().app_id("no-such-app")).await.unwrap_err();
+    /// assert!(error.to_string().starts_with("GET /tests: 404 Not Found (app_not_found)"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn send<R>(&self, request: R) -> Result<R::Output, Error>
+    where
+        R: Request<ErrorBody = bp::Error>,
+    {
+        match request.dispatch().await {
+            Ok(value) => Ok(value.into_inner()),
+            Err(error) => Err(self.error(error, R::OPERATION.label).await),
+        }
+    }
+
+    /// [`Self::send`], at most [`CONCURRENT_POLLS`] at once across the waits of this client.
+    async fn poll<R>(&self, request: R) -> Result<R::Output, Error>
+    where
+        R: Request<ErrorBody = bp::Error>,
+    {
         let _permit = self
             .polls
             .acquire()
             .await
             .map_err(|_| Error::invalid("the client is closed"))?;
-        match call.await {
-            Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(self.error(error, operation).await),
-        }
+        self.send(request).await
     }
 
     /// Waits until the agent is `completed` or `error`, and returns it as it ended.
@@ -143,12 +164,7 @@ impl BuildprintClient {
         until_finished(
             format!("agent {agent_id}"),
             options,
-            || {
-                self.poll(
-                    "GET /agents/{agentId}",
-                    self.api.get_agent().agent_id(agent_id).send(),
-                )
-            },
+            || self.poll(self.api.get_agent().agent_id(agent_id)),
             |agent: &bp::Agent| run_status(&agent.status),
             &mut progress,
         )
@@ -166,12 +182,7 @@ impl BuildprintClient {
         until_finished(
             format!("code review {review_id}"),
             options,
-            || {
-                self.poll(
-                    "GET /code-reviews/{reviewId}",
-                    self.api.get_code_review().review_id(review_id).send(),
-                )
-            },
+            || self.poll(self.api.get_code_review().review_id(review_id)),
             |review: &bp::GetCodeReviewResponse| match review_run_status(review) {
                 Some(status) => run_status(&status),
                 None => ("running".to_string(), false),
@@ -192,12 +203,7 @@ impl BuildprintClient {
         until_finished(
             format!("test run {run_id}"),
             options,
-            || {
-                self.poll(
-                    "GET /test-runs/{runId}",
-                    self.api.get_test_run().run_id(run_id).send(),
-                )
-            },
+            || self.poll(self.api.get_test_run().run_id(run_id)),
             |run: &bp::GetTestRunResponse| test_status(&run.run.status),
             &mut progress,
         )
@@ -214,15 +220,7 @@ impl BuildprintClient {
         until_finished(
             format!("test group run {group_run_id}"),
             options,
-            || {
-                self.poll(
-                    "GET /test-group-runs/{groupRunId}",
-                    self.api
-                        .get_test_group_run()
-                        .group_run_id(group_run_id)
-                        .send(),
-                )
-            },
+            || self.poll(self.api.get_test_group_run().group_run_id(group_run_id)),
             |run: &bp::GetTestGroupRunResponse| test_status(&run.run.status),
             &mut progress,
         )
@@ -242,12 +240,10 @@ impl BuildprintClient {
             options,
             || {
                 self.poll(
-                    "GET /versions/status",
                     self.api
                         .get_sync_status()
                         .app_id(app_id)
-                        .version_id(version_id)
-                        .send(),
+                        .version_id(version_id),
                 )
             },
             |sync: &bp::SyncStatus| {

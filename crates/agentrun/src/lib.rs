@@ -28,12 +28,13 @@
 //! let buildprint = BuildprintClient::new(
 //!     BuildprintCredentials::new("bp_emulator")?.with_base_url(&emulator.buildprint_url())?,
 //! )?;
-//! let tests = buildprint.api().list_tests().app_id("demo-app").send().await?;
+//! // Any request of the generated API, sent with one `?`.
+//! let api = buildprint.api();
+//! let tests = buildprint.send(api.list_tests().app_id("demo-app")).await?;
 //! println!("{} tests", tests.tests.len());
 //!
-//! // An error says what happened and what to do about it.
-//! let error = buildprint.api().list_tests().app_id("no-such-app").send().await.unwrap_err();
-//! let error = buildprint.error(error, "GET /tests").await;
+//! // An error names the operation and says what happened and what to do about it.
+//! let error = buildprint.send(api.list_tests().app_id("no-such-app")).await.unwrap_err();
 //! assert_eq!(error.status(), Some(404));
 //! assert!(error.to_string().starts_with("GET /tests: 404 Not Found (app_not_found)"));
 //! # Ok(()) }
@@ -52,6 +53,8 @@ pub mod webhooks;
 
 pub use agentrun_builder as builder;
 pub use agentrun_buildprint as buildprint;
+/// What the generated clients share: the operation table's types and [`runtime::Request`].
+pub use agentrun_runtime as runtime;
 pub use agentrun_runtime::{ClientConfig, RetryPolicy, Secret};
 pub use attachments::{Attachment, AttachmentLimits};
 pub use auth::{BuilderCredentials, BuildprintCredentials};

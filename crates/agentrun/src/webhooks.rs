@@ -94,10 +94,7 @@ impl BuildprintClient {
         match event {
             WebhookEvent::AgentCompleted(completed) => {
                 let agent_id = named(completed.agent_id.as_deref(), "agent.completed", "agentId")?;
-                let agent = match self.api().get_agent().agent_id(agent_id).send().await {
-                    Ok(agent) => agent.into_inner(),
-                    Err(error) => return Err(self.error(error, "GET /agents/{agentId}").await),
-                };
+                let agent = self.send(self.api().get_agent().agent_id(agent_id)).await?;
                 check(
                     &format!("agent {agent_id}"),
                     Some(&agent.status),
@@ -111,18 +108,9 @@ impl BuildprintClient {
                     "review.completed",
                     "reviewId",
                 )?;
-                let review = match self
-                    .api()
-                    .get_code_review()
-                    .review_id(review_id)
-                    .send()
-                    .await
-                {
-                    Ok(review) => review.into_inner(),
-                    Err(error) => {
-                        return Err(self.error(error, "GET /code-reviews/{reviewId}").await);
-                    }
-                };
+                let review = self
+                    .send(self.api().get_code_review().review_id(review_id))
+                    .await?;
                 check(
                     &format!("code review {review_id}"),
                     crate::review_run_status(&review).as_ref(),
