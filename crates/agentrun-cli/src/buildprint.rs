@@ -5,7 +5,7 @@ use std::path::Path;
 
 use agentrun::auth::BUILDPRINT_BASE_URL;
 use agentrun::buildprint::types as bp;
-use agentrun::buildprint::{Error as ApiError, ResponseValue};
+use agentrun::runtime::{Operation, Request};
 use agentrun::{BuildprintClient, BuildprintCredentials, Error, WaitOptions};
 use serde::Serialize;
 
@@ -41,12 +41,7 @@ pub(crate) async fn run(command: BuildprintCommand, as_json: bool) -> Result<Out
         Resource::TestGroupRuns(action) => test_group_runs(&client, action, out).await,
         Resource::Versions(action) => versions(&client, action, out).await,
         Resource::Openapi(Openapi::Get) => {
-            let document = call(
-                &client,
-                "GET /openapi.json",
-                client.api().get_open_api_document().send(),
-            )
-            .await?;
+            let document = &client.send(client.api().get_open_api_document()).await?;
             // A document is JSON for people too.
             out.show(&document, json);
             Ok(Outcome::Done)
@@ -92,16 +87,9 @@ impl Out {
     }
 }
 
-/// One API call, its error named after the operation.
-async fn call<T>(
-    client: &BuildprintClient,
-    operation: &str,
-    request: impl Future<Output = Result<ResponseValue<T>, ApiError<bp::Error>>>,
-) -> Result<T, Error> {
-    match request.await {
-        Ok(value) => Ok(value.into_inner()),
-        Err(error) => Err(client.error(error, operation).await),
-    }
+/// The operation a request sends, from the generated table.
+fn operation_of<R: Request>(_: &R) -> &'static Operation {
+    R::OPERATION
 }
 
 fn options(flags: &WaitFlags) -> WaitOptions {
@@ -158,9 +146,9 @@ fn read_steps(steps: &str) -> Result<Vec<bp::TestStepInput>, Error> {
 }
 
 /// An ID the answer should carry but the docs do not promise, or an error saying it is missing.
-fn answered_id(id: Option<String>, operation: &str, field: &str) -> Result<String, Error> {
+fn answered_id(id: Option<String>, operation: &Operation, field: &str) -> Result<String, Error> {
     id.filter(|id| !id.is_empty()).ok_or_else(|| Error::Decode {
-        operation: Some(operation.to_string()),
+        operation: Some(operation.label.to_string()),
         message: format!(
             "the answer has no `{field}`, so there is nothing to show or wait for; the request \
              was accepted, so look for the run in Buildprint before retrying"
@@ -218,7 +206,7 @@ async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<O
             if let Some(permission) = permission.as_deref() {
                 body = body.permission(bp::Permission::from(permission));
             }
-            let started = call(client, "POST /agents", api.start_agent().body(body).send()).await?;
+            let started = client.send(api.start_agent().body(body)).await?;
             let note = format!(
                 "Started agent {} on {} ({}).",
                 started.agent_id, started.app_id, started.status
@@ -237,7 +225,7 @@ async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<O
             if let Some(limit) = history_limit {
                 request = request.history_limit(limit);
             }
-            let agent = call(client, "GET /agents/{agentId}", request.send()).await?;
+            let agent = client.send(request).await?;
             out.show(&agent, agent_text);
             Ok(Outcome::Done)
         }
@@ -255,15 +243,9 @@ async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<O
                 permitted_branches,
                 completion_webhook_url,
             };
-            let accepted = call(
-                client,
-                "POST /agents/{agentId}/messages",
-                api.send_agent_message()
-                    .agent_id(&agent_id)
-                    .body(body)
-                    .send(),
-            )
-            .await?;
+            let accepted = client
+                .send(api.send_agent_message().agent_id(&agent_id).body(body))
+                .await?;
             let note = format!(
                 "Queued a follow-up for agent {} ({}).",
                 accepted.agent_id, accepted.status
@@ -393,7 +375,7 @@ async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result
             if let Some(limit) = limit {
                 request = request.limit(limit);
             }
-            let reviews = call(client, "GET /code-reviews", request.send()).await?;
+            let reviews = client.send(request).await?;
             out.show(&reviews, |r| {
                 let rows: Vec<Vec<String>> = r
                     .open
@@ -446,12 +428,7 @@ async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result
                 completion_webhook_url,
                 user_email,
             };
-            let created = call(
-                client,
-                "POST /code-reviews",
-                api.create_code_review().body(body).send(),
-            )
-            .await?;
+            let created = client.send(api.create_code_review().body(body)).await?;
             let note = format!(
                 "Created code review {} (agent {}, {}).",
                 created.review_id, created.agent_id, created.status
@@ -470,7 +447,7 @@ async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result
             if let Some(limit) = history_limit {
                 request = request.history_limit(limit);
             }
-            let review = call(client, "GET /code-reviews/{reviewId}", request.send()).await?;
+            let review = client.send(request).await?;
             out.show(&review, review_text);
             Ok(Outcome::Done)
         }
@@ -573,12 +550,7 @@ async fn automations(
     let api = client.api();
     match action {
         Automations::List { app_id } => {
-            let list = call(
-                client,
-                "GET /automations",
-                api.list_automations().app_id(&app_id).send(),
-            )
-            .await?;
+            let list = client.send(api.list_automations().app_id(&app_id)).await?;
             out.show(&list, |l| {
                 let rows: Vec<Vec<String>> = l
                     .automations
@@ -597,12 +569,9 @@ async fn automations(
             });
         }
         Automations::Run { automation_id } => {
-            let queued = call(
-                client,
-                "POST /automations/{automationId}/run",
-                api.run_automation().automation_id(&automation_id).send(),
-            )
-            .await?;
+            let queued = client
+                .send(api.run_automation().automation_id(&automation_id))
+                .await?;
             out.show(&queued, |q| {
                 format!(
                     "Queued automation {} ({}) at {}.",
@@ -645,12 +614,7 @@ async fn tests(client: &BuildprintClient, action: Tests, out: Out) -> Result<Out
     let api = client.api();
     match action {
         Tests::List { app_id } => {
-            let list = call(
-                client,
-                "GET /tests",
-                api.list_tests().app_id(&app_id).send(),
-            )
-            .await?;
+            let list = client.send(api.list_tests().app_id(&app_id)).await?;
             out.show(&list, |l| test_summary_rows(&l.tests));
         }
         Tests::Create { app_id, fields: f } => {
@@ -667,35 +631,22 @@ async fn tests(client: &BuildprintClient, action: Tests, out: Out) -> Result<Out
                 graph_start_x: f.graph_start_x,
                 graph_start_y: f.graph_start_y,
             };
-            let created = call(client, "POST /tests", api.create_test().body(body).send()).await?;
+            let created = client.send(api.create_test().body(body)).await?;
             out.show(&created, |c| format!("Created test {}.", c.test_id));
         }
         Tests::Get { test_id } => {
-            let test = call(
-                client,
-                "GET /tests/{testId}",
-                api.get_test().test_id(&test_id).send(),
-            )
-            .await?;
+            let test = client.send(api.get_test().test_id(&test_id)).await?;
             out.show(&test, test_text);
         }
         Tests::Update { test_id, fields: f } => {
             let body = update_test_body(f)?;
-            let done = call(
-                client,
-                "PUT /tests/{testId}",
-                api.update_test().test_id(&test_id).body(body).send(),
-            )
-            .await?;
+            let done = client
+                .send(api.update_test().test_id(&test_id).body(body))
+                .await?;
             out.show(&done, ok_text(&format!("Updated test {test_id}.")));
         }
         Tests::Delete { test_id } => {
-            let done = call(
-                client,
-                "DELETE /tests/{testId}",
-                api.delete_test().test_id(&test_id).send(),
-            )
-            .await?;
+            let done = client.send(api.delete_test().test_id(&test_id)).await?;
             out.show(&done, ok_text(&format!("Archived test {test_id}.")));
         }
     }
@@ -764,12 +715,7 @@ async fn test_groups(
     let api = client.api();
     match action {
         TestGroups::List { app_id } => {
-            let list = call(
-                client,
-                "GET /test-groups",
-                api.list_test_groups().app_id(&app_id).send(),
-            )
-            .await?;
+            let list = client.send(api.list_test_groups().app_id(&app_id)).await?;
             out.show(&list, |l| {
                 let rows: Vec<Vec<String>> = l
                     .groups
@@ -798,24 +744,16 @@ async fn test_groups(
                 description,
                 test_ids,
             };
-            let created = call(
-                client,
-                "POST /test-groups",
-                api.create_test_group().body(body).send(),
-            )
-            .await?;
+            let created = client.send(api.create_test_group().body(body)).await?;
             out.show(&created, |c| match &c.group_id {
                 Some(id) => format!("Created test group {id}."),
                 None => "Created a test group (the answer names no ID).".into(),
             });
         }
         TestGroups::Get { group_id } => {
-            let group = call(
-                client,
-                "GET /test-groups/{groupId}",
-                api.get_test_group().group_id(&group_id).send(),
-            )
-            .await?;
+            let group = client
+                .send(api.get_test_group().group_id(&group_id))
+                .await?;
             out.show(&group, |g| {
                 let mut text = fields(&[
                     ("group", g.id.clone()),
@@ -841,24 +779,15 @@ async fn test_groups(
                 description,
                 test_ids,
             };
-            let done = call(
-                client,
-                "PUT /test-groups/{groupId}",
-                api.update_test_group()
-                    .group_id(&group_id)
-                    .body(body)
-                    .send(),
-            )
-            .await?;
+            let done = client
+                .send(api.update_test_group().group_id(&group_id).body(body))
+                .await?;
             out.show(&done, ok_text(&format!("Updated test group {group_id}.")));
         }
         TestGroups::Delete { group_id } => {
-            let done = call(
-                client,
-                "DELETE /test-groups/{groupId}",
-                api.delete_test_group().group_id(&group_id).send(),
-            )
-            .await?;
+            let done = client
+                .send(api.delete_test_group().group_id(&group_id))
+                .await?;
             out.show(&done, ok_text(&format!("Archived test group {group_id}.")));
         }
     }
@@ -887,12 +816,7 @@ async fn test_users(
     let api = client.api();
     match action {
         TestUsers::List { app_id } => {
-            let list = call(
-                client,
-                "GET /test-users",
-                api.list_test_users().app_id(&app_id).send(),
-            )
-            .await?;
+            let list = client.send(api.list_test_users().app_id(&app_id)).await?;
             out.show(&list, |l| {
                 let rows: Vec<Vec<String>> = l
                     .test_users
@@ -926,23 +850,15 @@ async fn test_users(
                 password,
                 database: database.as_str().into(),
             };
-            let created = call(
-                client,
-                "POST /test-users",
-                api.create_test_user().body(body).send(),
-            )
-            .await?;
+            let created = client.send(api.create_test_user().body(body)).await?;
             out.show(&created, |c| {
                 format!("Created test user {}.", c.test_user_id)
             });
         }
         TestUsers::Get { test_user_id } => {
-            let user = call(
-                client,
-                "GET /test-users/{testUserId}",
-                api.get_test_user().test_user_id(&test_user_id).send(),
-            )
-            .await?;
+            let user = client
+                .send(api.get_test_user().test_user_id(&test_user_id))
+                .await?;
             out.show(&user, user_text);
         }
         TestUsers::Update {
@@ -962,27 +878,22 @@ async fn test_users(
                 database: database.as_str().into(),
                 is_disabled,
             };
-            let done = call(
-                client,
-                "PUT /test-users/{testUserId}",
-                api.update_test_user()
-                    .test_user_id(&test_user_id)
-                    .body(body)
-                    .send(),
-            )
-            .await?;
+            let done = client
+                .send(
+                    api.update_test_user()
+                        .test_user_id(&test_user_id)
+                        .body(body),
+                )
+                .await?;
             out.show(
                 &done,
                 ok_text(&format!("Updated test user {test_user_id}.")),
             );
         }
         TestUsers::Delete { test_user_id } => {
-            let done = call(
-                client,
-                "DELETE /test-users/{testUserId}",
-                api.delete_test_user().test_user_id(&test_user_id).send(),
-            )
-            .await?;
+            let done = client
+                .send(api.delete_test_user().test_user_id(&test_user_id))
+                .await?;
             out.show(
                 &done,
                 ok_text(&format!("Deleted test user {test_user_id}.")),
@@ -1012,12 +923,7 @@ async fn test_runs(
                 branch_id,
                 model,
             };
-            let started = call(
-                client,
-                "POST /test-runs",
-                api.start_test_run().body(body).send(),
-            )
-            .await?;
+            let started = client.send(api.start_test_run().body(body)).await?;
             let note = format!("Started test run {}.", started.run_id);
             let follow = format!("test-runs wait --run-id {}", started.run_id);
             if announce(out, &wait, &started, &note, &follow) {
@@ -1026,12 +932,7 @@ async fn test_runs(
             (started.run_id, wait.flags)
         }
         TestRuns::Get { run_id } => {
-            let run = call(
-                client,
-                "GET /test-runs/{runId}",
-                api.get_test_run().run_id(&run_id).send(),
-            )
-            .await?;
+            let run = client.send(api.get_test_run().run_id(&run_id)).await?;
             out.show(&run, test_run_text);
             return Ok(Outcome::Done);
         }
@@ -1111,17 +1012,10 @@ async fn test_group_runs(
                 branch_id,
                 model,
             };
-            let started = call(
-                client,
-                "POST /test-group-runs",
-                api.start_test_group_run().body(body).send(),
-            )
-            .await?;
-            let group_run_id = answered_id(
-                started.group_run_id.clone(),
-                "POST /test-group-runs",
-                "groupRunId",
-            )?;
+            let request = api.start_test_group_run().body(body);
+            let operation = operation_of(&request);
+            let started = client.send(request).await?;
+            let group_run_id = answered_id(started.group_run_id.clone(), operation, "groupRunId")?;
             let note = format!("Started test group run {group_run_id}.");
             let follow = format!("test-group-runs wait --group-run-id {group_run_id}");
             if announce(out, &wait, &started, &note, &follow) {
@@ -1130,12 +1024,9 @@ async fn test_group_runs(
             (group_run_id, wait.flags)
         }
         TestGroupRuns::Get { group_run_id } => {
-            let run = call(
-                client,
-                "GET /test-group-runs/{groupRunId}",
-                api.get_test_group_run().group_run_id(&group_run_id).send(),
-            )
-            .await?;
+            let run = client
+                .send(api.get_test_group_run().group_run_id(&group_run_id))
+                .await?;
             out.show(&run, group_run_text);
             return Ok(Outcome::Done);
         }
@@ -1226,7 +1117,7 @@ async fn versions(client: &BuildprintClient, action: Versions, out: Out) -> Resu
             if let Some(before) = synced_before {
                 request = request.synced_before(before);
             }
-            let list = call(client, "GET /versions", request.send()).await?;
+            let list = client.send(request).await?;
             out.show(&list, |l| {
                 let rows: Vec<Vec<String>> = l
                     .versions
@@ -1250,15 +1141,13 @@ async fn versions(client: &BuildprintClient, action: Versions, out: Out) -> Resu
             return Ok(Outcome::Done);
         }
         Versions::Status { app_id, version_id } => {
-            let sync = call(
-                client,
-                "GET /versions/status",
-                api.get_sync_status()
-                    .app_id(&app_id)
-                    .version_id(&version_id)
-                    .send(),
-            )
-            .await?;
+            let sync = client
+                .send(
+                    api.get_sync_status()
+                        .app_id(&app_id)
+                        .version_id(&version_id),
+                )
+                .await?;
             out.show(&sync, sync_text);
             return Ok(Outcome::Done);
         }
@@ -1271,12 +1160,7 @@ async fn versions(client: &BuildprintClient, action: Versions, out: Out) -> Resu
                 app_id: app_id.clone(),
                 version,
             };
-            let sync = call(
-                client,
-                "POST /versions/sync",
-                api.sync_version().body(body).send(),
-            )
-            .await?;
+            let sync = client.send(api.sync_version().body(body)).await?;
             if !wait.wait || sync.status != bp::SyncStatusStatus::InProgress {
                 out.show(&sync, |s| {
                     let mut text = sync_text(s);
