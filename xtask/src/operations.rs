@@ -178,6 +178,18 @@ fn entry(
             quote!(Some(Body { required: #required, fields: &[#(#fields),*] }))
         }
     };
+    // The operation's own `security`, else the document's; an empty requirement (`{}`) in the
+    // list means credentials are optional.
+    let security = op
+        .get("security")
+        .or_else(|| doc.get("security"))
+        .and_then(Value::as_array);
+    let authenticated = security.is_some_and(|requirements| {
+        !requirements.is_empty()
+            && requirements
+                .iter()
+                .all(|r| r.as_object().is_some_and(|r| !r.is_empty()))
+    });
     let statuses: Vec<&String> = op
         .get("responses")
         .and_then(Value::as_object)
@@ -196,6 +208,7 @@ fn entry(
             tag: #tag,
             parameters: &[#(#parameters),*],
             body: #body,
+            authenticated: #authenticated,
             statuses: &[#(#statuses),*],
         }
     }

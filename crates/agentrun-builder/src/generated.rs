@@ -1415,6 +1415,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["202", "400", "401", "403", "404", "500"],
         },
     ];

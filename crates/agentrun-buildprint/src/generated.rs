@@ -21123,6 +21123,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["202", "400", "401", "402", "403", "409"],
         },
         Operation {
@@ -21154,6 +21155,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -21216,6 +21218,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["202", "400", "401", "402", "403", "404", "409"],
         },
         Operation {
@@ -21247,6 +21250,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -21358,6 +21362,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["202", "400", "401", "402", "403", "409"],
         },
         Operation {
@@ -21389,6 +21394,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -21411,6 +21417,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -21433,6 +21440,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["202", "400", "401", "402", "404"],
         },
         Operation {
@@ -21455,6 +21463,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -21570,6 +21579,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["201", "400", "401", "402", "404"],
         },
         Operation {
@@ -21592,6 +21602,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -21708,6 +21719,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404", "409"],
         },
         Operation {
@@ -21730,6 +21742,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404", "409"],
         },
         Operation {
@@ -21752,6 +21765,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -21804,6 +21818,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["201", "400", "401", "402", "404"],
         },
         Operation {
@@ -21826,6 +21841,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -21879,6 +21895,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -21901,6 +21918,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -21944,6 +21962,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["201", "400", "401", "402", "404", "409"],
         },
         Operation {
@@ -21966,6 +21985,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -22009,6 +22029,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["201", "400", "401", "402", "404", "409"],
         },
         Operation {
@@ -22031,6 +22052,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -22053,6 +22075,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -22123,6 +22146,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["201", "400", "401", "402", "404"],
         },
         Operation {
@@ -22145,6 +22169,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -22225,6 +22250,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -22247,6 +22273,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "401", "402", "404"],
         },
         Operation {
@@ -22259,6 +22286,7 @@ pub mod operations {
             tag: "",
             parameters: &[],
             body: None,
+            authenticated: false,
             statuses: &["200", "4XX", "5XX"],
         },
         Operation {
@@ -22326,6 +22354,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -22357,6 +22386,7 @@ pub mod operations {
                 },
             ],
             body: None,
+            authenticated: true,
             statuses: &["200", "400", "401", "402", "404"],
         },
         Operation {
@@ -22391,6 +22421,7 @@ pub mod operations {
                     },
                 ],
             }),
+            authenticated: true,
             statuses: &["200", "202", "400", "401", "402", "404"],
         },
     ];

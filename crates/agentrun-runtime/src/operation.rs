@@ -42,6 +42,8 @@ pub struct Operation {
     pub parameters: &'static [Field],
     /// Its JSON request body, if it takes one.
     pub body: Option<Body>,
+    /// Whether the spec requires credentials for it (`security: []` says it needs none).
+    pub authenticated: bool,
     /// Every status the spec documents for it, like `["202", "400", "401"]` (and `default`,
     /// `4XX`, `5XX` ranges as written).
     pub statuses: &'static [&'static str],
