@@ -14,6 +14,21 @@ use crate::extract::JsonBody;
 use crate::state::Shared;
 use crate::world::BuilderRun;
 
+/// Every operation of Builder's spec: `POST /agents/run` modeled, any other answered from the
+/// spec.
+pub(crate) fn routes() -> axum::Router<Arc<Shared>> {
+    crate::spec_answer::routes(
+        "",
+        &agentrun_builder::operations::OPERATIONS,
+        agentrun_builder::OPENAPI_DOCUMENT,
+        vec![crate::spec_answer::model::<
+            agentrun_builder::builder::RunAgent<'_>,
+            _,
+            _,
+        >(run_agent)],
+    )
+}
+
 /// The one user ID the emulated Space knows (emails: see [`crate::Config::is_member`]).
 pub const USER_ID: &str = "emulator-user";
 

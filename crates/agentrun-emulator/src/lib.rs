@@ -44,6 +44,7 @@ mod error;
 mod extract;
 mod faults;
 mod server;
+mod spec_answer;
 mod state;
 mod webhooks;
 mod world;
@@ -54,10 +55,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{Uri, header};
+use axum::http::Uri;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -245,14 +245,9 @@ impl Drop for Emulator {
 }
 
 fn router(shared: Arc<Shared>) -> Router {
-    let builder = Router::new()
-        .route("/agents/run", post(builder::run_agent))
-        .route_layer(from_fn_with_state(Arc::clone(&shared), builder::authorize));
+    let builder =
+        builder::routes().route_layer(from_fn_with_state(Arc::clone(&shared), builder::authorize));
     Router::new()
-        .route(
-            &format!("{}/openapi.json", buildprint::BASE),
-            get(openapi_json),
-        )
         .merge(buildprint::routes(Arc::clone(&shared)))
         .merge(builder)
         .nest("/_emulator", admin::routes())
@@ -264,19 +259,16 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn openapi_json() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        BUILDPRINT_OPENAPI_JSON,
-    )
-        .into_response()
-}
-
 async fn not_found(uri: Uri) -> Response {
+    let builder: Vec<&str> = agentrun_builder::operations::OPERATIONS
+        .iter()
+        .map(|op| op.label)
+        .collect();
     ApiError::not_found(format!(
-        "No route {}: Buildprint's API is under {}, Builder's is POST /agents/run",
+        "No route {}: Buildprint's API is under {}, Builder's is {}",
         uri.path(),
-        buildprint::BASE
+        buildprint::BASE,
+        builder.join(", ")
     ))
     .code("route_not_found")
     .into_response()

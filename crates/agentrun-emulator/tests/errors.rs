@@ -280,14 +280,24 @@ async fn plan_checks_answer_402() {
                 402,
             )
             .code("api_access_required"),
-            // GET /agents/{id} documents no 402, so it does not answer one.
+            // The plan check applies to every endpoint (the spec documents 402 on each)...
             case(
-                "GET agent documents no 402",
+                "GET agent checks the plan too",
                 "GET",
                 "/api/public/v1/agents/ag_000001",
                 None,
+                402,
+            )
+            .code("api_access_required"),
+            // ...but the public document needs neither a token nor a plan (`security: []`).
+            case(
+                "the OpenAPI document is public",
+                "GET",
+                "/api/public/v1/openapi.json",
+                None,
                 200,
-            ),
+            )
+            .auth(None),
         ],
     )
     .await;

@@ -9,13 +9,15 @@ mod versions;
 
 use std::sync::Arc;
 
+use agentrun_buildprint::operations::OPERATIONS;
 use agentrun_buildprint::types as bp;
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+
+use crate::spec_answer::{Model, model};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -26,68 +28,75 @@ use crate::world::World;
 /// Where Buildprint's routes live.
 pub(crate) const BASE: &str = "/api/public/v1";
 
-/// Every Buildprint route, behind the bearer-token check.
+/// The operations the emulator models, each with its handler, named by its generated
+/// builder (so an operation that leaves the spec stops compiling here). Every other operation
+/// of the spec is answered from the spec ([`crate::spec_answer`]).
+fn models() -> Vec<Model> {
+    use agentrun_buildprint::builder as op;
+    vec![
+        model::<op::StartAgent<'_>, _, _>(agents::start),
+        model::<op::GetAgent<'_>, _, _>(agents::get),
+        model::<op::SendAgentMessage<'_>, _, _>(agents::send_message),
+        model::<op::ListCodeReviews<'_>, _, _>(reviews::list),
+        model::<op::CreateCodeReview<'_>, _, _>(reviews::create),
+        model::<op::GetCodeReview<'_>, _, _>(reviews::get),
+        model::<op::ListAutomations<'_>, _, _>(automations::list),
+        model::<op::RunAutomation<'_>, _, _>(automations::run),
+        model::<op::ListTests<'_>, _, _>(library::list_tests),
+        model::<op::CreateTest<'_>, _, _>(library::create_test),
+        model::<op::GetTest<'_>, _, _>(library::get_test),
+        model::<op::UpdateTest<'_>, _, _>(library::update_test),
+        model::<op::DeleteTest<'_>, _, _>(library::delete_test),
+        model::<op::ListTestGroups<'_>, _, _>(library::list_groups),
+        model::<op::CreateTestGroup<'_>, _, _>(library::create_group),
+        model::<op::GetTestGroup<'_>, _, _>(library::get_group),
+        model::<op::UpdateTestGroup<'_>, _, _>(library::update_group),
+        model::<op::DeleteTestGroup<'_>, _, _>(library::delete_group),
+        model::<op::ListTestUsers<'_>, _, _>(library::list_users),
+        model::<op::CreateTestUser<'_>, _, _>(library::create_user),
+        model::<op::GetTestUser<'_>, _, _>(library::get_user),
+        model::<op::UpdateTestUser<'_>, _, _>(library::update_user),
+        model::<op::DeleteTestUser<'_>, _, _>(library::delete_user),
+        model::<op::StartTestRun<'_>, _, _>(runs::start_run),
+        model::<op::GetTestRun<'_>, _, _>(runs::get_run),
+        model::<op::StartTestGroupRun<'_>, _, _>(runs::start_group_run),
+        model::<op::GetTestGroupRun<'_>, _, _>(runs::get_group_run),
+        model::<op::ListVersions<'_>, _, _>(versions::list),
+        model::<op::GetSyncStatus<'_>, _, _>(versions::status),
+        model::<op::SyncVersion<'_>, _, _>(versions::sync),
+        model::<op::GetOpenApiDocument<'_>, _, _>(openapi_json),
+    ]
+}
+
+/// Every operation of the spec as a route under [`BASE`], behind the token and plan checks:
+/// the modeled ones by their handlers, the others answered from the spec.
 pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
-    let p = |path: &str| format!("{BASE}{path}");
-    Router::new()
-        .route(&p("/agents"), post(agents::start))
-        .route(&p("/agents/{agentId}"), get(agents::get))
-        .route(&p("/agents/{agentId}/messages"), post(agents::send_message))
-        .route(
-            &p("/code-reviews"),
-            get(reviews::list).post(reviews::create),
-        )
-        .route(&p("/code-reviews/{reviewId}"), get(reviews::get))
-        .route(&p("/automations"), get(automations::list))
-        .route(
-            &p("/automations/{automationId}/run"),
-            post(automations::run),
-        )
-        .route(
-            &p("/tests"),
-            get(library::list_tests).post(library::create_test),
-        )
-        .route(
-            &p("/tests/{testId}"),
-            get(library::get_test)
-                .put(library::update_test)
-                .delete(library::delete_test),
-        )
-        .route(
-            &p("/test-groups"),
-            get(library::list_groups).post(library::create_group),
-        )
-        .route(
-            &p("/test-groups/{groupId}"),
-            get(library::get_group)
-                .put(library::update_group)
-                .delete(library::delete_group),
-        )
-        .route(
-            &p("/test-users"),
-            get(library::list_users).post(library::create_user),
-        )
-        .route(
-            &p("/test-users/{testUserId}"),
-            get(library::get_user)
-                .put(library::update_user)
-                .delete(library::delete_user),
-        )
-        .route(&p("/test-runs"), post(runs::start_run))
-        .route(&p("/test-runs/{runId}"), get(runs::get_run))
-        .route(&p("/test-group-runs"), post(runs::start_group_run))
-        .route(
-            &p("/test-group-runs/{groupRunId}"),
-            get(runs::get_group_run),
-        )
-        .route(&p("/versions"), get(versions::list))
-        .route(&p("/versions/status"), get(versions::status))
-        .route(&p("/versions/sync"), post(versions::sync))
-        .route_layer(axum::middleware::from_fn_with_state(shared, authorize))
+    crate::spec_answer::routes(
+        BASE,
+        &OPERATIONS,
+        agentrun_buildprint::OPENAPI_DOCUMENT,
+        models(),
+    )
+    .route_layer(axum::middleware::from_fn_with_state(shared, authorize))
+}
+
+/// The committed Buildprint document, as `GET /openapi.json` serves it.
+async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::BUILDPRINT_OPENAPI_JSON,
+    )
+        .into_response()
 }
 
 /// The bearer token, then the plan: what every Buildprint endpoint checks first.
 async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let Some(operation) = crate::spec_answer::matched(&OPERATIONS, BASE, &request) else {
+        return next.run(request).await;
+    };
+    if !operation.authenticated {
+        return next.run(request).await;
+    }
     let presented = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -106,14 +115,8 @@ async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Ne
         return ApiError::unauthorized("Invalid bearer token: it is not a token of this workspace")
             .into_response();
     }
-    // GET /agents/{id} and GET /code-reviews/{id} document no 402.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
-    let exempt = request.method() == axum::http::Method::GET
-        && (route.ends_with("/agents/{agentId}") || route.ends_with("/code-reviews/{reviewId}"));
+    // The plan check answers 402, which an operation documents or not.
+    let exempt = !operation.documents(402);
     if !shared.config.api_access && !exempt {
         return ApiError::new(
             StatusCode::PAYMENT_REQUIRED,
