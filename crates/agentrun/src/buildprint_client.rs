@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use agentrun_buildprint::types as bp;
-use agentrun_runtime::{ClientConfig, Request};
+use agentrun_runtime::{ClientConfig, Operation, Request};
 use tokio::sync::Semaphore;
 
 use crate::auth::BuildprintCredentials;
 use crate::error::{ApiError, Error, ErrorBody, Provider, convert, convert_ready};
+use crate::operation_input::OperationInput;
 use crate::wait::{Progress, WaitOptions, until_finished};
 
 /// How many polls all the waits of one client have in flight at most.
@@ -139,6 +140,33 @@ impl BuildprintClient {
             Ok(value) => Ok(value.into_inner()),
             Err(error) => Err(self.error(error, R::OPERATION.label).await),
         }
+    }
+
+    /// Sends an operation of the generated table by its description: for the operations no
+    /// typed code above the client handles (a command line built from the table, a script).
+    /// `input` fills the path, query and header parameters and the JSON body; the answer comes
+    /// back as JSON (`null` when it has no body). Retries, timeouts and redaction are the
+    /// typed client's; an error is the same [`Error`] [`Self::send`] gives.
+    pub async fn send_operation(
+        &self,
+        operation: &'static Operation,
+        input: &OperationInput,
+    ) -> Result<serde_json::Value, Error> {
+        use agentrun_runtime::progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+        let request = input
+            .request(self.api.client(), self.api.baseurl(), operation)
+            .map_err(Error::invalid)?;
+        let info = OperationInfo {
+            operation_id: operation.id,
+        };
+        let answer = self.api.exec(request, &info).await;
+        crate::error::read_answer(
+            answer,
+            Provider::Buildprint,
+            operation.label,
+            &[self.credentials.token()],
+        )
+        .await
     }
 
     /// [`Self::send`], at most [`CONCURRENT_POLLS`] at once across the waits of this client.

@@ -338,6 +338,47 @@ pub(crate) fn convert_ready<E: ErrorBody>(
     })
 }
 
+/// The answer of a request sent without a generated builder: its JSON (`null` for an empty
+/// body) when it succeeded, the error it reports otherwise.
+pub(crate) async fn read_answer(
+    answer: reqwest::Result<reqwest::Response>,
+    provider: Provider,
+    operation: &str,
+    secrets: &[&Secret],
+) -> Result<serde_json::Value> {
+    let response = match answer {
+        Ok(response) => response,
+        Err(error) => {
+            return Err(Error::Transport {
+                operation: Some(operation.to_string()),
+                timed_out: error.is_timeout(),
+                message: scrub(&describe_transport(&error), secrets),
+            });
+        }
+    };
+    if !response.status().is_success() {
+        return Err(undocumented(response, provider, Some(operation), secrets).await);
+    }
+    let bytes = response.bytes().await.map_err(|error| Error::Transport {
+        operation: Some(operation.to_string()),
+        timed_out: error.is_timeout(),
+        message: scrub(&describe_transport(&error), secrets),
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_json::from_slice(&bytes).map_err(|error| Error::Decode {
+        operation: Some(operation.to_string()),
+        message: scrub(
+            &format!(
+                "the answer is not JSON ({error}); it begins \"{}\"",
+                excerpt(&String::from_utf8_lossy(&bytes[..bytes.len().min(300)]))
+            ),
+            secrets,
+        ),
+    })
+}
+
 /// An answer whose status the spec does not list for the call: its status, and what its body
 /// says (the documented error fields if it is JSON, an excerpt if not).
 async fn undocumented(
