@@ -50,7 +50,7 @@ pub(crate) async fn run(command: BuildprintCommand, as_json: bool) -> Result<Out
 }
 
 /// The client, from the flags or else the environment.
-fn connect(auth: &BuildprintAuth) -> Result<BuildprintClient, Error> {
+pub(crate) fn connect(auth: &BuildprintAuth) -> Result<BuildprintClient, Error> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let credentials = match &auth.token {
         Some(token) => {

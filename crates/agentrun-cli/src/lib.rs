@@ -5,8 +5,10 @@
 //! agentrun buildprint test-group-runs start --group-id tg_000001 --branch-id main --wait
 //! ```
 //!
-//! Every Buildprint operation is a command (`agentrun buildprint <resource> <action>`, see
-//! [`cli::OPERATIONS`]), every flag an API field in kebab-case. Data goes to stdout (text, or the
+//! Every Buildprint operation is a command (`agentrun buildprint <resource> <action>`), every
+//! flag an API field in kebab-case: hand-written commands (with waits, `--steps @FILE` and text
+//! renderers) for the operations [`cli::OPERATIONS`] lists, and for every other operation of
+//! the generated operation table a command built from the spec, which prints the API's JSON. Data goes to stdout (text, or the
 //! API's JSON with `--json`), diagnostics to stderr, and the exit code says how it ended
 //! ([`cli::EXIT_CODES`]). The crate is a library too, so its command line can be inspected:
 //!
@@ -26,13 +28,14 @@ mod buildprint;
 pub mod cli;
 mod output;
 mod progress;
+mod spec_commands;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use agentrun::Error;
-use clap::{CommandFactory, Parser};
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use crate::buildprint::Outcome;
 use crate::cli::{Cli, Command};
@@ -85,16 +88,24 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
-/// The command line, for completions and inspection.
+/// The command line, for completions and inspection: the hand-written commands, and one built
+/// from the spec for every Buildprint operation that has none.
 pub fn command() -> clap::Command {
-    Cli::command()
+    Cli::command().mut_subcommand("buildprint", spec_commands::augment)
 }
 
 /// Runs `agentrun` with these arguments (the first is the program's name) and returns its exit
 /// code. Errors are printed on stderr as one line; with `-v`, their detail follows.
 pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = command().try_get_matches_from(args).and_then(|matches| {
+        match generated_command(&matches) {
+            Some(chosen) => Ok(Parsed::Generated(chosen)),
+            None => Cli::from_arg_matches(&matches).map(Parsed::HandWritten),
+        }
+    });
+    let cli = match parsed {
+        Ok(Parsed::HandWritten(cli)) => cli,
+        Ok(Parsed::Generated(chosen)) => return run_generated(chosen),
         Err(error) => {
             // --help and --version are "errors" that print to stdout and exit 0.
             let _ = error.print();
@@ -129,6 +140,52 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         Ok(Outcome::RunFailed) => ExitStatus::RunFailed.into(),
         Err(error) => {
             report(&error, verbose);
+            ExitStatus::of(&error).into()
+        }
+    }
+}
+
+/// What the command line chose.
+enum Parsed {
+    /// A hand-written command.
+    HandWritten(Cli),
+    /// A command built from the spec.
+    Generated(Generated),
+}
+
+/// A command built from the spec, and the options it was given.
+struct Generated {
+    operation: &'static agentrun::runtime::Operation,
+    matches: ArgMatches,
+    auth: cli::BuildprintAuth,
+    verbose: u8,
+}
+
+/// The command built from the spec that `matches` chose, if it chose one.
+fn generated_command(matches: &ArgMatches) -> Option<Generated> {
+    let buildprint = matches.subcommand_matches("buildprint")?;
+    let (operation, chosen) = spec_commands::chosen(buildprint)?;
+    Some(Generated {
+        operation,
+        matches: chosen.clone(),
+        auth: cli::BuildprintAuth::from_arg_matches(buildprint).ok()?,
+        verbose: matches.get_count("verbose"),
+    })
+}
+
+/// Runs a command built from the spec: sends its operation and prints the answer as JSON.
+fn run_generated(chosen: Generated) -> ExitCode {
+    logs(chosen.verbose);
+    let result = block_on(async {
+        let client = buildprint::connect(&chosen.auth)?;
+        let answer = spec_commands::run(&client, chosen.operation, &chosen.matches).await?;
+        output::print(&output::json(&answer));
+        Ok(Outcome::Done)
+    });
+    match result {
+        Ok(_) => ExitStatus::Done.into(),
+        Err(error) => {
+            report(&error, chosen.verbose);
             ExitStatus::of(&error).into()
         }
     }

@@ -1,61 +1,11 @@
-//! Every operation of Buildprint's normalized spec has a command, and every parameter and
-//! top-level body field of it a flag named after it in kebab-case (`appId` is `--app-id`); what
-//! the spec requires, the command requires.
+//! Every operation of Buildprint's generated operation table has a command (hand-written, or
+//! built from the spec), and every parameter and top-level body field of it a flag named after
+//! it in kebab-case (`appId` is `--app-id`); what the spec requires, the command requires.
 
-use agentrun_cli::cli::OPERATIONS;
+use agentrun::buildprint::operations::OPERATIONS as TABLE;
+use agentrun::runtime::{Kind, Operation};
+use agentrun_cli::cli::OPERATIONS as HAND_WRITTEN;
 use heck::ToKebabCase;
-use serde_json::Value;
-
-const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
-
-/// A parameter or top-level body field of an operation.
-struct Field {
-    name: String,
-    required: bool,
-    boolean: bool,
-}
-
-/// Each operation's ID and fields.
-fn spec_operations() -> Vec<(String, Vec<Field>)> {
-    let spec: Value = serde_json::from_str(agentrun::buildprint::OPENAPI_DOCUMENT)
-        .expect("the normalized spec is JSON");
-    let mut operations = Vec::new();
-    for (_, item) in spec["paths"].as_object().expect("paths") {
-        for method in METHODS {
-            let Some(operation) = item.get(method) else {
-                continue;
-            };
-            let id = operation["operationId"]
-                .as_str()
-                .expect("an operationId")
-                .to_string();
-            let mut fields = Vec::new();
-            for parameter in operation["parameters"].as_array().into_iter().flatten() {
-                fields.push(Field {
-                    name: parameter["name"].as_str().expect("a name").to_string(),
-                    required: parameter["required"].as_bool().unwrap_or(false),
-                    boolean: parameter["schema"]["type"] == "boolean",
-                });
-            }
-            let body = &operation["requestBody"]["content"]["application/json"]["schema"];
-            let required: Vec<&str> = body["required"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            for (name, schema) in body["properties"].as_object().into_iter().flatten() {
-                fields.push(Field {
-                    name: name.clone(),
-                    required: required.contains(&name.as_str()),
-                    boolean: schema["type"] == "boolean",
-                });
-            }
-            operations.push((id, fields));
-        }
-    }
-    operations
-}
 
 fn action(resource: &str, action: &str) -> Option<clap::Command> {
     agentrun_cli::command()
@@ -65,26 +15,31 @@ fn action(resource: &str, action: &str) -> Option<clap::Command> {
         .cloned()
 }
 
+/// `(resource, action)` of an operation's command: the hand-written names, or the ones a
+/// command built from the spec gets (its tag and its operationId in kebab-case).
+fn names(op: &Operation) -> (String, String) {
+    match HAND_WRITTEN.iter().find(|(id, _, _)| *id == op.id) {
+        Some((_, resource, action)) => (resource.to_string(), action.to_string()),
+        None => (op.tag.to_kebab_case(), op.id.to_kebab_case()),
+    }
+}
+
 #[test]
 fn every_operation_has_a_command_with_a_flag_per_field() {
-    let operations = spec_operations();
-    assert_eq!(
-        operations.len(),
-        31,
-        "the spec's operations changed; update OPERATIONS"
-    );
     let mut problems = Vec::new();
-    for (id, fields) in &operations {
-        let Some((_, resource, name)) = OPERATIONS.iter().find(|(op, _, _)| op == id) else {
-            problems.push(format!("{id}: no entry in OPERATIONS"));
-            continue;
-        };
-        let Some(command) = action(resource, name) else {
+    for op in &TABLE {
+        let (resource, name) = names(op);
+        let Some(command) = action(&resource, &name) else {
             problems.push(format!(
-                "{id}: no command `agentrun buildprint {resource} {name}`"
+                "{}: no command `agentrun buildprint {resource} {name}`",
+                op.id
             ));
             continue;
         };
+        let fields = op
+            .parameters
+            .iter()
+            .chain(op.body.iter().flat_map(|b| b.fields.iter()));
         for field in fields {
             let flag = field.name.to_kebab_case();
             match command
@@ -92,13 +47,17 @@ fn every_operation_has_a_command_with_a_flag_per_field() {
                 .find(|arg| arg.get_long() == Some(flag.as_str()))
             {
                 None => problems.push(format!(
-                    "{id}: `{resource} {name}` has no --{flag} for `{}`",
-                    field.name
+                    "{}: `{resource} {name}` has no --{flag} for `{}`",
+                    op.id, field.name
                 )),
-                Some(arg) if field.required && !field.boolean && !arg.is_required_set() => problems
-                    .push(format!(
-                        "{id}: --{flag} is required by the spec but optional here"
-                    )),
+                Some(arg)
+                    if field.required && field.kind != Kind::Boolean && !arg.is_required_set() =>
+                {
+                    problems.push(format!(
+                        "{}: --{flag} is required by the spec but optional here",
+                        op.id
+                    ))
+                }
                 Some(_) => {}
             }
         }
@@ -108,7 +67,6 @@ fn every_operation_has_a_command_with_a_flag_per_field() {
 
 #[test]
 fn every_command_is_an_operation_or_a_wait() {
-    let operations: Vec<String> = spec_operations().into_iter().map(|(id, _)| id).collect();
     let root = agentrun_cli::command();
     let buildprint = root.find_subcommand("buildprint").expect("buildprint");
     let mut waits = Vec::new();
@@ -119,16 +77,12 @@ fn every_command_is_an_operation_or_a_wait() {
                 waits.push(resource.to_string());
                 continue;
             }
-            let entry = OPERATIONS
-                .iter()
-                .find(|(_, r, a)| *r == resource && *a == action);
-            match entry {
-                Some((id, _, _)) => assert!(
-                    operations.iter().any(|o| o == id),
-                    "{resource} {action}: {id} is not in the spec"
-                ),
-                None => panic!("`{resource} {action}` is in no OPERATIONS entry"),
-            }
+            assert!(
+                TABLE
+                    .iter()
+                    .any(|op| names(op) == (resource.into(), action.into())),
+                "`{resource} {action}` is no operation of the spec"
+            );
         }
     }
     assert_eq!(
@@ -141,6 +95,13 @@ fn every_command_is_an_operation_or_a_wait() {
             "versions"
         ]
     );
+    // Every hand-written entry names an operation of the spec.
+    for (id, _, _) in HAND_WRITTEN {
+        assert!(
+            TABLE.iter().any(|op| op.id == *id),
+            "{id} is not in the spec"
+        );
+    }
 }
 
 #[test]
