@@ -1,0 +1,238 @@
+//! One source of truth, proved: an operation added to the Buildprint spec (through an overlay
+//! action, in a scratch copy of the workspace) is, after `generate` and with no hand-written
+//! change, a client method, a command of the `agentrun` binary, an operation the emulator
+//! answers from the spec, and an error label of the facade.
+//!
+//! The scratch workspace is built with its own target directory (registry crates come from the
+//! local cache), so the test takes a few minutes the first time.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use xtask::providers::workspace_root;
+
+/// The synthetic operation, as an overlay action: a follow-up endpoint the docs do not have.
+const NEW_OPERATION: &str = r#"
+  - target: $.paths
+    description: A synthetic operation, added by xtask/tests/new_operation.rs.
+    update:
+      /api/public/v1/agents/{agentId}/cancel:
+        post:
+          operationId: cancelAgent
+          tags: [Agents]
+          summary: Cancel an agent run
+          parameters:
+            - {name: agentId, in: path, required: true, schema: {type: string},
+               description: The agent to cancel.}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [reason]
+                  properties:
+                    reason: {type: string, description: Why the run is canceled.}
+                    notify: {type: boolean, description: Whether to notify the requester.}
+          responses:
+            '200':
+              description: Canceled
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [agentId, canceled]
+                    properties:
+                      agentId: {type: string}
+                      canceled: {type: boolean}
+                  example: {agentId: ag_000001, canceled: true}
+            '401': {$ref: '#/components/responses/Unauthorized'}
+"#;
+
+/// Copies what a build of the workspace needs (not `target`, `.git` or the corpus).
+fn copy_workspace(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let source = entry.path();
+        if matches!(name.as_ref(), "target" | ".git" | "corpus") {
+            continue;
+        }
+        let destination = to.join(&*name);
+        if source.is_dir() {
+            std::fs::create_dir_all(&destination).unwrap();
+            copy_workspace(&source, &destination);
+        } else {
+            std::fs::copy(&source, &destination).unwrap();
+        }
+    }
+}
+
+/// Every hand-written file of the crates above the generated client, with its contents.
+fn hand_written(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for dir in [
+        "crates/agentrun",
+        "crates/agentrun-cli",
+        "crates/agentrun-emulator",
+    ] {
+        collect(&root.join(dir), root, &mut files);
+    }
+    files.sort();
+    files
+}
+
+fn collect(dir: &Path, root: &Path, files: &mut Vec<(PathBuf, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(&path, root, files);
+        } else if path.extension().is_some_and(|e| e == "rs" || e == "toml") {
+            let relative = path.strip_prefix(root).unwrap().to_path_buf();
+            files.push((relative, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+/// Runs the scratch `agentrun` binary with these arguments against `base_url`.
+fn agentrun(binary: &Path, base_url: &str, token: &str, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(binary)
+        .args(args)
+        .env("BUILDPRINT_BASE_URL", base_url)
+        .env("BUILDPRINT_TOKEN", token)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_new_operation_in_the_spec_reaches_every_layer_with_no_hand_edit() {
+    let root = workspace_root();
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let scratch = base.join("new-operation-workspace");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).unwrap();
+    copy_workspace(&root, &scratch);
+    let before = hand_written(&scratch);
+
+    // The spec change: one overlay action, then `cargo xtask generate`.
+    let overlay = scratch.join("openapi/buildprint/overlay.yaml");
+    let mut text = std::fs::read_to_string(&overlay).unwrap();
+    text.push_str(NEW_OPERATION);
+    std::fs::write(&overlay, text).unwrap();
+    xtask::commands::generate_command(&scratch, Some("buildprint"), false, false).unwrap();
+
+    // The client method and its table entry.
+    let generated =
+        std::fs::read_to_string(scratch.join("crates/agentrun-buildprint/src/generated.rs"))
+            .unwrap();
+    assert!(generated.contains("pub fn cancel_agent(&self) -> builder::CancelAgent<'_>"));
+    assert!(generated.contains(r#"label: "POST /agents/{agentId}/cancel""#));
+    assert!(generated.contains("impl<'a> agentrun_runtime::Request for builder::CancelAgent<'a>"));
+    // Nothing hand-written changed.
+    assert_eq!(hand_written(&scratch), before);
+
+    // The binary, built from the scratch workspace.
+    let target = base.join("new-operation-target");
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "-p",
+            "agentrun-cli",
+            "--bin",
+            "agentrun",
+        ])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .unwrap();
+    assert!(status.success(), "the scratch workspace does not build");
+    let binary = target
+        .join("debug")
+        .join(format!("agentrun{}", std::env::consts::EXE_SUFFIX));
+
+    // A command for it, with a flag per field, required as the spec says.
+    let (code, help, _) = agentrun(
+        &binary,
+        "http://127.0.0.1:9",
+        "bp_x",
+        &["buildprint", "agents", "--help"],
+    );
+    assert_eq!(code, 0);
+    assert!(help.contains("cancel-agent"), "{help}");
+    let (code, _, stderr) = agentrun(
+        &binary,
+        "http://127.0.0.1:9",
+        "bp_x",
+        &[
+            "buildprint",
+            "agents",
+            "cancel-agent",
+            "--agent-id",
+            "ag_000001",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--reason <reason>"), "{stderr}");
+
+    // The emulator answers it from the spec, through the command.
+    let mut emulator = Command::new(&binary)
+        .args(["emulator", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(emulator.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = format!(
+        "{}/api/public/v1",
+        line.trim_end().strip_prefix("listening on ").unwrap()
+    );
+    let args = [
+        "buildprint",
+        "agents",
+        "cancel-agent",
+        "--agent-id",
+        "ag_000001",
+        "--reason",
+        "not needed",
+        "--notify",
+        "true",
+    ];
+    let answered = agentrun(
+        &binary,
+        &url,
+        agentrun_emulator::DEFAULT_BUILDPRINT_TOKEN,
+        &args,
+    );
+    // The facade names the operation in an error, from the table.
+    let refused = agentrun(&binary, &url, "bp_not_this_workspace", &args);
+    let _ = emulator.kill();
+    let _ = emulator.wait();
+    let (code, stdout, stderr) = answered;
+    assert_eq!(code, 0, "{stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        answer,
+        serde_json::json!({"agentId": "ag_000001", "canceled": true})
+    );
+    let (code, _, stderr) = refused;
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.starts_with("error: POST /agents/{agentId}/cancel: 401 Unauthorized"),
+        "{stderr}"
+    );
+}
