@@ -12,6 +12,7 @@ use super::{app, reply};
 use crate::error::ApiError;
 use crate::extract::{Id, QueryParams};
 use crate::state::Shared;
+use crate::world::*;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -69,4 +70,44 @@ pub(super) async fn run(
             queued_at: now as i64,
         },
     ))
+}
+
+// --- Records ---------------------------------------------------------------------------------
+
+/// An automation.
+#[derive(Debug, Clone)]
+pub(crate) struct AutomationRec {
+    pub(crate) id: String,
+    pub(crate) app: usize,
+    pub(crate) name: &'static str,
+    pub(crate) trigger: bp::AutomationTriggerKind,
+    pub(crate) trigger_description: &'static str,
+    pub(crate) actions: Vec<bp::AutomationActionKindsItem>,
+    pub(crate) created_at: u64,
+    pub(crate) last_run_at: Option<u64>,
+}
+
+impl AutomationRec {
+    /// Only Manual / API automations run through the API.
+    pub(crate) fn can_run_manually(&self) -> bool {
+        self.trigger == bp::AutomationTriggerKind::Manual
+    }
+
+    pub(crate) fn view(&self, project: &Project) -> bp::Automation {
+        bp::Automation {
+            id: self.id.clone(),
+            project_id: project.id.clone(),
+            name: self.name.to_string(),
+            enabled: true,
+            trigger_kind: self.trigger.clone(),
+            trigger_description: self.trigger_description.to_string(),
+            action_kinds: self.actions.clone(),
+            can_run_manually: self.can_run_manually(),
+            created_by_name: Some(name_of(crate::config::MEMBER_EMAIL)),
+            created_at: self.created_at as i64,
+            updated_at: self.last_run_at.unwrap_or(self.created_at) as i64,
+            last_run_at: self.last_run_at.map(|at| at as i64),
+            last_run_error: None,
+        }
+    }
 }

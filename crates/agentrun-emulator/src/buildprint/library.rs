@@ -12,7 +12,7 @@ use super::{app, non_empty, reply};
 use crate::error::ApiError;
 use crate::extract::{Id, JsonBody, QueryParams};
 use crate::state::Shared;
-use crate::world::{GroupRec, StepDef, TestRec, UserRec, World};
+use crate::world::*;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -597,4 +597,144 @@ pub(super) async fn delete_user(
     let mut world = shared.write();
     live_user(&mut world, &id)?.deleted = true;
     Ok(ok())
+}
+
+// --- Records ---------------------------------------------------------------------------------
+
+/// One step of a test definition.
+#[derive(Debug, Clone)]
+pub(crate) struct StepDef {
+    pub(crate) id: String,
+    pub(crate) step_type: bp::TestStepInputStepType,
+    pub(crate) component_id: Option<String>,
+    pub(crate) instruction: String,
+    pub(crate) details: Option<String>,
+    pub(crate) tips: Option<String>,
+    pub(crate) on_failure: bp::OnFailure,
+    pub(crate) graph_node_key: String,
+    pub(crate) parent_graph_node_key: Option<String>,
+    pub(crate) parent_condition_outcome: Option<bp::ConditionOutcome>,
+    pub(crate) layout: (f64, f64),
+}
+
+/// A test or component.
+#[derive(Debug, Clone)]
+pub(crate) struct TestRec {
+    pub(crate) id: String,
+    pub(crate) app: usize,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) is_component: bool,
+    pub(crate) viewport: Option<String>,
+    pub(crate) live_user: Option<String>,
+    pub(crate) test_user: Option<String>,
+    pub(crate) timeout_minutes: Option<i64>,
+    pub(crate) graph_start: (f64, f64),
+    pub(crate) steps: Vec<StepDef>,
+    pub(crate) created_at: u64,
+    pub(crate) updated_at: u64,
+    pub(crate) archived_at: Option<u64>,
+}
+
+impl TestRec {
+    pub(crate) fn summary(&self) -> bp::TestSummary {
+        bp::TestSummary {
+            id: self.id.clone(),
+            created_at: self.created_at as i64,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            is_component: self.is_component,
+            viewport_preset: self.viewport.as_deref().map(Into::into),
+            live_test_user_id: self.live_user.clone(),
+            test_version_test_user_id: self.test_user.clone(),
+            timeout_minutes: self.timeout_minutes,
+            updated_at: self.updated_at as i64,
+        }
+    }
+
+    pub(crate) fn view(&self, project: &Project) -> bp::Test {
+        let steps = self
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(position, step)| {
+                let component = step.step_type == bp::TestStepInputStepType::Component;
+                // Both versions of the docs: `kind` (older) and `stepType` (newer).
+                bp::TestStep {
+                    id: step.id.clone(),
+                    position: position as i64,
+                    kind: Some(if component { "component" } else { "step" }.to_string()),
+                    step_type: Some(step.step_type.as_str().into()),
+                    instruction: (!component).then(|| step.instruction.clone()),
+                    details: step.details.clone(),
+                    on_failure: Some(step.on_failure.clone()),
+                    component_id: step.component_id.clone(),
+                    tips: step.tips.clone(),
+                    graph_node_key: Some(step.graph_node_key.clone()),
+                    parent_graph_node_key: step.parent_graph_node_key.clone(),
+                    parent_condition_outcome: step.parent_condition_outcome.clone(),
+                    layout_x: Some(step.layout.0),
+                    layout_y: Some(step.layout.1),
+                }
+            })
+            .collect();
+        bp::Test {
+            id: self.id.clone(),
+            created_at: self.created_at as i64,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            is_component: self.is_component,
+            viewport_preset: self.viewport.as_deref().map(Into::into),
+            live_test_user_id: self.live_user.clone(),
+            test_version_test_user_id: self.test_user.clone(),
+            timeout_minutes: self.timeout_minutes,
+            updated_at: self.updated_at as i64,
+            project_id: project.id.clone(),
+            archived_at: self.archived_at.map(|at| at as i64),
+            graph_start_x: Some(self.graph_start.0),
+            graph_start_y: Some(self.graph_start.1),
+            steps,
+        }
+    }
+}
+
+/// A test group.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupRec {
+    pub(crate) id: String,
+    pub(crate) app: usize,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) test_ids: Vec<String>,
+    pub(crate) created_at: u64,
+    pub(crate) updated_at: u64,
+    pub(crate) archived_at: Option<u64>,
+}
+
+/// A test user.
+#[derive(Debug, Clone)]
+pub(crate) struct UserRec {
+    pub(crate) id: String,
+    pub(crate) app: usize,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) database: bp::TestUserDatabase,
+    pub(crate) disabled: bool,
+    pub(crate) created_at: u64,
+    pub(crate) deleted: bool,
+}
+
+impl UserRec {
+    pub(crate) fn view(&self) -> bp::TestUser {
+        bp::TestUser {
+            id: self.id.clone(),
+            created_at: self.created_at as i64,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            email: self.email.clone(),
+            database: self.database.clone(),
+            is_disabled: self.disabled,
+        }
+    }
 }

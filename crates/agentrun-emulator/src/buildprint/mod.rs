@@ -1,11 +1,11 @@
 //! Buildprint's public REST API, under `/api/public/v1`.
 
-mod agents;
-mod automations;
-mod library;
-mod reviews;
-mod runs;
-mod versions;
+pub(crate) mod agents;
+pub(crate) mod automations;
+pub(crate) mod library;
+pub(crate) mod reviews;
+pub(crate) mod runs;
+pub(crate) mod versions;
 
 use std::sync::Arc;
 

@@ -14,7 +14,7 @@ use super::{
 use crate::error::ApiError;
 use crate::extract::{Id, JsonBody, QueryParams};
 use crate::state::Shared;
-use crate::world::{AgentRec, ReviewRec, Turn};
+use crate::world::*;
 
 /// The model a review runs on when the request names none.
 const DEFAULT_REVIEW_MODEL: bp::SelectableModel = bp::SelectableModel::BuildprintGpt56Sol;
@@ -224,4 +224,159 @@ pub(super) async fn get(
             agent: Some(agent.review_view(project, now, limit)),
         },
     ))
+}
+
+// --- Records ---------------------------------------------------------------------------------
+
+/// A code review.
+#[derive(Debug, Clone)]
+pub(crate) struct ReviewRec {
+    pub(crate) id: String,
+    pub(crate) app: usize,
+    pub(crate) sequence: u64,
+    pub(crate) status: bp::ReviewMetadataStatus,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) focus: Option<String>,
+    pub(crate) agent_id: String,
+    pub(crate) created_at: u64,
+    pub(crate) requested_by: Option<String>,
+    pub(crate) merged_at: Option<u64>,
+    pub(crate) closed_at: Option<u64>,
+}
+
+impl ReviewRec {
+    fn provider(model: &bp::Model) -> &'static str {
+        let name = model.as_str();
+        let hosted = name.strip_prefix("buildprint-").unwrap_or(name);
+        if hosted.starts_with("claude") {
+            "claude"
+        } else if hosted.starts_with("gpt") || name.starts_with("openai") {
+            "openai"
+        } else if hosted.starts_with("gemini") {
+            "gemini"
+        } else if name.starts_with("cursor") {
+            "cursor"
+        } else {
+            "opencode"
+        }
+    }
+
+    /// The review's metadata at `now`.
+    pub(crate) fn metadata(&self, agent: &AgentRec, now: u64) -> bp::ReviewMetadata {
+        let lifecycle = agent.lifecycle(now);
+        bp::ReviewMetadata {
+            sequence: self.sequence as i64,
+            merge_id: format!("mrg_{}", self.id.trim_start_matches("rv_")),
+            status: self.status.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            from_version: self.from.clone(),
+            to_version: self.to.clone(),
+            from_version_label: Some(branch_label(&self.from)),
+            to_version_label: Some(branch_label(&self.to)),
+            requested_by_name: self.requested_by.as_ref().map(|e| name_of(e)),
+            requested_by_email: self.requested_by.clone(),
+            requested_by_image: None,
+            linear_issue_id: None,
+            linear_issue_identifier: None,
+            provider: Some(Self::provider(&agent.model).into()),
+            model: Some(agent.model.clone()),
+            created_at: Some(self.created_at as i64),
+            updated_at: Some(agent.last_event(now).max(self.created_at) as i64),
+            completed_at: agent.completed_at(now).map(|at| at as i64),
+            merged_at: self.merged_at.map(|at| at as i64),
+            closed_at: self.closed_at.map(|at| at as i64),
+            conversation_status: lifecycle.conversation_state,
+            conversation_error_code: agent.last_error(now).map(|_| "agent_error".to_string()),
+        }
+    }
+
+    /// The review as a list shows it.
+    pub(crate) fn summary(&self, agent: &AgentRec, now: u64) -> bp::ReviewSummary {
+        let m = self.metadata(agent, now);
+        bp::ReviewSummary {
+            id: Some(self.id.clone()),
+            sequence: m.sequence,
+            merge_id: m.merge_id,
+            status: m.status.as_str().into(),
+            title: m.title,
+            description: m.description,
+            from_version: m.from_version,
+            to_version: m.to_version,
+            from_version_label: m.from_version_label,
+            to_version_label: m.to_version_label,
+            requested_by_name: m.requested_by_name,
+            requested_by_email: m.requested_by_email,
+            requested_by_image: m.requested_by_image,
+            linear_issue_id: m.linear_issue_id,
+            linear_issue_identifier: m.linear_issue_identifier,
+            provider: m.provider.as_ref().map(|p| p.as_str().into()),
+            model: m.model,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            completed_at: m.completed_at,
+            merged_at: m.merged_at,
+            closed_at: m.closed_at,
+            conversation_status: m.conversation_status,
+            conversation_error_code: m.conversation_error_code,
+        }
+    }
+
+    /// The findings, once the review's agent has completed without error.
+    pub(crate) fn findings(&self, agent: &AgentRec, now: u64) -> [Vec<bp::ReviewElement>; 3] {
+        if agent.status(now) != bp::RunStatus::Completed {
+            return [Vec::new(), Vec::new(), Vec::new()];
+        }
+        let at = agent.ends_at() as i64;
+        let focus = self
+            .focus
+            .as_ref()
+            .map(|f| format!(" (focus: {f})"))
+            .unwrap_or_default();
+        let element =
+            |n: u8, kind: bp::ReviewElementType, title: &str, description: String, priority| {
+                bp::ReviewElement {
+                    id: format!("{}-f{n}", self.id),
+                    type_: kind,
+                    title: title.to_string(),
+                    description,
+                    priority: Some(priority),
+                    state: bp::ReviewElementState::Open,
+                    created_by: bp::ReviewElementCreatedBy::Ai,
+                    created_by_email: None,
+                    created_at: at,
+                    updated_at: at,
+                    completed_at: None,
+                }
+            };
+        [
+            vec![element(
+                1,
+                bp::ReviewElementType::Change,
+                "Check the order total on the server",
+                format!(
+                    "`{}` computes the checkout total in a client-side workflow; compute it in a backend workflow{focus}.",
+                    self.from
+                ),
+                bp::ReviewElementPriority::High,
+            )],
+            vec![element(
+                2,
+                bp::ReviewElementType::Comment,
+                "Name the new popup",
+                "The new popup is still called `Popup A`; a descriptive name helps the next reviewer.".into(),
+                bp::ReviewElementPriority::Low,
+            )],
+            vec![element(
+                3,
+                bp::ReviewElementType::Test,
+                "Test an empty cart",
+                "No test covers checking out with an empty cart.".into(),
+                bp::ReviewElementPriority::Medium,
+            )],
+        ]
+    }
 }

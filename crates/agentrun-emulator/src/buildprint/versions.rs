@@ -12,7 +12,7 @@ use super::{app, reply};
 use crate::error::ApiError;
 use crate::extract::{JsonBody, QueryParams};
 use crate::state::Shared;
-use crate::world::{VersionRec, World, ms, parse_iso};
+use crate::world::*;
 
 /// Versions a page holds unless `limit` says otherwise, and at most.
 const PAGE: usize = 20;
@@ -192,4 +192,148 @@ pub(super) async fn sync(
         _ => StatusCode::OK,
     };
     Ok(reply(code, status))
+}
+
+// --- Records ---------------------------------------------------------------------------------
+
+/// A Bubble branch.
+#[derive(Debug, Clone)]
+pub(crate) struct Branch {
+    pub(crate) app: usize,
+    pub(crate) id: String,
+    pub(crate) display: String,
+}
+
+/// A synced version of a branch.
+#[derive(Debug, Clone)]
+pub(crate) struct VersionRec {
+    pub(crate) id: String,
+    pub(crate) app: usize,
+    pub(crate) branch: String,
+    pub(crate) branch_display: String,
+    pub(crate) automatic: bool,
+    pub(crate) last_change: u64,
+    pub(crate) created_at: u64,
+    pub(crate) duration_ms: u64,
+    pub(crate) fails: bool,
+}
+
+impl VersionRec {
+    pub(crate) fn stage(&self, now: u64) -> bp::VersionStage {
+        let elapsed = now.saturating_sub(self.created_at);
+        if elapsed >= self.duration_ms {
+            if self.fails {
+                bp::VersionStage::Failed
+            } else {
+                bp::VersionStage::Completed
+            }
+        } else if elapsed * 5 < self.duration_ms {
+            bp::VersionStage::Pending
+        } else if elapsed * 2 < self.duration_ms {
+            bp::VersionStage::Stored
+        } else {
+            bp::VersionStage::Indexing
+        }
+    }
+
+    fn error(&self) -> String {
+        format!(
+            "The export of `{}` could not be read: the branch has an element whose data source no longer exists.",
+            self.branch_display
+        )
+    }
+
+    pub(crate) fn synced_at(&self, now: u64) -> Option<u64> {
+        (self.stage(now) == bp::VersionStage::Completed)
+            .then_some(self.created_at + self.duration_ms)
+    }
+
+    pub(crate) fn status(&self, now: u64) -> bp::SyncStatus {
+        let stage = self.stage(now);
+        let (status, message, error) = match stage {
+            bp::VersionStage::Completed => (
+                bp::SyncStatusStatus::Completed,
+                "The version is synced and ready for agents and tests.".to_string(),
+                None,
+            ),
+            bp::VersionStage::Failed => (
+                bp::SyncStatusStatus::Failed,
+                "The sync failed; fix the branch in Bubble and sync again.".to_string(),
+                Some(self.error()),
+            ),
+            _ => (
+                bp::SyncStatusStatus::InProgress,
+                format!(
+                    "The sync is still running; poll GET /versions/status?appId=...&versionId={} until it completes.",
+                    self.id
+                ),
+                None,
+            ),
+        };
+        bp::SyncStatus {
+            ok: true,
+            status,
+            stage,
+            version_id: self.id.clone(),
+            version: self.branch.clone(),
+            app_version: self.branch.clone(),
+            message,
+            error,
+        }
+    }
+
+    pub(crate) fn view(&self, now: u64) -> bp::SyncedVersion {
+        let synced = self.synced_at(now);
+        let digest = self.id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        bp::SyncedVersion {
+            version_id: self.id.clone(),
+            version: self.branch.clone(),
+            version_display: self.branch_display.clone(),
+            stage: self.stage(now),
+            sync_source: if self.automatic {
+                bp::SyncedVersionSyncSource::Automatic
+            } else {
+                bp::SyncedVersionSyncSource::Manual
+            },
+            last_change: self.last_change as i64,
+            created_at_ms: self.created_at as i64,
+            created_at: iso(self.created_at),
+            synced_at_ms: synced.map(|at| at as i64),
+            synced_at: synced.map(iso),
+            completed_at_ms: synced.map(|at| at as i64),
+            completed_at: synced.map(iso),
+            error_message: (self.stage(now) == bp::VersionStage::Failed).then(|| self.error()),
+            file_sha256: Some(format!("{digest:016x}").repeat(4)),
+            file_size_bytes: Some((200_000 + self.last_change * 37) as i64),
+        }
+    }
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::*;
+
+    #[test]
+    fn version_stages_follow_the_sync() {
+        let version = VersionRec {
+            id: "ver_1".into(),
+            app: 0,
+            branch: "main".into(),
+            branch_display: "Main".into(),
+            automatic: false,
+            last_change: 1,
+            created_at: 0,
+            duration_ms: 1_000,
+            fails: false,
+        };
+        let stages: Vec<String> = [0, 300, 600, 1_000]
+            .iter()
+            .map(|t| version.stage(*t).as_str().to_string())
+            .collect();
+        assert_eq!(stages, ["pending", "stored", "indexing", "completed"]);
+        assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(parse_iso("1970-01-01T00:00:01Z"), Some(1_000));
+    }
 }
