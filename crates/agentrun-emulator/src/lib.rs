@@ -43,6 +43,7 @@ mod config;
 mod error;
 mod extract;
 mod faults;
+pub mod fixtures;
 mod server;
 mod spec_answer;
 mod state;

@@ -17,10 +17,7 @@ use serde_json::{Value, json};
 const AGENTS: &str = "POST /api/public/v1/agents";
 
 fn agent_body() -> bp::builder::StartAgentBody {
-    bp::StartAgentBody::builder()
-        .app_id("demo-app")
-        .prompt("Fix it")
-        .model(bp::SelectableModel::BuildprintGpt56Sol)
+    common::agent_body("Fix it")
 }
 
 async fn list_tests(emulator: &agentrun_emulator::Emulator) -> reqwest::Response {

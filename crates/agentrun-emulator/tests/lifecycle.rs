@@ -10,14 +10,7 @@ use std::time::Duration;
 use agentrun_buildprint::Error;
 use agentrun_buildprint::types as bp;
 use agentrun_emulator::{Clock, Config, EMULATE_ERROR, EMULATE_FAIL, EMULATE_WARN};
-use common::{START_MS, buildprint, manual, start};
-
-fn agent_body(prompt: &str) -> bp::builder::StartAgentBody {
-    bp::StartAgentBody::builder()
-        .app_id("demo-app")
-        .prompt(prompt)
-        .model(bp::SelectableModel::BuildprintGpt56Sol)
-}
+use common::{START_MS, agent_body, buildprint, manual, start};
 
 /// The error code of a failed call.
 fn code<T: std::fmt::Debug>(result: Result<T, Error<bp::Error>>) -> (u16, String) {

@@ -16,11 +16,7 @@ use serde_json::{Value, json};
 use test_server::{Reply, TestServer};
 
 fn agent(prompt: &str, webhook: &str) -> bp::builder::StartAgentBody {
-    bp::StartAgentBody::builder()
-        .app_id("demo-app")
-        .prompt(prompt)
-        .model(bp::SelectableModel::BuildprintGpt56Sol)
-        .completion_webhook_url(Some(webhook.to_string()))
+    common::agent_body(prompt).completion_webhook_url(Some(webhook.to_string()))
 }
 
 #[tokio::test]

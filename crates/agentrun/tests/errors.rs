@@ -13,9 +13,7 @@ use agentrun_emulator::{Config, Fault, FaultRule, MEMBER_WITHOUT_CREDENTIALS};
 use common::{builder, buildprint, manual, quick, start};
 
 fn agent(model: bp::SelectableModel, email: Option<&str>) -> bp::builder::StartAgentBody {
-    bp::StartAgentBody::builder()
-        .app_id("demo-app")
-        .prompt("Fix it")
+    agentrun_emulator::fixtures::agent_body("Fix it")
         .model(model)
         .user_email(email.map(str::to_string))
 }

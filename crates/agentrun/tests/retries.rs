@@ -17,10 +17,7 @@ const GET_AGENT: &str = "GET /api/public/v1/agents/{agentId}";
 const POST_AGENTS: &str = "POST /api/public/v1/agents";
 
 fn agent_body() -> bp::builder::StartAgentBody {
-    bp::StartAgentBody::builder()
-        .app_id("demo-app")
-        .prompt("Fix it")
-        .model(bp::SelectableModel::BuildprintGpt56Sol)
+    agentrun_emulator::fixtures::agent_body("Fix it")
 }
 
 fn calls(emulator: &Emulator, route: &str) -> u64 {

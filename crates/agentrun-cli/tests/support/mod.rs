@@ -6,10 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use agentrun_emulator::{Clock, Config, Emulator};
-
-/// When the manual clock starts: 2025-11-24T16:00:00Z.
-pub const START_MS: u64 = 1_764_000_000_000;
+use agentrun_emulator::{Config, Emulator, fixtures};
 
 /// The variables agentrun reads; none comes from the test's own environment.
 const READ: [&str; 8] = [
@@ -49,20 +46,12 @@ impl Outcome {
 
 /// An emulator whose clock moves only when the test says.
 pub async fn manual_emulator() -> Emulator {
-    emulator(Config {
-        clock: Clock::manual(START_MS),
-        ..Config::default()
-    })
-    .await
+    emulator(fixtures::manual()).await
 }
 
 /// An emulator whose runs end within milliseconds.
 pub async fn fast_emulator() -> Emulator {
-    emulator(Config {
-        clock: Clock::scaled(100_000.0),
-        ..Config::default()
-    })
-    .await
+    emulator(fixtures::fast()).await
 }
 
 /// An emulator with this configuration.

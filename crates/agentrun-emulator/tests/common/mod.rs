@@ -7,21 +7,13 @@ use std::time::Duration;
 
 use agentrun_buildprint::{ClientConfig, Secret};
 use agentrun_emulator::{
-    Clock, Config, DEFAULT_BUILDER_PRIVATE_KEY, DEFAULT_BUILDER_PUBLIC_KEY,
-    DEFAULT_BUILDPRINT_TOKEN, Emulator,
+    Config, DEFAULT_BUILDER_PRIVATE_KEY, DEFAULT_BUILDER_PUBLIC_KEY, DEFAULT_BUILDPRINT_TOKEN,
+    Emulator,
 };
 use reqwest::header::AUTHORIZATION;
 
-/// Where manual clocks start: 2025-11-24T16:00:00Z.
-pub const START_MS: u64 = 1_764_000_000_000;
-
-/// A config whose clock moves only when the test says so.
-pub fn manual() -> Config {
-    Config {
-        clock: Clock::manual(START_MS),
-        ..Config::default()
-    }
-}
+#[allow(unused_imports)]
+pub use agentrun_emulator::fixtures::{START_MS, agent_body, manual};
 
 pub async fn start(config: Config) -> Emulator {
     Emulator::start_local(config).await.unwrap()

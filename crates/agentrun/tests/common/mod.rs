@@ -8,7 +8,7 @@ use agentrun::{
     BuilderClient, BuilderCredentials, BuildprintClient, BuildprintCredentials, ClientConfig,
     RetryPolicy,
 };
-use agentrun_emulator::{Clock, Config, Emulator};
+use agentrun_emulator::{Config, Emulator};
 
 /// Retries that do not make a test wait: 10 ms, 20 ms, 40 ms.
 pub fn quick() -> ClientConfig {
@@ -17,12 +17,7 @@ pub fn quick() -> ClientConfig {
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
 }
 
-pub fn manual() -> Config {
-    Config {
-        clock: Clock::manual(1_764_000_000_000),
-        ..Config::default()
-    }
-}
+pub use agentrun_emulator::fixtures::manual;
 
 pub async fn start(config: Config) -> Emulator {
     Emulator::start_local(config).await.unwrap()
