@@ -29,6 +29,8 @@ struct Builder {
     output: syn::Type,
     /// The error body type.
     error: syn::Type,
+    /// The JSON body type, when the builder takes one (`types::X`).
+    body: Option<syn::Type>,
 }
 
 /// Appends the `operations` module and the `Request` impls to a generated client file.
@@ -37,6 +39,8 @@ pub fn append(file: &mut syn::File, doc: &Value) {
     let methods = client_methods(file);
     let mut entries = Vec::new();
     let mut impls = Vec::new();
+    let mut answers = Vec::new();
+    let mut bodies = Vec::new();
     for (path, method, op) in operations(doc) {
         let upper = method.to_ascii_uppercase();
         let Some((method_name, builder_name)) = methods.get(&(upper.clone(), path.to_string()))
@@ -56,6 +60,16 @@ pub fn append(file: &mut syn::File, doc: &Value) {
         let name = format_ident!("{}", builder.name);
         let output = &builder.output;
         let error = &builder.error;
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or(method_name);
+        if is_json_type(output) {
+            answers.push(quote!(#id => through::<#output>(value)));
+        }
+        if let Some(body) = &builder.body {
+            bodies.push(quote!(#id => through::<#body>(value)));
+        }
         impls.push(quote! {
             impl<'a> agentrun_runtime::Request for builder::#name<'a> {
                 type Output = #output;
@@ -81,12 +95,54 @@ pub fn append(file: &mut syn::File, doc: &Value) {
             #[allow(unused_imports)]
             use agentrun_runtime::{Body, Field, Kind, Location, Operation};
 
+            #[allow(unused_imports)]
+            use super::types;
+
             /// The operations, one per client method.
             pub static OPERATIONS: [Operation; #count] = [#(#entries),*];
 
             /// The operation with this `operationId`.
             pub fn find(id: &str) -> Option<&'static Operation> {
                 Operation::find(&OPERATIONS, id)
+            }
+
+            /// Reads `value` as the success answer of the operation `id` and writes it back,
+            /// through its generated type: what the type holds (its `Debug`) and what it
+            /// writes. `None` when the operation is unknown or its answer is not JSON.
+            #[allow(unreachable_code)]
+            pub fn round_trip_answer(
+                id: &str,
+                value: ::serde_json::Value,
+            ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
+                Some(match id {
+                    #(#answers,)*
+                    _ => return None,
+                })
+            }
+
+            /// Reads `value` as the JSON request body of the operation `id` and writes it
+            /// back, through its generated type (what it holds, and what it writes). `None`
+            /// when the operation is unknown or takes no JSON body.
+            #[allow(unreachable_code)]
+            pub fn round_trip_body(
+                id: &str,
+                value: ::serde_json::Value,
+            ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
+                Some(match id {
+                    #(#bodies,)*
+                    _ => return None,
+                })
+            }
+
+            fn through<T>(
+                value: ::serde_json::Value,
+            ) -> Result<(String, ::serde_json::Value), ::serde_json::Error>
+            where
+                T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::fmt::Debug,
+            {
+                let typed = ::serde_json::from_value::<T>(value)?;
+                let written = ::serde_json::to_value(&typed)?;
+                Ok((format!("{typed:#?}"), written))
             }
         }
         #(#impls)*
@@ -343,6 +399,19 @@ fn builders(file: &syn::File) -> BTreeMap<String, Builder> {
     }) else {
         return found;
     };
+    let mut body_types = BTreeMap::new();
+    for item in items {
+        let syn::Item::Struct(structure) = item else {
+            continue;
+        };
+        for field in &structure.fields {
+            if field.ident.as_ref().is_some_and(|i| i == "body")
+                && let Some(body) = json_body_type(&field.ty)
+            {
+                body_types.insert(structure.ident.to_string(), body);
+            }
+        }
+    }
     for item in items {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -364,6 +433,7 @@ fn builders(file: &syn::File) -> BTreeMap<String, Builder> {
                         name: name.clone(),
                         output,
                         error,
+                        body: body_types.get(&name).cloned(),
                     },
                 );
             }
@@ -419,6 +489,51 @@ fn last_segment(ty: &syn::Type) -> Option<String> {
 
 fn is_client(ty: &syn::Type) -> bool {
     last_segment(ty).as_deref() == Some("Client")
+}
+
+/// The JSON body type a builder's `body: Result<T, String>` field holds: `types::X` for a
+/// typify builder `types::builder::X`, the type itself for another `types::` type or a JSON
+/// value; `None` for a body that is not JSON (a multipart form, bytes).
+fn json_body_type(ty: &syn::Type) -> Option<syn::Type> {
+    let [inner, _] = generic_arguments(ty)?.try_into().ok()?;
+    let syn::Type::Path(path) = &inner else {
+        return None;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segments
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["types", "builder", name] => {
+            let name = format_ident!("{}", name);
+            Some(syn::parse_quote!(types::#name))
+        }
+        ["types", ..] => Some(inner.clone()),
+        [.., "serde_json", "Value"] => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// Whether a success type is a JSON one: not nothing, not bytes, not an upgraded connection
+/// (`reqwest::Upgraded`).
+fn is_json_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Tuple(tuple) => !tuple.elems.is_empty(),
+        syn::Type::Path(path) => !path.path.segments.iter().any(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "reqwest" | "ByteStream" | "Upgraded"
+            )
+        }),
+        _ => false,
+    }
 }
 
 fn is_byte_stream(ty: &syn::Type) -> bool {

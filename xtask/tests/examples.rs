@@ -117,11 +117,29 @@ fn same_json_compares_numbers_as_numbers_and_nothing_else_loosely() {
 
 type Check = fn(&Value) -> Result<(String, Value), String>;
 
-fn builder_type(key: &str) -> Option<Check> {
+/// What an example of `key` goes through: the generated round trip of an operation's request
+/// body (`"<operationId> request"`) or success answer (`"<operationId> <status>"`), or a
+/// component schema's type (`components`: only the schemas the examples use).
+type RoundTrip = fn(&str, Value) -> Option<Result<(String, Value), serde_json::Error>>;
+
+fn through_key(
+    key: &str,
+    value: &Value,
+    body: RoundTrip,
+    answer: RoundTrip,
+    components: fn(&str) -> Option<Check>,
+) -> Option<Result<(String, Value), String>> {
+    let result = match key.split_once(' ') {
+        Some((id, "request")) => body(id, value.clone()),
+        Some((id, status)) if status.starts_with('2') => answer(id, value.clone()),
+        _ => return components(key).map(|check| check(value)),
+    };
+    result.map(|r| r.map_err(|e| e.to_string()))
+}
+
+fn builder_components(key: &str) -> Option<Check> {
     use agentrun_builder::types::*;
     Some(match key {
-        "runAgent request" => through::<AgentRunRequest>,
-        "runAgent 202" => through::<AgentRunAccepted>,
         "Attachments" => through::<Attachments>,
         "Attachment" => through::<Attachment>,
         "UploadAttachment" => through::<UploadAttachment>,
@@ -130,40 +148,9 @@ fn builder_type(key: &str) -> Option<Check> {
     })
 }
 
-fn buildprint_type(key: &str) -> Option<Check> {
+fn buildprint_components(key: &str) -> Option<Check> {
     use agentrun_buildprint::types::*;
     Some(match key {
-        "startAgent request" => through::<StartAgentBody>,
-        "startAgent 202" => through::<StartAgentResponse>,
-        "getAgent 200" => through::<Agent>,
-        "sendAgentMessage 202" => through::<SendAgentMessageResponse>,
-        "listCodeReviews 200" => through::<ListCodeReviewsResponse>,
-        "createCodeReview 202" => through::<CreateCodeReviewResponse>,
-        "getCodeReview 200" => through::<GetCodeReviewResponse>,
-        "listAutomations 200" => through::<ListAutomationsResponse>,
-        "runAutomation 202" => through::<RunAutomationResponse>,
-        "listTests 200" => through::<ListTestsResponse>,
-        "createTest 201" => through::<CreateTestResponse>,
-        "getTest 200" => through::<Test>,
-        "updateTest 200"
-        | "deleteTest 200"
-        | "updateTestGroup 200"
-        | "deleteTestGroup 200"
-        | "updateTestUser 200"
-        | "deleteTestUser 200" => through::<MutationResult>,
-        "listTestGroups 200" => through::<ListTestGroupsResponse>,
-        "createTestGroup 201" => through::<CreateTestGroupResponse>,
-        "getTestGroup 200" => through::<TestGroup>,
-        "startTestRun 201" => through::<StartTestRunResponse>,
-        "getTestRun 200" => through::<GetTestRunResponse>,
-        "startTestGroupRun 201" => through::<StartTestGroupRunResponse>,
-        "getTestGroupRun 200" => through::<GetTestGroupRunResponse>,
-        "listTestUsers 200" => through::<ListTestUsersResponse>,
-        "createTestUser 201" => through::<CreateTestUserResponse>,
-        "getTestUser 200" => through::<TestUser>,
-        "listVersions 200" => through::<ListVersionsResponse>,
-        "getSyncStatus 200" | "syncVersion 200" | "syncVersion 202" => through::<SyncStatus>,
-        "getOpenApiDocument 200" => through::<serde_json::Map<String, Value>>,
         "webhook agent.completed" => through::<AgentCompletedEvent>,
         "webhook review.completed" => through::<ReviewCompletedEvent>,
         "TestStep" => through::<TestStep>,
@@ -171,7 +158,32 @@ fn buildprint_type(key: &str) -> Option<Check> {
     })
 }
 
-fn check_provider(name: &str, type_of: fn(&str) -> Option<Check>, at_least: usize) {
+/// Every key of a provider through its generated code.
+fn builder_type(key: &str, value: &Value) -> Option<Result<(String, Value), String>> {
+    use agentrun_builder::operations::{round_trip_answer, round_trip_body};
+    through_key(
+        key,
+        value,
+        round_trip_body,
+        round_trip_answer,
+        builder_components,
+    )
+}
+
+fn buildprint_type(key: &str, value: &Value) -> Option<Result<(String, Value), String>> {
+    use agentrun_buildprint::operations::{round_trip_answer, round_trip_body};
+    through_key(
+        key,
+        value,
+        round_trip_body,
+        round_trip_answer,
+        buildprint_components,
+    )
+}
+
+type Through = fn(&str, &Value) -> Option<Result<(String, Value), String>>;
+
+fn check_provider(name: &str, type_of: Through, at_least: usize) {
     let providers = Providers::load(&workspace_root()).unwrap();
     let provider = providers.get(name).unwrap();
     let doc = load_provider(&providers, provider).unwrap().document;
@@ -183,18 +195,19 @@ fn check_provider(name: &str, type_of: fn(&str) -> Option<Check>, at_least: usiz
     );
     let mut report = String::new();
     for example in &examples {
-        let check = type_of(&example.key).unwrap_or_else(|| {
-            panic!(
-                "{name}: no type is mapped for the example at {} (key `{}`)",
-                example.at, example.key
-            )
-        });
-        let (typed, written) = check(&example.value).unwrap_or_else(|e| {
-            panic!(
-                "{name}: the example at {} does not deserialize: {e}",
-                example.at
-            )
-        });
+        let (typed, written) = type_of(&example.key, &example.value)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name}: no type is mapped for the example at {} (key `{}`)",
+                    example.at, example.key
+                )
+            })
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{name}: the example at {} does not deserialize: {e}",
+                    example.at
+                )
+            });
         assert!(
             same_json(&written, &example.value),
             "{name}: the example at {} does not serialize back to the JSON the docs show:\n  \
@@ -284,14 +297,13 @@ fn without_trailing_commas(text: &str) -> String {
 
 /// Every example of the provider's official docs through its generated type; returns how many,
 /// and the repairs made.
-fn replay_docs_examples(name: &str, type_of: fn(&str) -> Option<Check>) -> (usize, Vec<String>) {
+fn replay_docs_examples(name: &str, type_of: Through) -> (usize, Vec<String>) {
     let (doc, inventory, prefix) = provider_docs(name);
     let mut replayed = 0;
     let mut repairs = Vec::new();
     let mut replay = |key: String, at: String, value: Value| {
-        let check = type_of(&key)
-            .unwrap_or_else(|| panic!("{name}: no type is mapped for {at} (key `{key}`)"));
-        let (_, written) = check(&value)
+        let (_, written) = type_of(&key, &value)
+            .unwrap_or_else(|| panic!("{name}: no type is mapped for {at} (key `{key}`)"))
             .unwrap_or_else(|e| panic!("{name}: the docs example {at} does not deserialize: {e}"));
         assert!(
             same_json(&written, &value),
@@ -395,13 +407,14 @@ fn minimal(doc: &Value, schema: &Value) -> Value {
 }
 
 /// Every success answer and webhook payload, with only what the docs show: parses.
-fn minimal_answers_parse(name: &str, type_of: fn(&str) -> Option<Check>) -> usize {
+fn minimal_answers_parse(name: &str, type_of: Through) -> usize {
     let (doc, _, _) = provider_docs(name);
     let mut parsed = 0;
     let mut check = |key: String, schema: &Value| {
         let answer = minimal(&doc, schema);
-        let check = type_of(&key).unwrap_or_else(|| panic!("{name}: no type for `{key}`"));
-        check(&answer).unwrap_or_else(|e| {
+        type_of(&key, &answer)
+            .unwrap_or_else(|| panic!("{name}: no type for `{key}`"))
+            .unwrap_or_else(|e| {
             panic!(
                 "{name}: `{key}` refuses an answer with only its documented fields {answer}: {e}"
             )

@@ -1344,6 +1344,8 @@ pub mod prelude {
 pub mod operations {
     #[allow(unused_imports)]
     use agentrun_runtime::{Body, Field, Kind, Location, Operation};
+    #[allow(unused_imports)]
+    use super::types;
     /// The operations, one per client method.
     pub static OPERATIONS: [Operation; 1usize] = [
         Operation {
@@ -1422,6 +1424,46 @@ pub mod operations {
     /// The operation with this `operationId`.
     pub fn find(id: &str) -> Option<&'static Operation> {
         Operation::find(&OPERATIONS, id)
+    }
+    /// Reads `value` as the success answer of the operation `id` and writes it back,
+    /// through its generated type: what the type holds (its `Debug`) and what it
+    /// writes. `None` when the operation is unknown or its answer is not JSON.
+    #[allow(unreachable_code)]
+    pub fn round_trip_answer(
+        id: &str,
+        value: ::serde_json::Value,
+    ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
+        Some(
+            match id {
+                "runAgent" => through::<types::AgentRunAccepted>(value),
+                _ => return None,
+            },
+        )
+    }
+    /// Reads `value` as the JSON request body of the operation `id` and writes it
+    /// back, through its generated type (what it holds, and what it writes). `None`
+    /// when the operation is unknown or takes no JSON body.
+    #[allow(unreachable_code)]
+    pub fn round_trip_body(
+        id: &str,
+        value: ::serde_json::Value,
+    ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
+        Some(
+            match id {
+                "runAgent" => through::<types::AgentRunRequest>(value),
+                _ => return None,
+            },
+        )
+    }
+    fn through<T>(
+        value: ::serde_json::Value,
+    ) -> Result<(String, ::serde_json::Value), ::serde_json::Error>
+    where
+        T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::fmt::Debug,
+    {
+        let typed = ::serde_json::from_value::<T>(value)?;
+        let written = ::serde_json::to_value(&typed)?;
+        Ok((format!("{typed:#?}"), written))
     }
 }
 impl<'a> agentrun_runtime::Request for builder::RunAgent<'a> {

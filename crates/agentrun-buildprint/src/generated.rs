@@ -21021,6 +21021,8 @@ pub mod prelude {
 pub mod operations {
     #[allow(unused_imports)]
     use agentrun_runtime::{Body, Field, Kind, Location, Operation};
+    #[allow(unused_imports)]
+    use super::types;
     /// The operations, one per client method.
     pub static OPERATIONS: [Operation; 31usize] = [
         Operation {
@@ -22428,6 +22430,91 @@ pub mod operations {
     /// The operation with this `operationId`.
     pub fn find(id: &str) -> Option<&'static Operation> {
         Operation::find(&OPERATIONS, id)
+    }
+    /// Reads `value` as the success answer of the operation `id` and writes it back,
+    /// through its generated type: what the type holds (its `Debug`) and what it
+    /// writes. `None` when the operation is unknown or its answer is not JSON.
+    #[allow(unreachable_code)]
+    pub fn round_trip_answer(
+        id: &str,
+        value: ::serde_json::Value,
+    ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
+        Some(
+            match id {
+                "startAgent" => through::<types::StartAgentResponse>(value),
+                "getAgent" => through::<types::Agent>(value),
+                "sendAgentMessage" => through::<types::SendAgentMessageResponse>(value),
+                "listCodeReviews" => through::<types::ListCodeReviewsResponse>(value),
+                "createCodeReview" => through::<types::CreateCodeReviewResponse>(value),
+                "getCodeReview" => through::<types::GetCodeReviewResponse>(value),
+                "listAutomations" => through::<types::ListAutomationsResponse>(value),
+                "runAutomation" => through::<types::RunAutomationResponse>(value),
+                "listTests" => through::<types::ListTestsResponse>(value),
+                "createTest" => through::<types::CreateTestResponse>(value),
+                "getTest" => through::<types::Test>(value),
+                "updateTest" => through::<types::MutationResult>(value),
+                "deleteTest" => through::<types::MutationResult>(value),
+                "listTestGroups" => through::<types::ListTestGroupsResponse>(value),
+                "createTestGroup" => through::<types::CreateTestGroupResponse>(value),
+                "getTestGroup" => through::<types::TestGroup>(value),
+                "updateTestGroup" => through::<types::MutationResult>(value),
+                "deleteTestGroup" => through::<types::MutationResult>(value),
+                "startTestRun" => through::<types::StartTestRunResponse>(value),
+                "getTestRun" => through::<types::GetTestRunResponse>(value),
+                "startTestGroupRun" => through::<types::StartTestGroupRunResponse>(value),
+                "getTestGroupRun" => through::<types::GetTestGroupRunResponse>(value),
+                "listTestUsers" => through::<types::ListTestUsersResponse>(value),
+                "createTestUser" => through::<types::CreateTestUserResponse>(value),
+                "getTestUser" => through::<types::TestUser>(value),
+                "updateTestUser" => through::<types::MutationResult>(value),
+                "deleteTestUser" => through::<types::MutationResult>(value),
+                "getOpenApiDocument" => {
+                    through::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >(value)
+                }
+                "listVersions" => through::<types::ListVersionsResponse>(value),
+                "getSyncStatus" => through::<types::SyncStatus>(value),
+                "syncVersion" => through::<types::SyncStatus>(value),
+                _ => return None,
+            },
+        )
+    }
+    /// Reads `value` as the JSON request body of the operation `id` and writes it
+    /// back, through its generated type (what it holds, and what it writes). `None`
+    /// when the operation is unknown or takes no JSON body.
+    #[allow(unreachable_code)]
+    pub fn round_trip_body(
+        id: &str,
+        value: ::serde_json::Value,
+    ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
+        Some(
+            match id {
+                "startAgent" => through::<types::StartAgentBody>(value),
+                "sendAgentMessage" => through::<types::SendAgentMessageBody>(value),
+                "createCodeReview" => through::<types::CreateCodeReviewBody>(value),
+                "createTest" => through::<types::CreateTestBody>(value),
+                "updateTest" => through::<types::UpdateTestBody>(value),
+                "createTestGroup" => through::<types::CreateTestGroupBody>(value),
+                "updateTestGroup" => through::<types::UpdateTestGroupBody>(value),
+                "startTestRun" => through::<types::StartTestRunBody>(value),
+                "startTestGroupRun" => through::<types::StartTestGroupRunBody>(value),
+                "createTestUser" => through::<types::CreateTestUserBody>(value),
+                "updateTestUser" => through::<types::UpdateTestUserBody>(value),
+                "syncVersion" => through::<types::SyncVersionBody>(value),
+                _ => return None,
+            },
+        )
+    }
+    fn through<T>(
+        value: ::serde_json::Value,
+    ) -> Result<(String, ::serde_json::Value), ::serde_json::Error>
+    where
+        T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::fmt::Debug,
+    {
+        let typed = ::serde_json::from_value::<T>(value)?;
+        let written = ::serde_json::to_value(&typed)?;
+        Ok((format!("{typed:#?}"), written))
     }
 }
 impl<'a> agentrun_runtime::Request for builder::StartAgent<'a> {
