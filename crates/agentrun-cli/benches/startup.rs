@@ -3,8 +3,11 @@
 //! starting any process (`true`), measured in alternating rounds in the same run.
 //!
 //! ```text
-//! cargo bench -p agentrun-cli --bench startup [-- ROUNDS]
+//! cargo bench -p agentrun-cli --bench startup [-- ROUNDS] [--baseline=PATH]
 //! ```
+//!
+//! `--baseline=PATH` runs another `agentrun` binary (an older build) in the same rounds, and
+//! prints each case's ratio to it.
 
 // A benchmark: a failed unwrap is a failed run.
 #![allow(clippy::unwrap_used, missing_docs)]
@@ -61,6 +64,9 @@ fn main() {
         .find(|a| !a.starts_with("--"))
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
+    let baseline_binary = std::env::args()
+        .skip(1)
+        .find_map(|a| a.strip_prefix("--baseline=").map(str::to_string));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -79,14 +85,11 @@ fn main() {
         ("BUILDPRINT_TOKEN".to_string(), "bp_emulator".to_string()),
     ];
     let agentrun = env!("CARGO_BIN_EXE_agentrun");
-    let mut cases = [
+    let get = ["buildprint", "agents", "get", "--agent-id", "ag_000001"];
+    let mut cases = vec![
         Case::new("true (any process)", "true", &[]),
         Case::new("agentrun --help", agentrun, &["--help"]),
-        Case::new(
-            "agentrun ... agents get",
-            agentrun,
-            &["buildprint", "agents", "get", "--agent-id", "ag_000001"],
-        ),
+        Case::new("agentrun ... agents get", agentrun, &get),
         Case::new(
             "agentrun ... agents start --wait",
             agentrun,
@@ -104,6 +107,10 @@ fn main() {
             ],
         ),
     ];
+    if let Some(baseline) = &baseline_binary {
+        cases.push(Case::new("baseline --help", baseline, &["--help"]));
+        cases.push(Case::new("baseline ... agents get", baseline, &get));
+    }
     for case in cases.iter_mut() {
         case.run_once(&env); // warm the page cache
         case.times.clear();
@@ -130,6 +137,14 @@ fn main() {
             ms(case.quantile(0.9)),
             p50 / baseline,
             p50 / help
+        );
+    }
+    if baseline_binary.is_some() {
+        let ratio = |a: usize, b: usize| ms(cases[a].quantile(0.5)) / ms(cases[b].quantile(0.5));
+        println!(
+            "this build ÷ baseline, p50: --help {:.3}, agents get {:.3}",
+            ratio(1, 4),
+            ratio(2, 5)
         );
     }
     let size = std::fs::metadata(agentrun).map(|m| m.len()).unwrap_or(0);
