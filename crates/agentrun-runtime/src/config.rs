@@ -77,8 +77,10 @@ impl ClientConfig {
         self
     }
 
-    /// The retry policy.
-    pub fn retry_policy(&self) -> &RetryPolicy {
+    /// The retry policy ([`Self::retry`] sets it). Like std's `Command` and clap's builders,
+    /// agentrun's builders (`ClientConfig`, `RetryPolicy`, `WaitOptions`) set a setting with a
+    /// method named after it and read it with `get_` and that name.
+    pub fn get_retry(&self) -> &RetryPolicy {
         &self.retry
     }
 

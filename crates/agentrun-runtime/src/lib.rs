@@ -33,7 +33,7 @@
 //!     .bearer(Secret::new("bp_example"))
 //!     .retry(RetryPolicy::default().max_attempts(3));
 //! let http: reqwest::Client = config.http_client()?;
-//! assert_eq!(config.runtime().retry().attempts(), 3);
+//! assert_eq!(config.runtime().retry().get_max_attempts(), 3);
 //! # let _ = http;
 //! # Ok::<(), agentrun_runtime::ConfigError>(())
 //! ```

@@ -24,8 +24,8 @@ pub const RETRYABLE_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
 /// use agentrun_runtime::RetryPolicy;
 ///
 /// let policy = RetryPolicy::default().max_attempts(6).initial_backoff(Duration::from_millis(100));
-/// assert_eq!(policy.attempts(), 6);
-/// assert_eq!(RetryPolicy::none().attempts(), 1);
+/// assert_eq!(policy.get_max_attempts(), 6);
+/// assert_eq!(RetryPolicy::none().get_max_attempts(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
@@ -105,8 +105,8 @@ impl RetryPolicy {
         self
     }
 
-    /// How many times a request is sent at most.
-    pub fn attempts(&self) -> u32 {
+    /// How many times a request is sent at most ([`Self::max_attempts`] sets it).
+    pub fn get_max_attempts(&self) -> u32 {
         self.max_attempts
     }
 

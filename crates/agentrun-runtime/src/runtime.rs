@@ -15,7 +15,8 @@ const EXCERPT_BYTES: usize = 64 * 1024;
 
 /// What a generated client carries besides its HTTP client (progenitor's "inner type"): how it
 /// retries, a timeout that overrides the client's for each request, and whether its URLs carry
-/// a secret (Builder's `?apiKey=`).
+/// a secret (Builder's `?apiKey=`). Like the clients that carry it, it is a value in use rather
+/// than a builder: `with_x` gives a copy with `x` changed, and `x()` reads it.
 ///
 /// ```
 /// use std::time::Duration;
@@ -94,7 +95,7 @@ pub async fn execute(
     let mut attempt = 1;
     loop {
         // A spare copy for the next attempt; a streaming body cannot be copied, so not retried.
-        let spare = (attempt < runtime.retry.attempts())
+        let spare = (attempt < runtime.retry.get_max_attempts())
             .then(|| request.try_clone())
             .flatten();
         tracing::debug!(operation = info.operation_id, method = %method, path = %path, attempt, "sending");

@@ -15,7 +15,7 @@ use crate::error::Error;
 /// let options = WaitOptions::default()
 ///     .interval(Duration::from_millis(500))
 ///     .timeout(Duration::from_secs(600));
-/// assert_eq!(options.timeout_duration(), Duration::from_secs(600));
+/// assert_eq!(options.get_timeout(), Duration::from_secs(600));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitOptions {
@@ -67,8 +67,8 @@ impl WaitOptions {
         self
     }
 
-    /// How long to wait in all.
-    pub fn timeout_duration(&self) -> Duration {
+    /// How long to wait in all ([`Self::timeout`] sets it).
+    pub fn get_timeout(&self) -> Duration {
         self.timeout
     }
 }
