@@ -155,6 +155,8 @@ fn a_new_operation_in_the_spec_reaches_every_layer_with_no_hand_edit() {
         ])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", &target)
+        // No debug info: the binary is only run, and the build stays small and quick.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .status()
         .unwrap();
     assert!(status.success(), "the scratch workspace does not build");
