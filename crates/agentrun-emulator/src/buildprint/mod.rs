@@ -16,12 +16,11 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-
-use crate::spec_answer::{Model, model};
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::spec_answer::{Model, model};
 use crate::state::Shared;
 use crate::world::World;
 
