@@ -4354,7 +4354,7 @@ pub mod types {
         )]
         pub completion_webhook_url: ::std::option::Option<::std::string::String>,
         pub model: SelectableModel,
-        ///Left out, the server uses `read_only`.
+        ///Whether the run can only inspect the app or is also allowed to make edits. Left out, the server uses `read_only`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permission: ::std::option::Option<Permission>,
         ///Branches the run is allowed to access when branch restrictions apply.
@@ -21094,7 +21094,7 @@ pub mod operations {
                         kind: Kind::String,
                         values: &["read_only", "allow_edits"],
                         nullable: false,
-                        description: "Left out, the server uses `read_only`.",
+                        description: "Whether the run can only inspect the app or is also allowed to make edits. Left out, the server uses `read_only`.",
                     },
                     Field {
                         name: "permittedBranches",

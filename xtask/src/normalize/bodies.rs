@@ -128,6 +128,7 @@ pub const SERVER_DEFAULT: &str = "x-agentrun-server-default";
 /// default in and sends it, which pins today's default into every request (and a field the
 /// user never set goes on the wire). Returns how many defaults moved.
 pub fn leave_defaults_to_the_server(doc: &mut Value) -> usize {
+    let snapshot = doc.clone();
     let mut moved = 0;
     for_each_operation(doc, &mut |_, _, op| {
         let Some(schema) = op
@@ -161,7 +162,17 @@ pub fn leave_defaults_to_the_server(doc: &mut Value) -> usize {
                 other => format!("`{other}`"),
             };
             let note = format!("Left out, the server uses {shown}.");
-            let description = match property.get("description").and_then(Value::as_str) {
+            // The property's own description, else its referenced schema's.
+            let referenced =
+                crate::schemas::resolve_schema(&snapshot, &Value::Object(property.clone()))
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+            let own = property
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let description = match own.or(referenced) {
                 Some(text) if !text.trim().is_empty() => format!("{} {note}", text.trim_end()),
                 _ => note,
             };
