@@ -156,8 +156,9 @@ impl BuildprintClient {
         let request = input
             .request(self.api.client(), self.api.baseurl(), operation)
             .map_err(Error::invalid)?;
+        // Named as the generated builders name it in logs: by their method.
         let info = OperationInfo {
-            operation_id: operation.id,
+            operation_id: operation.method_name,
         };
         let answer = self.api.exec(request, &info).await;
         crate::error::read_answer(
