@@ -186,7 +186,7 @@ fn a_new_operation_in_the_spec_reaches_every_layer_with_no_hand_edit() {
         ],
     );
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("--reason <reason>"), "{stderr}");
+    assert!(stderr.contains("--reason <REASON>"), "{stderr}");
 
     // The emulator answers it from the spec, through the command.
     let mut emulator = Command::new(&binary)
@@ -212,7 +212,6 @@ fn a_new_operation_in_the_spec_reaches_every_layer_with_no_hand_edit() {
         "--reason",
         "not needed",
         "--notify",
-        "true",
     ];
     let answered = agentrun(
         &binary,

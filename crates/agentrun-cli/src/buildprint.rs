@@ -4,18 +4,23 @@ use std::future::Future;
 use std::path::Path;
 
 use agentrun::auth::BUILDPRINT_BASE_URL;
+use agentrun::buildprint::builder as op;
 use agentrun::buildprint::types as bp;
 use agentrun::runtime::{Operation, Request};
 use agentrun::{BuildprintClient, BuildprintCredentials, Error, WaitOptions};
+use clap::ArgMatches;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use crate::cli::{
     Agents, Automations, BuildprintAuth, BuildprintCommand, ModelChoice, Openapi, Resource,
-    Reviews, StartWait, TestFields, TestGroupRuns, TestGroups, TestRuns, TestUsers, Tests,
-    Versions, WaitFlags,
+    Reviews, StartWait, StepsFlag, TestGroupRuns, TestGroups, TestRuns, TestUsers, Tests, Versions,
+    WaitFlags,
 };
 use crate::output::{fields, json, maybe_when, print, short, table, when};
 use crate::progress::{Display, Reporter};
+use crate::spec_commands;
 
 /// How a command ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,27 +31,58 @@ pub(crate) enum Outcome {
     RunFailed,
 }
 
-/// Runs `agentrun buildprint ...`.
-pub(crate) async fn run(command: BuildprintCommand, as_json: bool) -> Result<Outcome, Error> {
+/// Runs `agentrun buildprint ...`; `matches` are the `buildprint` command's, whose action's
+/// flags make the request (see [`spec_commands::input`]).
+pub(crate) async fn run(
+    command: BuildprintCommand,
+    matches: &ArgMatches,
+    as_json: bool,
+) -> Result<Outcome, Error> {
     let client = connect(&command.auth)?;
     let out = Out { json: as_json };
+    let empty = ArgMatches::default();
+    let m = matches
+        .subcommand()
+        .and_then(|(_, resource)| resource.subcommand())
+        .map_or(&empty, |(_, action)| action);
     match command.resource {
-        Resource::Agents(action) => agents(&client, action, out).await,
-        Resource::Reviews(action) => reviews(&client, action, out).await,
-        Resource::Automations(action) => automations(&client, action, out).await,
-        Resource::Tests(action) => tests(&client, action, out).await,
-        Resource::TestGroups(action) => test_groups(&client, action, out).await,
-        Resource::TestUsers(action) => test_users(&client, action, out).await,
-        Resource::TestRuns(action) => test_runs(&client, action, out).await,
-        Resource::TestGroupRuns(action) => test_group_runs(&client, action, out).await,
-        Resource::Versions(action) => versions(&client, action, out).await,
+        Resource::Agents(action) => agents(&client, action, m, out).await,
+        Resource::Reviews(action) => reviews(&client, action, m, out).await,
+        Resource::Automations(action) => automations(&client, action, m, out).await,
+        Resource::Tests(action) => tests(&client, action, m, out).await,
+        Resource::TestGroups(action) => test_groups(&client, action, m, out).await,
+        Resource::TestUsers(action) => test_users(&client, action, m, out).await,
+        Resource::TestRuns(action) => test_runs(&client, action, m, out).await,
+        Resource::TestGroupRuns(action) => test_group_runs(&client, action, m, out).await,
+        Resource::Versions(action) => versions(&client, action, m, out).await,
         Resource::Openapi(Openapi::Get) => {
-            let document = &client.send(client.api().get_open_api_document()).await?;
+            let document = send_flags::<op::GetOpenApiDocument<'_>>(&client, m, Map::new()).await?;
             // A document is JSON for people too.
             out.show(&document, json);
             Ok(Outcome::Done)
         }
     }
+}
+
+/// Sends the operation of the builder `R` with the request the flags in `m` make (`overrides`
+/// replacing body fields the command worked out itself), and reads the answer as `R`'s
+/// success type.
+async fn send_flags<R>(
+    client: &BuildprintClient,
+    m: &ArgMatches,
+    overrides: Map<String, Value>,
+) -> Result<R::Output, Error>
+where
+    R: Request,
+    R::Output: DeserializeOwned,
+{
+    let operation = R::OPERATION;
+    let input = spec_commands::input(operation, m, overrides)?;
+    let answer = client.send_operation(operation, &input).await?;
+    serde_json::from_value(answer).map_err(|e| Error::Decode {
+        operation: Some(operation.label.to_string()),
+        message: format!("the answer is not what the spec documents ({e})"),
+    })
 }
 
 /// The client, from the flags or else the environment.
@@ -85,11 +121,6 @@ impl Out {
             print(&text(value));
         }
     }
-}
-
-/// The operation a request sends, from the generated table.
-fn operation_of<R: Request>(_: &R) -> &'static Operation {
-    R::OPERATION
 }
 
 fn options(flags: &WaitFlags) -> WaitOptions {
@@ -177,36 +208,20 @@ fn test_outcome(status: &bp::TestRunStatus) -> Outcome {
 
 // --- Agents -----------------------------------------------------------------------------------
 
-async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<Outcome, Error> {
-    let api = client.api();
+async fn agents(
+    client: &BuildprintClient,
+    action: Agents,
+    m: &ArgMatches,
+    out: Out,
+) -> Result<Outcome, Error> {
     match action {
         Agents::Start {
-            app_id,
-            prompt,
             model: name,
-            reasoning_effort,
-            permission,
-            permitted_branches,
-            completion_webhook_url,
-            user_email,
             models,
             wait,
         } => {
-            // The builder leaves unset fields at the documented defaults.
-            let mut body = bp::StartAgentBody::builder()
-                .app_id(app_id)
-                .prompt(prompt)
-                .model(model(&name, &models)?)
-                .permitted_branches(permitted_branches)
-                .completion_webhook_url(completion_webhook_url)
-                .user_email(user_email);
-            if let Some(effort) = reasoning_effort.as_deref() {
-                body = body.reasoning_effort(bp::ReasoningEffort::from(effort));
-            }
-            if let Some(permission) = permission.as_deref() {
-                body = body.permission(bp::Permission::from(permission));
-            }
-            let started = client.send(api.start_agent().body(body)).await?;
+            model(&name, &models)?;
+            let started = send_flags::<op::StartAgent<'_>>(client, m, Map::new()).await?;
             let note = format!(
                 "Started agent {} on {} ({}).",
                 started.agent_id, started.app_id, started.status
@@ -217,35 +232,14 @@ async fn agents(client: &BuildprintClient, action: Agents, out: Out) -> Result<O
             }
             follow_agent(client, &started.agent_id, &wait.flags, out).await
         }
-        Agents::Get {
-            agent_id,
-            history_limit,
-        } => {
-            let mut request = api.get_agent().agent_id(&agent_id);
-            if let Some(limit) = history_limit {
-                request = request.history_limit(limit);
-            }
-            let agent = client.send(request).await?;
+        Agents::Get => {
+            let agent = send_flags::<op::GetAgent<'_>>(client, m, Map::new()).await?;
             out.show(&agent, agent_text);
             Ok(Outcome::Done)
         }
-        Agents::Message {
-            agent_id,
-            prompt,
-            permission,
-            permitted_branches,
-            completion_webhook_url,
-            wait,
-        } => {
-            let body = bp::SendAgentMessageBody {
-                prompt,
-                permission: permission.as_deref().map(Into::into),
-                permitted_branches,
-                completion_webhook_url,
-            };
-            let accepted = client
-                .send(api.send_agent_message().agent_id(&agent_id).body(body))
-                .await?;
+        Agents::Message { wait } => {
+            let agent_id = spec_commands::value(m, "agentId").unwrap_or_default();
+            let accepted = send_flags::<op::SendAgentMessage<'_>>(client, m, Map::new()).await?;
             let note = format!(
                 "Queued a follow-up for agent {} ({}).",
                 accepted.agent_id, accepted.status
@@ -367,15 +361,15 @@ fn agent_text(agent: &bp::Agent) -> String {
 
 // --- Code reviews -----------------------------------------------------------------------------
 
-async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result<Outcome, Error> {
-    let api = client.api();
+async fn reviews(
+    client: &BuildprintClient,
+    action: Reviews,
+    m: &ArgMatches,
+    out: Out,
+) -> Result<Outcome, Error> {
     match action {
-        Reviews::List { app_id, limit } => {
-            let mut request = api.list_code_reviews().app_id(&app_id);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            let reviews = client.send(request).await?;
+        Reviews::List => {
+            let reviews = send_flags::<op::ListCodeReviews<'_>>(client, m, Map::new()).await?;
             out.show(&reviews, |r| {
                 let rows: Vec<Vec<String>> = r
                     .open
@@ -405,30 +399,14 @@ async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result
             Ok(Outcome::Done)
         }
         Reviews::Create {
-            app_id,
-            from_version,
-            to_version,
             model: name,
-            title,
-            description,
-            focus_areas,
-            completion_webhook_url,
-            user_email,
             models,
             wait,
         } => {
-            let body = bp::CreateCodeReviewBody {
-                app_id,
-                from_version,
-                to_version,
-                model: name.as_deref().map(|n| model(n, &models)).transpose()?,
-                title,
-                description,
-                focus_areas,
-                completion_webhook_url,
-                user_email,
-            };
-            let created = client.send(api.create_code_review().body(body)).await?;
+            if let Some(name) = &name {
+                model(name, &models)?;
+            }
+            let created = send_flags::<op::CreateCodeReview<'_>>(client, m, Map::new()).await?;
             let note = format!(
                 "Created code review {} (agent {}, {}).",
                 created.review_id, created.agent_id, created.status
@@ -439,15 +417,8 @@ async fn reviews(client: &BuildprintClient, action: Reviews, out: Out) -> Result
             }
             follow_review(client, &created.review_id, &wait.flags, out).await
         }
-        Reviews::Get {
-            review_id,
-            history_limit,
-        } => {
-            let mut request = api.get_code_review().review_id(&review_id);
-            if let Some(limit) = history_limit {
-                request = request.history_limit(limit);
-            }
-            let review = client.send(request).await?;
+        Reviews::Get => {
+            let review = send_flags::<op::GetCodeReview<'_>>(client, m, Map::new()).await?;
             out.show(&review, review_text);
             Ok(Outcome::Done)
         }
@@ -545,12 +516,12 @@ fn review_text(review: &bp::GetCodeReviewResponse) -> String {
 async fn automations(
     client: &BuildprintClient,
     action: Automations,
+    m: &ArgMatches,
     out: Out,
 ) -> Result<Outcome, Error> {
-    let api = client.api();
     match action {
-        Automations::List { app_id } => {
-            let list = client.send(api.list_automations().app_id(&app_id)).await?;
+        Automations::List => {
+            let list = send_flags::<op::ListAutomations<'_>>(client, m, Map::new()).await?;
             out.show(&list, |l| {
                 let rows: Vec<Vec<String>> = l
                     .automations
@@ -568,10 +539,8 @@ async fn automations(
                 table(&["ID", "TRIGGER", "RUNNABLE", "LAST RUN", "NAME"], &rows)
             });
         }
-        Automations::Run { automation_id } => {
-            let queued = client
-                .send(api.run_automation().automation_id(&automation_id))
-                .await?;
+        Automations::Run => {
+            let queued = send_flags::<op::RunAutomation<'_>>(client, m, Map::new()).await?;
             out.show(&queued, |q| {
                 format!(
                     "Queued automation {} ({}) at {}.",
@@ -610,62 +579,49 @@ fn ok_text(what: &str) -> impl FnOnce(&bp::MutationResult) -> String + '_ {
     move |_| what.to_string()
 }
 
-async fn tests(client: &BuildprintClient, action: Tests, out: Out) -> Result<Outcome, Error> {
-    let api = client.api();
+async fn tests(
+    client: &BuildprintClient,
+    action: Tests,
+    m: &ArgMatches,
+    out: Out,
+) -> Result<Outcome, Error> {
+    let test_id = || spec_commands::value(m, "testId").unwrap_or_default();
     match action {
-        Tests::List { app_id } => {
-            let list = client.send(api.list_tests().app_id(&app_id)).await?;
+        Tests::List => {
+            let list = send_flags::<op::ListTests<'_>>(client, m, Map::new()).await?;
             out.show(&list, |l| test_summary_rows(&l.tests));
         }
-        Tests::Create { app_id, fields: f } => {
-            let body = bp::CreateTestBody {
-                app_id,
-                steps: read_steps(&f.steps)?,
-                name: f.name,
-                description: f.description,
-                is_component: Some(f.is_component),
-                live_test_user_id: f.live_test_user_id,
-                test_version_test_user_id: f.test_version_test_user_id,
-                viewport_preset: f.viewport_preset.as_deref().map(Into::into),
-                timeout_minutes: f.timeout_minutes,
-                graph_start_x: f.graph_start_x,
-                graph_start_y: f.graph_start_y,
-            };
-            let created = client.send(api.create_test().body(body)).await?;
+        Tests::Create { steps } => {
+            let created = send_flags::<op::CreateTest<'_>>(client, m, steps_field(&steps)?).await?;
             out.show(&created, |c| format!("Created test {}.", c.test_id));
         }
-        Tests::Get { test_id } => {
-            let test = client.send(api.get_test().test_id(&test_id)).await?;
+        Tests::Get => {
+            let test = send_flags::<op::GetTest<'_>>(client, m, Map::new()).await?;
             out.show(&test, test_text);
         }
-        Tests::Update { test_id, fields: f } => {
-            let body = update_test_body(f)?;
-            let done = client
-                .send(api.update_test().test_id(&test_id).body(body))
-                .await?;
-            out.show(&done, ok_text(&format!("Updated test {test_id}.")));
+        Tests::Update { steps } => {
+            let done = send_flags::<op::UpdateTest<'_>>(client, m, steps_field(&steps)?).await?;
+            out.show(&done, ok_text(&format!("Updated test {}.", test_id())));
         }
-        Tests::Delete { test_id } => {
-            let done = client.send(api.delete_test().test_id(&test_id)).await?;
-            out.show(&done, ok_text(&format!("Archived test {test_id}.")));
+        Tests::Delete => {
+            let done = send_flags::<op::DeleteTest<'_>>(client, m, Map::new()).await?;
+            out.show(&done, ok_text(&format!("Archived test {}.", test_id())));
         }
     }
     Ok(Outcome::Done)
 }
 
-fn update_test_body(f: TestFields) -> Result<bp::UpdateTestBody, Error> {
-    Ok(bp::UpdateTestBody {
-        steps: read_steps(&f.steps)?,
-        name: f.name,
-        description: f.description,
-        is_component: f.is_component,
-        live_test_user_id: f.live_test_user_id,
-        test_version_test_user_id: f.test_version_test_user_id,
-        viewport_preset: f.viewport_preset.as_deref().map(Into::into),
-        timeout_minutes: f.timeout_minutes,
-        graph_start_x: f.graph_start_x,
-        graph_start_y: f.graph_start_y,
-    })
+/// The `steps` body field from `--steps` (JSON, or `@FILE`), in both versions of the docs.
+fn steps_field(flag: &StepsFlag) -> Result<Map<String, Value>, Error> {
+    let steps = read_steps(&flag.steps)?;
+    let mut field = Map::new();
+    field.insert(
+        "steps".into(),
+        serde_json::to_value(steps).map_err(|e| Error::Invalid {
+            message: format!("--steps: {e}"),
+        })?,
+    );
+    Ok(field)
 }
 
 fn test_text(test: &bp::Test) -> String {
@@ -710,12 +666,13 @@ fn test_text(test: &bp::Test) -> String {
 async fn test_groups(
     client: &BuildprintClient,
     action: TestGroups,
+    m: &ArgMatches,
     out: Out,
 ) -> Result<Outcome, Error> {
-    let api = client.api();
+    let group_id = spec_commands::value(m, "groupId").unwrap_or_default();
     match action {
-        TestGroups::List { app_id } => {
-            let list = client.send(api.list_test_groups().app_id(&app_id)).await?;
+        TestGroups::List => {
+            let list = send_flags::<op::ListTestGroups<'_>>(client, m, Map::new()).await?;
             out.show(&list, |l| {
                 let rows: Vec<Vec<String>> = l
                     .groups
@@ -732,28 +689,15 @@ async fn test_groups(
                 table(&["ID", "TESTS", "UPDATED", "NAME"], &rows)
             });
         }
-        TestGroups::Create {
-            app_id,
-            name,
-            description,
-            test_ids,
-        } => {
-            let body = bp::CreateTestGroupBody {
-                app_id,
-                name,
-                description,
-                test_ids,
-            };
-            let created = client.send(api.create_test_group().body(body)).await?;
+        TestGroups::Create => {
+            let created = send_flags::<op::CreateTestGroup<'_>>(client, m, Map::new()).await?;
             out.show(&created, |c| match &c.group_id {
                 Some(id) => format!("Created test group {id}."),
                 None => "Created a test group (the answer names no ID).".into(),
             });
         }
-        TestGroups::Get { group_id } => {
-            let group = client
-                .send(api.get_test_group().group_id(&group_id))
-                .await?;
+        TestGroups::Get => {
+            let group = send_flags::<op::GetTestGroup<'_>>(client, m, Map::new()).await?;
             out.show(&group, |g| {
                 let mut text = fields(&[
                     ("group", g.id.clone()),
@@ -768,26 +712,12 @@ async fn test_groups(
                 text
             });
         }
-        TestGroups::Update {
-            group_id,
-            name,
-            description,
-            test_ids,
-        } => {
-            let body = bp::UpdateTestGroupBody {
-                name,
-                description,
-                test_ids,
-            };
-            let done = client
-                .send(api.update_test_group().group_id(&group_id).body(body))
-                .await?;
+        TestGroups::Update => {
+            let done = send_flags::<op::UpdateTestGroup<'_>>(client, m, Map::new()).await?;
             out.show(&done, ok_text(&format!("Updated test group {group_id}.")));
         }
-        TestGroups::Delete { group_id } => {
-            let done = client
-                .send(api.delete_test_group().group_id(&group_id))
-                .await?;
+        TestGroups::Delete => {
+            let done = send_flags::<op::DeleteTestGroup<'_>>(client, m, Map::new()).await?;
             out.show(&done, ok_text(&format!("Archived test group {group_id}.")));
         }
     }
@@ -811,12 +741,13 @@ fn user_text(user: &bp::TestUser) -> String {
 async fn test_users(
     client: &BuildprintClient,
     action: TestUsers,
+    m: &ArgMatches,
     out: Out,
 ) -> Result<Outcome, Error> {
-    let api = client.api();
+    let test_user_id = spec_commands::value(m, "testUserId").unwrap_or_default();
     match action {
-        TestUsers::List { app_id } => {
-            let list = client.send(api.list_test_users().app_id(&app_id)).await?;
+        TestUsers::List => {
+            let list = send_flags::<op::ListTestUsers<'_>>(client, m, Map::new()).await?;
             out.show(&list, |l| {
                 let rows: Vec<Vec<String>> = l
                     .test_users
@@ -834,66 +765,25 @@ async fn test_users(
                 table(&["ID", "DATABASE", "DISABLED", "EMAIL", "NAME"], &rows)
             });
         }
-        TestUsers::Create {
-            app_id,
-            name,
-            description,
-            email,
-            password,
-            database,
-        } => {
-            let body = bp::CreateTestUserBody {
-                app_id,
-                name,
-                description,
-                email,
-                password,
-                database: database.as_str().into(),
-            };
-            let created = client.send(api.create_test_user().body(body)).await?;
+        TestUsers::Create => {
+            let created = send_flags::<op::CreateTestUser<'_>>(client, m, Map::new()).await?;
             out.show(&created, |c| {
                 format!("Created test user {}.", c.test_user_id)
             });
         }
-        TestUsers::Get { test_user_id } => {
-            let user = client
-                .send(api.get_test_user().test_user_id(&test_user_id))
-                .await?;
+        TestUsers::Get => {
+            let user = send_flags::<op::GetTestUser<'_>>(client, m, Map::new()).await?;
             out.show(&user, user_text);
         }
-        TestUsers::Update {
-            test_user_id,
-            name,
-            description,
-            email,
-            password,
-            database,
-            is_disabled,
-        } => {
-            let body = bp::UpdateTestUserBody {
-                name,
-                description,
-                email,
-                password,
-                database: database.as_str().into(),
-                is_disabled,
-            };
-            let done = client
-                .send(
-                    api.update_test_user()
-                        .test_user_id(&test_user_id)
-                        .body(body),
-                )
-                .await?;
+        TestUsers::Update => {
+            let done = send_flags::<op::UpdateTestUser<'_>>(client, m, Map::new()).await?;
             out.show(
                 &done,
                 ok_text(&format!("Updated test user {test_user_id}.")),
             );
         }
-        TestUsers::Delete { test_user_id } => {
-            let done = client
-                .send(api.delete_test_user().test_user_id(&test_user_id))
-                .await?;
+        TestUsers::Delete => {
+            let done = send_flags::<op::DeleteTestUser<'_>>(client, m, Map::new()).await?;
             out.show(
                 &done,
                 ok_text(&format!("Deleted test user {test_user_id}.")),
@@ -908,22 +798,12 @@ async fn test_users(
 async fn test_runs(
     client: &BuildprintClient,
     action: TestRuns,
+    m: &ArgMatches,
     out: Out,
 ) -> Result<Outcome, Error> {
-    let api = client.api();
     let (run_id, wait) = match action {
-        TestRuns::Start {
-            test_id,
-            branch_id,
-            model,
-            wait,
-        } => {
-            let body = bp::StartTestRunBody {
-                test_id,
-                branch_id,
-                model,
-            };
-            let started = client.send(api.start_test_run().body(body)).await?;
+        TestRuns::Start { wait } => {
+            let started = send_flags::<op::StartTestRun<'_>>(client, m, Map::new()).await?;
             let note = format!("Started test run {}.", started.run_id);
             let follow = format!("test-runs wait --run-id {}", started.run_id);
             if announce(out, &wait, &started, &note, &follow) {
@@ -931,8 +811,8 @@ async fn test_runs(
             }
             (started.run_id, wait.flags)
         }
-        TestRuns::Get { run_id } => {
-            let run = client.send(api.get_test_run().run_id(&run_id)).await?;
+        TestRuns::Get => {
+            let run = send_flags::<op::GetTestRun<'_>>(client, m, Map::new()).await?;
             out.show(&run, test_run_text);
             return Ok(Outcome::Done);
         }
@@ -997,24 +877,13 @@ fn test_run_text(run: &bp::GetTestRunResponse) -> String {
 async fn test_group_runs(
     client: &BuildprintClient,
     action: TestGroupRuns,
+    m: &ArgMatches,
     out: Out,
 ) -> Result<Outcome, Error> {
-    let api = client.api();
     let (group_run_id, wait) = match action {
-        TestGroupRuns::Start {
-            group_id,
-            branch_id,
-            model,
-            wait,
-        } => {
-            let body = bp::StartTestGroupRunBody {
-                group_id,
-                branch_id,
-                model,
-            };
-            let request = api.start_test_group_run().body(body);
-            let operation = operation_of(&request);
-            let started = client.send(request).await?;
+        TestGroupRuns::Start { wait } => {
+            let started = send_flags::<op::StartTestGroupRun<'_>>(client, m, Map::new()).await?;
+            let operation = <op::StartTestGroupRun<'_> as Request>::OPERATION;
             let group_run_id = answered_id(started.group_run_id.clone(), operation, "groupRunId")?;
             let note = format!("Started test group run {group_run_id}.");
             let follow = format!("test-group-runs wait --group-run-id {group_run_id}");
@@ -1023,10 +892,8 @@ async fn test_group_runs(
             }
             (group_run_id, wait.flags)
         }
-        TestGroupRuns::Get { group_run_id } => {
-            let run = client
-                .send(api.get_test_group_run().group_run_id(&group_run_id))
-                .await?;
+        TestGroupRuns::Get => {
+            let run = send_flags::<op::GetTestGroupRun<'_>>(client, m, Map::new()).await?;
             out.show(&run, group_run_text);
             return Ok(Outcome::Done);
         }
@@ -1093,31 +960,15 @@ fn sync_text(sync: &bp::SyncStatus) -> String {
     ])
 }
 
-async fn versions(client: &BuildprintClient, action: Versions, out: Out) -> Result<Outcome, Error> {
-    let api = client.api();
+async fn versions(
+    client: &BuildprintClient,
+    action: Versions,
+    m: &ArgMatches,
+    out: Out,
+) -> Result<Outcome, Error> {
     let (app_id, version_id, wait) = match action {
-        Versions::List {
-            app_id,
-            version,
-            cursor,
-            limit,
-            synced_after,
-            synced_before,
-        } => {
-            let mut request = api.list_versions().app_id(&app_id).version(&version);
-            if let Some(cursor) = cursor {
-                request = request.cursor(cursor);
-            }
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(after) = synced_after {
-                request = request.synced_after(after);
-            }
-            if let Some(before) = synced_before {
-                request = request.synced_before(before);
-            }
-            let list = client.send(request).await?;
+        Versions::List => {
+            let list = send_flags::<op::ListVersions<'_>>(client, m, Map::new()).await?;
             out.show(&list, |l| {
                 let rows: Vec<Vec<String>> = l
                     .versions
@@ -1140,27 +991,14 @@ async fn versions(client: &BuildprintClient, action: Versions, out: Out) -> Resu
             });
             return Ok(Outcome::Done);
         }
-        Versions::Status { app_id, version_id } => {
-            let sync = client
-                .send(
-                    api.get_sync_status()
-                        .app_id(&app_id)
-                        .version_id(&version_id),
-                )
-                .await?;
+        Versions::Status => {
+            let sync = send_flags::<op::GetSyncStatus<'_>>(client, m, Map::new()).await?;
             out.show(&sync, sync_text);
             return Ok(Outcome::Done);
         }
-        Versions::Sync {
-            app_id,
-            version,
-            wait,
-        } => {
-            let body = bp::SyncVersionBody {
-                app_id: app_id.clone(),
-                version,
-            };
-            let sync = client.send(api.sync_version().body(body)).await?;
+        Versions::Sync { wait } => {
+            let app_id = spec_commands::value(m, "appId").unwrap_or_default();
+            let sync = send_flags::<op::SyncVersion<'_>>(client, m, Map::new()).await?;
             if !wait.wait || sync.status != bp::SyncStatusStatus::InProgress {
                 out.show(&sync, |s| {
                     let mut text = sync_text(s);

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use agentrun::buildprint::types as bp;
 use agentrun_emulator::cli::EmulatorArgs;
-use clap::builder::PossibleValuesParser;
 use clap::{ArgGroup, Args, Parser, Subcommand};
 
 /// The process's exit codes, as `--help` documents them.
@@ -228,14 +227,6 @@ pub struct StartWait {
     pub flags: WaitFlags,
 }
 
-/// The values a generated open enum knows, as clap's possible values (so `--help` lists them
-/// and a typo is refused with the list).
-macro_rules! possible {
-    ($t:ty) => {
-        PossibleValuesParser::new(<$t>::KNOWN.iter().map(|value| value.as_str()))
-    };
-}
-
 /// `--model`'s long help: what it is and the models this build knows.
 fn models_help(what: &str) -> String {
     let known: Vec<&str> = bp::SelectableModel::KNOWN
@@ -266,30 +257,9 @@ pub struct ModelChoice {
 pub enum Agents {
     /// Start an agent run on an app (POST /agents).
     Start {
-        /// Bubble app ID for the workspace project this request targets.
-        #[arg(long)]
-        app_id: String,
-        /// User prompt to send to the model.
-        #[arg(long)]
-        prompt: String,
         /// Model identifier to use for the run.
         #[arg(long, long_help = models_help("Model identifier to use for the run."))]
         model: String,
-        /// Requested reasoning effort.
-        #[arg(long, value_parser = possible!(bp::ReasoningEffort))]
-        reasoning_effort: Option<String>,
-        /// Whether the run may only inspect the app or also edit it.
-        #[arg(long, value_parser = possible!(bp::Permission))]
-        permission: Option<String>,
-        /// Branches the run may access (comma-separated or repeated).
-        #[arg(long, value_delimiter = ',')]
-        permitted_branches: Vec<String>,
-        /// Webhook URL Buildprint calls when the run completes.
-        #[arg(long)]
-        completion_webhook_url: Option<String>,
-        /// Email of the member whose provider credentials are used (claude-, openai-, cursor- models).
-        #[arg(long)]
-        user_email: Option<String>,
         #[command(flatten)]
         #[allow(missing_docs)]
         models: ModelChoice,
@@ -298,31 +268,9 @@ pub enum Agents {
         wait: StartWait,
     },
     /// Get an agent's status and recent history (GET /agents/{agentId}).
-    Get {
-        /// The agent.
-        #[arg(long)]
-        agent_id: String,
-        /// How many recent history items to return (default 100, at most 500).
-        #[arg(long)]
-        history_limit: Option<i64>,
-    },
+    Get,
     /// Send a follow-up message to an agent (POST /agents/{agentId}/messages).
     Message {
-        /// The agent.
-        #[arg(long)]
-        agent_id: String,
-        /// The follow-up prompt.
-        #[arg(long)]
-        prompt: String,
-        /// A new edit permission for the run.
-        #[arg(long, value_parser = possible!(bp::Permission))]
-        permission: Option<String>,
-        /// New branches the run may access (comma-separated or repeated).
-        #[arg(long, value_delimiter = ',')]
-        permitted_branches: Vec<String>,
-        /// Webhook URL Buildprint calls when this turn completes.
-        #[arg(long)]
-        completion_webhook_url: Option<String>,
         #[command(flatten)]
         #[allow(missing_docs)]
         wait: StartWait,
@@ -342,43 +290,12 @@ pub enum Agents {
 #[derive(Subcommand, Debug)]
 pub enum Reviews {
     /// List an app's code reviews by status (GET /code-reviews).
-    List {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-        /// At most this many reviews per status.
-        #[arg(long)]
-        limit: Option<i64>,
-    },
+    List,
     /// Create a code review between two versions (POST /code-reviews).
     Create {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-        /// Source branch or version.
-        #[arg(long)]
-        from_version: String,
-        /// Target branch or version.
-        #[arg(long)]
-        to_version: String,
         /// Model identifier for the review.
         #[arg(long, long_help = models_help("Model identifier for the review."))]
         model: Option<String>,
-        /// Short title.
-        #[arg(long)]
-        title: Option<String>,
-        /// Description.
-        #[arg(long)]
-        description: Option<String>,
-        /// What the reviewer should focus on.
-        #[arg(long)]
-        focus_areas: Option<String>,
-        /// Webhook URL Buildprint calls when the review completes.
-        #[arg(long)]
-        completion_webhook_url: Option<String>,
-        /// Email of the member whose provider credentials are used.
-        #[arg(long)]
-        user_email: Option<String>,
         #[command(flatten)]
         #[allow(missing_docs)]
         models: ModelChoice,
@@ -387,14 +304,7 @@ pub enum Reviews {
         wait: StartWait,
     },
     /// Get a code review, its findings and its agent (GET /code-reviews/{reviewId}).
-    Get {
-        /// The review.
-        #[arg(long)]
-        review_id: String,
-        /// How many recent history items of its agent to return.
-        #[arg(long)]
-        history_limit: Option<i64>,
-    },
+    Get,
     /// Wait until a review's agent is completed (exit 0) or in error (exit 1).
     Wait {
         /// The review.
@@ -410,49 +320,15 @@ pub enum Reviews {
 #[derive(Subcommand, Debug)]
 pub enum Automations {
     /// List an app's automations (GET /automations).
-    List {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-    },
+    List,
     /// Queue a run of a Manual / API automation (POST /automations/{automationId}/run).
-    Run {
-        /// The automation.
-        #[arg(long)]
-        automation_id: String,
-    },
+    Run,
 }
 
-/// A test definition's fields, for create and update.
+/// `--steps`, which also takes `@FILE`, for create and update (the test's other fields are the
+/// spec's flags).
 #[derive(Args, Debug, Clone)]
-pub struct TestFields {
-    /// Name of the test or component.
-    #[arg(long)]
-    pub name: String,
-    /// Description.
-    #[arg(long)]
-    pub description: Option<String>,
-    /// Make it a reusable component.
-    #[arg(long)]
-    pub is_component: bool,
-    /// Test user for runs against live data.
-    #[arg(long)]
-    pub live_test_user_id: Option<String>,
-    /// Test user for runs against test data.
-    #[arg(long)]
-    pub test_version_test_user_id: Option<String>,
-    /// Viewport preset.
-    #[arg(long, value_parser = possible!(bp::CreateTestBodyViewportPreset))]
-    pub viewport_preset: Option<String>,
-    /// Default timeout for runs, in minutes.
-    #[arg(long)]
-    pub timeout_minutes: Option<i64>,
-    /// Start node's canvas x position.
-    #[arg(long)]
-    pub graph_start_x: Option<f64>,
-    /// Start node's canvas y position.
-    #[arg(long)]
-    pub graph_start_y: Option<f64>,
+pub struct StepsFlag {
     /// The steps, as the API's JSON array (`[{"stepType": "test", "instruction": "...",
     /// "onFailure": "stop"}]`), inline or `@FILE`.
     #[arg(long, value_name = "JSON|@FILE")]
@@ -463,162 +339,53 @@ pub struct TestFields {
 #[derive(Subcommand, Debug)]
 pub enum Tests {
     /// List an app's active tests and components (GET /tests).
-    List {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-    },
+    List,
     /// Create a test or component (POST /tests).
     Create {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
         #[command(flatten)]
         #[allow(missing_docs)]
-        fields: TestFields,
+        steps: StepsFlag,
     },
     /// Get a test or component (GET /tests/{testId}).
-    Get {
-        /// The test.
-        #[arg(long)]
-        test_id: String,
-    },
+    Get,
     /// Replace a test's definition (PUT /tests/{testId}).
     Update {
-        /// The test.
-        #[arg(long)]
-        test_id: String,
         #[command(flatten)]
         #[allow(missing_docs)]
-        fields: TestFields,
+        steps: StepsFlag,
     },
     /// Archive a test or component (DELETE /tests/{testId}).
-    Delete {
-        /// The test.
-        #[arg(long)]
-        test_id: String,
-    },
+    Delete,
 }
 
 /// Test group actions.
 #[derive(Subcommand, Debug)]
 pub enum TestGroups {
     /// List an app's test groups (GET /test-groups).
-    List {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-    },
+    List,
     /// Create a test group (POST /test-groups).
-    Create {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-        /// Group name.
-        #[arg(long)]
-        name: String,
-        /// Description.
-        #[arg(long)]
-        description: Option<String>,
-        /// Tests in the group (comma-separated or repeated).
-        #[arg(long, value_delimiter = ',')]
-        test_ids: Vec<String>,
-    },
+    Create,
     /// Get a test group and its members (GET /test-groups/{groupId}).
-    Get {
-        /// The group.
-        #[arg(long)]
-        group_id: String,
-    },
+    Get,
     /// Replace a test group (PUT /test-groups/{groupId}).
-    Update {
-        /// The group.
-        #[arg(long)]
-        group_id: String,
-        /// Group name.
-        #[arg(long)]
-        name: String,
-        /// Description.
-        #[arg(long)]
-        description: Option<String>,
-        /// Tests in the group (comma-separated or repeated).
-        #[arg(long, value_delimiter = ',', required = true)]
-        test_ids: Vec<String>,
-    },
+    Update,
     /// Archive a test group (DELETE /test-groups/{groupId}).
-    Delete {
-        /// The group.
-        #[arg(long)]
-        group_id: String,
-    },
+    Delete,
 }
 
 /// Test user actions.
 #[derive(Subcommand, Debug)]
 pub enum TestUsers {
     /// List an app's test users (GET /test-users).
-    List {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-    },
+    List,
     /// Create a test user (POST /test-users).
-    Create {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-        /// Name.
-        #[arg(long)]
-        name: String,
-        /// Description.
-        #[arg(long)]
-        description: Option<String>,
-        /// Login email.
-        #[arg(long)]
-        email: Option<String>,
-        /// Login password, for visible login steps.
-        #[arg(long)]
-        password: Option<String>,
-        /// The Bubble database the user belongs to.
-        #[arg(long, value_parser = possible!(bp::TestUserDatabase))]
-        database: String,
-    },
+    Create,
     /// Get a test user (GET /test-users/{testUserId}).
-    Get {
-        /// The test user.
-        #[arg(long)]
-        test_user_id: String,
-    },
+    Get,
     /// Replace a test user (PUT /test-users/{testUserId}).
-    Update {
-        /// The test user.
-        #[arg(long)]
-        test_user_id: String,
-        /// Name.
-        #[arg(long)]
-        name: String,
-        /// Description.
-        #[arg(long)]
-        description: Option<String>,
-        /// Login email.
-        #[arg(long)]
-        email: Option<String>,
-        /// Login password.
-        #[arg(long)]
-        password: Option<String>,
-        /// The Bubble database the user belongs to.
-        #[arg(long, value_parser = possible!(bp::TestUserDatabase))]
-        database: String,
-        /// Disable the user.
-        #[arg(long)]
-        is_disabled: bool,
-    },
+    Update,
     /// Delete a test user (DELETE /test-users/{testUserId}).
-    Delete {
-        /// The test user.
-        #[arg(long)]
-        test_user_id: String,
-    },
+    Delete,
 }
 
 /// Test run actions.
@@ -626,25 +393,12 @@ pub enum TestUsers {
 pub enum TestRuns {
     /// Start a run of a test on a branch (POST /test-runs).
     Start {
-        /// The test.
-        #[arg(long)]
-        test_id: String,
-        /// The branch (ID or display label), or `live`.
-        #[arg(long)]
-        branch_id: String,
-        /// A model for the run (any model identifier).
-        #[arg(long)]
-        model: Option<String>,
         #[command(flatten)]
         #[allow(missing_docs)]
         wait: StartWait,
     },
     /// Get a test run and its steps (GET /test-runs/{runId}).
-    Get {
-        /// The run.
-        #[arg(long)]
-        run_id: String,
-    },
+    Get,
     /// Wait until a test run passed (exit 0) or failed (exit 1).
     Wait {
         /// The run.
@@ -661,25 +415,12 @@ pub enum TestRuns {
 pub enum TestGroupRuns {
     /// Start a run of every test of a group on a branch (POST /test-group-runs).
     Start {
-        /// The group.
-        #[arg(long)]
-        group_id: String,
-        /// The branch (ID or display label), or `live`.
-        #[arg(long)]
-        branch_id: String,
-        /// A model for the runs.
-        #[arg(long)]
-        model: Option<String>,
         #[command(flatten)]
         #[allow(missing_docs)]
         wait: StartWait,
     },
     /// Get a test group run and its test runs (GET /test-group-runs/{groupRunId}).
-    Get {
-        /// The group run.
-        #[arg(long)]
-        group_run_id: String,
-    },
+    Get,
     /// Wait until a test group run passed (exit 0) or failed (exit 1).
     Wait {
         /// The group run.
@@ -695,43 +436,11 @@ pub enum TestGroupRuns {
 #[derive(Subcommand, Debug)]
 pub enum Versions {
     /// List a branch's synced versions, newest first (GET /versions).
-    List {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-        /// The branch (ID or display label).
-        #[arg(long)]
-        version: String,
-        /// A cursor from a previous page.
-        #[arg(long)]
-        cursor: Option<String>,
-        /// Versions per page.
-        #[arg(long)]
-        limit: Option<i64>,
-        /// Only versions synced after this ISO 8601 time.
-        #[arg(long)]
-        synced_after: Option<String>,
-        /// Only versions synced before this ISO 8601 time.
-        #[arg(long)]
-        synced_before: Option<String>,
-    },
+    List,
     /// Get a version sync's status (GET /versions/status).
-    Status {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-        /// The synced version.
-        #[arg(long)]
-        version_id: String,
-    },
+    Status,
     /// Sync a branch (POST /versions/sync).
     Sync {
-        /// The app.
-        #[arg(long)]
-        app_id: String,
-        /// The branch (ID or display label).
-        #[arg(long)]
-        version: String,
         #[command(flatten)]
         #[allow(missing_docs)]
         wait: StartWait,

@@ -100,11 +100,12 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
     let parsed = command().try_get_matches_from(args).and_then(|matches| {
         match generated_command(&matches) {
             Some(chosen) => Ok(Parsed::Generated(chosen)),
-            None => Cli::from_arg_matches(&matches).map(Parsed::HandWritten),
+            None => Cli::from_arg_matches(&matches)
+                .map(|cli| Parsed::HandWritten(Box::new(cli), matches)),
         }
     });
-    let cli = match parsed {
-        Ok(Parsed::HandWritten(cli)) => cli,
+    let (cli, matches) = match parsed {
+        Ok(Parsed::HandWritten(cli, matches)) => (*cli, matches),
         Ok(Parsed::Generated(chosen)) => return run_generated(chosen),
         Err(error) => {
             // --help and --version are "errors" that print to stdout and exit 0.
@@ -132,7 +133,9 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         }
         Command::Buildprint(command) => {
             logs(verbose);
-            block_on(buildprint::run(command, json))
+            let empty = ArgMatches::default();
+            let matches = matches.subcommand_matches("buildprint").unwrap_or(&empty);
+            block_on(buildprint::run(command, matches, json))
         }
     };
     match result {
@@ -147,8 +150,8 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
 
 /// What the command line chose.
 enum Parsed {
-    /// A hand-written command.
-    HandWritten(Cli),
+    /// A hand-written command, and the matches its flags are read from.
+    HandWritten(Box<Cli>, ArgMatches),
     /// A command built from the spec.
     Generated(Generated),
 }

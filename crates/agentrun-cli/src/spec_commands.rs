@@ -1,6 +1,11 @@
-//! Commands built from the generated operation table, for every Buildprint operation that has
-//! no hand-written command: a new operation in the spec is a command the day the client crate
-//! is regenerated, with no edit here.
+//! The flags of every Buildprint command, built from the generated operation table, and a
+//! whole command for every operation that has no hand-written one: a new operation in the spec
+//! is a command the day the client crate is regenerated, with no edit here.
+//!
+//! A hand-written command (see [`crate::cli::OPERATIONS`]) gets the table's flags too; it
+//! writes by hand only what it adds (`--wait`, `--strict-model`) or overrides (`--model` with
+//! the known models in its help, `--steps` that also takes `@FILE`), and its request is built
+//! from the flags by [`input`].
 //!
 //! The command is `agentrun buildprint <resource> <action>`: the resource is the operation's
 //! tag in kebab-case (`Test Users` → `test-users`, next to the hand-written actions when there
@@ -15,7 +20,7 @@ use agentrun::runtime::{Field, Kind, Operation};
 use agentrun::{BuildprintClient, Error, OperationInput};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use heck::ToKebabCase;
+use heck::{ToKebabCase, ToShoutySnakeCase};
 use serde_json::{Map, Value};
 
 use crate::cli::OPERATIONS as HAND_WRITTEN;
@@ -35,11 +40,25 @@ pub(crate) fn generated() -> impl Iterator<Item = (&'static Operation, String, S
         })
 }
 
-/// `agentrun buildprint` with a command for every operation of [`generated`].
+/// `agentrun buildprint` with the table's flags on every hand-written command, and a command
+/// for every operation of [`generated`].
 pub(crate) fn augment(buildprint: Command) -> Command {
     let mut buildprint = buildprint;
+    for (id, resource, action) in HAND_WRITTEN {
+        let Some(op) = OPERATIONS.iter().find(|op| op.id == *id) else {
+            continue;
+        };
+        buildprint = buildprint.mut_subcommand(resource, |r| {
+            r.mut_subcommand(action, |command| with_table_flags(command, op))
+        });
+    }
     for (op, resource, action) in generated() {
-        let command = action_command(op, &action);
+        let about = if op.summary.is_empty() {
+            op.label.to_string()
+        } else {
+            format!("{} ({})", op.summary, op.label)
+        };
+        let command = with_table_flags(Command::new(action).about(about), op);
         buildprint = if buildprint.find_subcommand(&resource).is_some() {
             buildprint.mut_subcommand(&resource, |r| r.subcommand(command))
         } else {
@@ -55,35 +74,43 @@ pub(crate) fn augment(buildprint: Command) -> Command {
     buildprint
 }
 
-fn action_command(op: &'static Operation, action: &str) -> Command {
-    let about = if op.summary.is_empty() {
-        op.label.to_string()
-    } else {
-        format!("{} ({})", op.summary, op.label)
-    };
+/// `command` with a flag for every field of `op` it does not define itself.
+fn with_table_flags(command: Command, op: &'static Operation) -> Command {
     let fields = op
         .parameters
         .iter()
         .chain(op.body.iter().flat_map(|body| body.fields.iter()));
-    fields.fold(
-        Command::new(action.to_string()).about(about),
-        |command, field| command.arg(flag(field)),
-    )
+    fields.fold(command, |command, field| {
+        let long = field.name.to_kebab_case();
+        if command
+            .get_arguments()
+            .any(|arg| arg.get_long() == Some(long.as_str()))
+        {
+            command
+        } else {
+            command.arg(flag(field))
+        }
+    })
 }
 
 /// One field as a flag; its id is the field's wire name.
 fn flag(field: &'static Field) -> Arg {
     let mut arg = Arg::new(field.name)
         .long(field.name.to_kebab_case())
-        .required(field.required)
+        .value_name(field.name.to_shouty_snake_case())
+        .required(field.required && field.kind != Kind::Boolean)
         .help(field.description);
     arg = match field.kind {
-        Kind::StringList => arg.action(ArgAction::Append).value_name("VALUE"),
+        Kind::StringList => arg.action(ArgAction::Append).value_delimiter(','),
         Kind::Json => arg.value_name("JSON"),
         Kind::Integer => arg.value_parser(clap::value_parser!(i64)),
         Kind::Number => arg.value_parser(clap::value_parser!(f64)),
+        // `--flag` alone is true, `--flag=false` false; a required one left out is false.
         Kind::Boolean => arg
             .value_parser(clap::value_parser!(bool))
+            .num_args(0..=1)
+            .require_equals(true)
+            .default_missing_value("true")
             .value_name("true|false"),
         Kind::String => arg,
     };
@@ -108,6 +135,18 @@ pub(crate) async fn run(
     op: &'static Operation,
     matches: &ArgMatches,
 ) -> Result<Value, Error> {
+    client
+        .send_operation(op, &input(op, matches, Map::new())?)
+        .await
+}
+
+/// The request `op` makes from the flags in `matches`; `overrides` are body fields the
+/// command worked out itself (they replace what the flags say).
+pub(crate) fn input(
+    op: &'static Operation,
+    matches: &ArgMatches,
+    overrides: Map<String, Value>,
+) -> Result<OperationInput, Error> {
     let mut input = OperationInput::default();
     for field in op.parameters {
         for value in strings(matches, field) {
@@ -117,57 +156,96 @@ pub(crate) async fn run(
     if let Some(body) = op.body {
         let mut object = Map::new();
         for field in body.fields {
-            if let Some(value) = json_value(matches, field)? {
-                object.insert(field.name.to_string(), value);
+            if overrides.contains_key(field.name) {
+                continue;
+            }
+            match json_value(matches, field)? {
+                Some(value) => {
+                    object.insert(field.name.to_string(), value);
+                }
+                None if field.required && field.kind == Kind::Boolean => {
+                    object.insert(field.name.to_string(), Value::Bool(false));
+                }
+                None => {}
             }
         }
+        object.extend(overrides);
         if body.required || !object.is_empty() {
             input = input.body(Value::Object(object));
         }
     }
-    client.send_operation(op, &input).await
+    Ok(input)
+}
+
+/// A string flag's value, by the field's wire name.
+pub(crate) fn value(matches: &ArgMatches, name: &str) -> Option<String> {
+    matches.try_get_one::<String>(name).ok().flatten().cloned()
+}
+
+/// Every value of a flag of type `T`, or none when it is absent or not of that type.
+fn all<T: Clone + Send + Sync + 'static>(matches: &ArgMatches, name: &str) -> Vec<T> {
+    matches
+        .try_get_many::<T>(name)
+        .ok()
+        .flatten()
+        .map(|values| values.cloned().collect())
+        .unwrap_or_default()
 }
 
 /// A parameter's values as text.
 fn strings(matches: &ArgMatches, field: &Field) -> Vec<String> {
+    let text = |values: Vec<String>| values;
     match field.kind {
-        Kind::Integer => matches
-            .get_many::<i64>(field.name)
-            .map(|v| v.map(ToString::to_string).collect())
-            .unwrap_or_default(),
-        Kind::Number => matches
-            .get_many::<f64>(field.name)
-            .map(|v| v.map(ToString::to_string).collect())
-            .unwrap_or_default(),
-        Kind::Boolean => matches
-            .get_many::<bool>(field.name)
-            .map(|v| v.map(ToString::to_string).collect())
-            .unwrap_or_default(),
-        _ => matches
-            .get_many::<String>(field.name)
-            .map(|v| v.cloned().collect())
-            .unwrap_or_default(),
+        Kind::Integer => all::<i64>(matches, field.name)
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        Kind::Number => all::<f64>(matches, field.name)
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        Kind::Boolean => all::<bool>(matches, field.name)
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        _ => text(all::<String>(matches, field.name)),
     }
 }
 
 /// A body field's value as JSON, or nothing when the flag was not given.
 fn json_value(matches: &ArgMatches, field: &Field) -> Result<Option<Value>, Error> {
-    let flag = field.name.to_kebab_case();
+    let first = |values: Vec<Value>| values.into_iter().next();
     Ok(match field.kind {
-        Kind::Integer => matches.get_one::<i64>(field.name).map(|v| Value::from(*v)),
-        Kind::Number => matches.get_one::<f64>(field.name).map(|v| Value::from(*v)),
-        Kind::Boolean => matches.get_one::<bool>(field.name).map(|v| Value::from(*v)),
-        Kind::String => matches
-            .get_one::<String>(field.name)
-            .map(|v| Value::from(v.as_str())),
-        Kind::StringList => matches
-            .get_many::<String>(field.name)
-            .map(|v| Value::Array(v.map(|s| Value::from(s.as_str())).collect())),
-        Kind::Json => match matches.get_one::<String>(field.name) {
+        Kind::Integer => first(
+            all::<i64>(matches, field.name)
+                .into_iter()
+                .map(Value::from)
+                .collect(),
+        ),
+        Kind::Number => first(
+            all::<f64>(matches, field.name)
+                .into_iter()
+                .map(Value::from)
+                .collect(),
+        ),
+        Kind::Boolean => first(
+            all::<bool>(matches, field.name)
+                .into_iter()
+                .map(Value::from)
+                .collect(),
+        ),
+        Kind::String => value(matches, field.name).map(Value::from),
+        Kind::StringList => {
+            let values = all::<String>(matches, field.name);
+            (!values.is_empty())
+                .then(|| Value::Array(values.into_iter().map(Value::from).collect()))
+        }
+        Kind::Json => match value(matches, field.name) {
             None => None,
-            Some(text) => Some(serde_json::from_str(text).map_err(|e| Error::Invalid {
+            Some(text) => Some(serde_json::from_str(&text).map_err(|e| Error::Invalid {
                 message: format!(
-                    "--{flag} is not JSON ({e}); write it like '{{\"key\": \"value\"}}'"
+                    "--{} is not JSON ({e}); write it like '{{\"key\": \"value\"}}'",
+                    field.name.to_kebab_case()
                 ),
             })?),
         },
