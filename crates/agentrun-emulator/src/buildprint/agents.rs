@@ -401,26 +401,9 @@ impl AgentRec {
         project: &Project,
         now: u64,
         history_limit: usize,
-    ) -> bp::ReviewAgent {
+    ) -> Option<bp::ReviewAgent> {
         let agent = self.view(project, now, history_limit);
-        bp::ReviewAgent {
-            agent_id: Some(agent.agent_id),
-            kind: Some(bp::ReviewAgentKind::CodeReview),
-            status: Some(agent.status),
-            app_id: Some(agent.app_id),
-            project_id: Some(agent.project_id),
-            project_name: Some(agent.project_name),
-            model: Some(agent.model),
-            reasoning_effort: agent.reasoning_effort,
-            permission: Some(agent.permission),
-            permitted_branches: agent.permitted_branches,
-            created_at: Some(agent.created_at),
-            updated_at: agent.updated_at,
-            completed_at: agent.completed_at,
-            last_error: agent.last_error,
-            history: agent.history,
-            lifecycle: agent.lifecycle,
-        }
+        reshape(&agent, &[("reviewId", Value::Null)])
     }
 }
 

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::extract::{Id, JsonBody, QueryParams};
 use crate::state::Shared;
 use crate::world::*;
+use serde_json::Value;
 
 /// The model a review runs on when the request names none.
 const DEFAULT_REVIEW_MODEL: bp::SelectableModel = bp::SelectableModel::BuildprintGpt56Sol;
@@ -63,7 +64,7 @@ pub(super) async fn list(
                 world
                     .agents
                     .get(&r.agent_id)
-                    .map(|agent| r.summary(agent, now))
+                    .and_then(|agent| r.summary(agent, now))
             })
             .collect()
     };
@@ -221,7 +222,7 @@ pub(super) async fn get(
             comments,
             tests,
             review_comments,
-            agent: Some(agent.review_view(project, now, limit)),
+            agent: agent.review_view(project, now, limit),
         },
     ))
 }
@@ -295,34 +296,11 @@ impl ReviewRec {
     }
 
     /// The review as a list shows it.
-    pub(crate) fn summary(&self, agent: &AgentRec, now: u64) -> bp::ReviewSummary {
-        let m = self.metadata(agent, now);
-        bp::ReviewSummary {
-            id: Some(self.id.clone()),
-            sequence: m.sequence,
-            merge_id: m.merge_id,
-            status: m.status.as_str().into(),
-            title: m.title,
-            description: m.description,
-            from_version: m.from_version,
-            to_version: m.to_version,
-            from_version_label: m.from_version_label,
-            to_version_label: m.to_version_label,
-            requested_by_name: m.requested_by_name,
-            requested_by_email: m.requested_by_email,
-            requested_by_image: m.requested_by_image,
-            linear_issue_id: m.linear_issue_id,
-            linear_issue_identifier: m.linear_issue_identifier,
-            provider: m.provider.as_ref().map(|p| p.as_str().into()),
-            model: m.model,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
-            completed_at: m.completed_at,
-            merged_at: m.merged_at,
-            closed_at: m.closed_at,
-            conversation_status: m.conversation_status,
-            conversation_error_code: m.conversation_error_code,
-        }
+    pub(crate) fn summary(&self, agent: &AgentRec, now: u64) -> Option<bp::ReviewSummary> {
+        reshape(
+            &self.metadata(agent, now),
+            &[("id", Value::String(self.id.clone()))],
+        )
     }
 
     /// The findings, once the review's agent has completed without error.
