@@ -6,9 +6,10 @@
 //! ```
 //!
 //! Every Buildprint operation is a command (`agentrun buildprint <resource> <action>`), every
-//! flag an API field in kebab-case: hand-written commands (with waits, `--steps @FILE` and text
-//! renderers) for the operations [`cli::OPERATIONS`] lists, and for every other operation of
-//! the generated operation table a command built from the spec, which prints the API's JSON.
+//! flag an API field in kebab-case, built from the generated operation table: hand-written
+//! commands (the tree, waits, `--steps @FILE` and text renderers) for the operations
+//! [`cli::OPERATIONS`] lists, and for every other operation a command built from the spec
+//! alone, which prints the API's JSON.
 //! Data goes to stdout (text, or the API's JSON with `--json`), diagnostics to stderr, and the
 //! exit code says how it ended ([`cli::EXIT_CODES`]). The crate is a library too, so its command line can be inspected:
 //!
