@@ -53,18 +53,21 @@ pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
             };
             anyhow!("{origin}:{}:{}: {what}", error.line(), error.column())
         })?,
-        Format::Yaml => yaml_serde::from_str::<Lenient>(text)
-            .map(|v| merge_keys(v.0))
-            .map_err(|error| {
-                let place = error
-                    .location()
-                    .map(|l| format!(":{}:{}", l.line(), l.column()))
-                    .unwrap_or_default();
-                anyhow!(
-                    "{origin}{place}: invalid YAML: {}",
-                    strip_position(&error.to_string())
-                )
-            })?,
+        Format::Yaml => {
+            check_nesting(text, origin)?;
+            yaml_serde::from_str::<Lenient>(text)
+                .map(|v| merge_keys(v.0))
+                .map_err(|error| {
+                    let place = error
+                        .location()
+                        .map(|l| format!(":{}:{}", l.line(), l.column()))
+                        .unwrap_or_default();
+                    anyhow!(
+                        "{origin}{place}: invalid YAML: {}",
+                        strip_position(&error.to_string())
+                    )
+                })?
+        }
     };
     if !value.is_object() {
         bail!(
@@ -311,9 +314,173 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
+/// How deep a YAML document may nest (mappings, sequences, flow collections): the YAML parser's
+/// own limit. No OpenAPI document needs half of it.
+pub const MAX_YAML_DEPTH: usize = 128;
+
+/// Refuses YAML that nests deeper than [`MAX_YAML_DEPTH`], in one pass over the text, before the
+/// parser sees it: the parser refuses it too, but only after work that grows faster than the
+/// text (a 250 KB run of nested flow mappings took 20 s to be refused).
+///
+/// Block nesting is counted from indentation and `- ` items, flow nesting from `[` and `{` that
+/// open a value (a bracket inside a plain scalar opens nothing), and neither inside quotes,
+/// comments or block scalars.
+pub fn check_nesting(text: &str, origin: &str) -> Result<()> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    let mut quote: Option<char> = None;
+    // The indentation of the line that started a block scalar (`|` or `>`), while inside one.
+    let mut literal: Option<usize> = None;
+    for (number, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[indent..];
+        if let Some(start) = literal {
+            if rest.is_empty() || indent > start {
+                continue;
+            }
+            literal = None;
+        }
+        let mut block = 0;
+        // Where scanning starts: past the indentation and any `- ` items on a block line.
+        let mut start = 0;
+        if quote.is_none() && flow == 0 {
+            if rest.is_empty() || rest.starts_with('#') {
+                continue;
+            }
+            while indents.last().is_some_and(|&top| top >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+            // `- - - a` nests a sequence in a sequence on one line.
+            let mut items = rest;
+            while let Some(after) = items
+                .strip_prefix("- ")
+                .or_else(|| (items == "-").then_some(""))
+            {
+                block += 1;
+                items = after.trim_start_matches(' ');
+            }
+            start = line.len() - items.len();
+        }
+        let depth = |flow: usize| indents.len() + block + flow;
+        let place = |column: usize| format!("{origin}:{}:{}", number + 1, column + 1);
+        if depth(flow) > MAX_YAML_DEPTH {
+            bail!(
+                "{}: the YAML nests deeper than {MAX_YAML_DEPTH} levels here; no OpenAPI document \
+                 needs that many, so the file is malformed (or made to exhaust the parser)",
+                place(indent)
+            );
+        }
+        // Where a value may start: at the start, after `: `, `,`, `[` or `{`.
+        let mut value_start = true;
+        let mut previous = ' ';
+        let mut in_plain = false;
+        for (column, c) in line.char_indices().filter(|(i, _)| *i >= start) {
+            if let Some(q) = quote {
+                if c == q && !(q == '"' && previous == '\\') {
+                    quote = None;
+                }
+                previous = if previous == '\\' && c == '\\' {
+                    ' '
+                } else {
+                    c
+                };
+                continue;
+            }
+            match c {
+                '#' if previous == ' ' || previous == '\t' => break,
+                '\'' | '"' if value_start => {
+                    quote = Some(c);
+                    value_start = false;
+                }
+                '[' | '{' if value_start || flow > 0 && !in_plain => {
+                    flow += 1;
+                    value_start = true;
+                    in_plain = false;
+                    if depth(flow) > MAX_YAML_DEPTH {
+                        bail!(
+                            "{}: the YAML nests deeper than {MAX_YAML_DEPTH} levels here; no \
+                             OpenAPI document needs that many, so the file is malformed (or made \
+                             to exhaust the parser)",
+                            place(column)
+                        );
+                    }
+                }
+                ']' | '}' if flow > 0 => {
+                    flow -= 1;
+                    in_plain = false;
+                    value_start = false;
+                }
+                ',' if flow > 0 => {
+                    value_start = true;
+                    in_plain = false;
+                }
+                ':' if previous != ' ' => value_start = false,
+                ' ' | '\t' => {
+                    if previous == ':' {
+                        value_start = true;
+                        in_plain = false;
+                    }
+                }
+                '|' | '>' if value_start && flow == 0 => {
+                    literal = Some(indent);
+                    break;
+                }
+                _ => {
+                    if value_start {
+                        in_plain = true;
+                    }
+                    value_start = false;
+                }
+            }
+            previous = c;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_where_it_happens() {
+        let deep = |open: &str, close: &str, n: usize| {
+            format!(
+                "openapi: 3.1.0\nx: {}1{}\n",
+                open.repeat(n),
+                close.repeat(n)
+            )
+        };
+        for (text, what) in [
+            (deep("[", "]", 200), "flow sequences"),
+            (deep("{a: ", "}", 200), "flow mappings"),
+            (
+                format!(
+                    "x:\n{}",
+                    (1..200)
+                        .map(|i| format!("{}a:\n", " ".repeat(i)))
+                        .collect::<String>()
+                ),
+                "block mappings",
+            ),
+            (format!("x:\n  {}a\n", "- ".repeat(200)), "block sequences"),
+        ] {
+            let error = check_nesting(&text, "deep.yaml").unwrap_err().to_string();
+            assert!(error.starts_with("deep.yaml:"), "{what}: {error}");
+            assert!(
+                error.contains("nests deeper than 128 levels"),
+                "{what}: {error}"
+            );
+        }
+        // Just under the limit, and brackets that open nothing, are fine.
+        assert!(check_nesting(&deep("[", "]", 120), "ok.yaml").is_ok());
+        let plain = "openapi: 3.1.0\ninfo:\n  description: use a[0] or {x} [ ( { [\n  \
+                     title: '[[[[' # [[[[\n  summary: |\n    [[[[[[[[[[\n    {{{{{{{{\n  v: \"[{\"\n";
+        let many = plain.replace("[[[[[[[[[[", &"[".repeat(500));
+        assert!(check_nesting(&many, "plain.yaml").is_ok());
+        assert!(parse(&many, "plain.yaml", Format::Yaml).is_ok());
+    }
 
     #[test]
     fn invalid_json_names_file_line_and_column() {
