@@ -265,9 +265,25 @@ pub enum DriftInput<'a> {
     },
 }
 
-/// `cargo xtask drift OLD NEW` or `cargo xtask drift --provider NAME [--url URL]`; exits 1 when
-/// anything is breaking.
-pub fn drift_command(root: &Path, input: DriftInput<'_>, timeout: Duration) -> Result<ExitCode> {
+/// How `drift` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Plain text, one change a line.
+    Text,
+    /// Markdown that is safe to paste into a pull request body.
+    Markdown,
+    /// JSON, for tools.
+    Json,
+}
+
+/// `cargo xtask drift OLD NEW` or `cargo xtask drift --provider NAME [--url URL]`, the report in
+/// `format`; exits 1 when anything is breaking.
+pub fn drift_command(
+    root: &Path,
+    input: DriftInput<'_>,
+    timeout: Duration,
+    format: ReportFormat,
+) -> Result<ExitCode> {
     let (old_name, old, new_name, new) = match input {
         DriftInput::Files(old, new) => (
             old.display().to_string(),
@@ -290,7 +306,14 @@ pub fn drift_command(root: &Path, input: DriftInput<'_>, timeout: Duration) -> R
         }
     };
     let report = compare(&prepare(old, &old_name)?, &prepare(new, &new_name)?);
-    print!("{}", report.render(&old_name, &new_name));
+    print!(
+        "{}",
+        match format {
+            ReportFormat::Text => report.render(&old_name, &new_name),
+            ReportFormat::Markdown => report.render_markdown(&old_name, &new_name),
+            ReportFormat::Json => report.render_json(&old_name, &new_name),
+        }
+    );
     Ok(if report.breaking() > 0 {
         ExitCode::from(FOUND)
     } else {

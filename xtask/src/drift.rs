@@ -66,34 +66,194 @@ impl Report {
             .count()
     }
 
-    /// The report as text, naming the two documents compared.
+    /// The version bump a crate generated from the old document needs: major when a change
+    /// breaks clients, minor when something was added, patch when nothing changed.
+    pub fn bump(&self) -> Bump {
+        if self.breaking() > 0 {
+            Bump::Major
+        } else if self.changes.is_empty() {
+            Bump::Patch
+        } else {
+            Bump::Minor
+        }
+    }
+
+    /// The report as text, naming the two documents compared. Every string that comes from
+    /// the documents is on one line, with control and direction characters and runs of three
+    /// backticks (which would close a fence the text is pasted into) escaped.
     pub fn render(&self, old: &str, new: &str) -> String {
+        let (old, new) = (safe_text(old), safe_text(new));
         let mut out = String::new();
         if self.changes.is_empty() {
             let _ = writeln!(out, "No API changes from {old} to {new}.");
-            return out;
+        } else {
+            let breaking = self.breaking();
+            let additive = self.changes.len() - breaking;
+            let _ = writeln!(
+                out,
+                "API drift from {old} to {new}: {breaking} breaking, {additive} additive."
+            );
+            for (impact, title, mark) in [
+                (Impact::Breaking, "Breaking", '-'),
+                (Impact::Additive, "Additive", '+'),
+            ] {
+                let group: Vec<&Change> =
+                    self.changes.iter().filter(|c| c.impact == impact).collect();
+                if group.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "\n{title}:");
+                for change in group {
+                    let _ = writeln!(
+                        out,
+                        "  {mark} {}: {}",
+                        safe_text(&change.place),
+                        safe_text(&change.what)
+                    );
+                }
+            }
         }
-        let breaking = self.breaking();
-        let additive = self.changes.len() - breaking;
+        let bump = self.bump();
         let _ = writeln!(
             out,
-            "API drift from {old} to {new}: {breaking} breaking, {additive} additive."
+            "\nVersion bump the generated crate needs: {} ({}).",
+            bump.as_str(),
+            bump.why()
         );
-        for (impact, title, mark) in [
-            (Impact::Breaking, "Breaking", '-'),
-            (Impact::Additive, "Additive", '+'),
-        ] {
-            let group: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
-            if group.is_empty() {
-                continue;
-            }
-            let _ = writeln!(out, "\n{title}:");
-            for change in group {
-                let _ = writeln!(out, "  {mark} {}: {}", change.place, change.what);
-            }
-        }
         out
     }
+
+    /// The report as Markdown that is safe to paste into a pull request body: every string from
+    /// the documents is escaped so it renders as the text it is (no markup, no links, no HTML,
+    /// no fence it could close), one line each.
+    pub fn render_markdown(&self, old: &str, new: &str) -> String {
+        let (old, new) = (safe_markdown(old), safe_markdown(new));
+        let mut out = String::new();
+        let breaking = self.breaking();
+        let additive = self.changes.len() - breaking;
+        let _ = writeln!(out, "### API drift\n");
+        if self.changes.is_empty() {
+            let _ = writeln!(out, "No API changes from {old} to {new}.");
+        } else {
+            let _ = writeln!(
+                out,
+                "From {old} to {new}: **{breaking} breaking**, {additive} additive."
+            );
+            for (impact, title) in [
+                (Impact::Breaking, "Breaking"),
+                (Impact::Additive, "Additive"),
+            ] {
+                let group: Vec<&Change> =
+                    self.changes.iter().filter(|c| c.impact == impact).collect();
+                if group.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "\n#### {title}\n\n| Where | What changed |\n|---|---|");
+                for change in group {
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} |",
+                        safe_markdown(&change.place),
+                        safe_markdown(&change.what)
+                    );
+                }
+            }
+        }
+        let bump = self.bump();
+        let _ = writeln!(
+            out,
+            "\nVersion bump the generated crate needs: **{}** ({}).",
+            bump.as_str(),
+            bump.why()
+        );
+        out
+    }
+
+    /// The report as JSON, for tools: the documents, the counts, the bump and every change.
+    pub fn render_json(&self, old: &str, new: &str) -> String {
+        let changes: Vec<Value> = self
+            .changes
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "impact": match c.impact {
+                        Impact::Breaking => "breaking",
+                        Impact::Additive => "additive",
+                    },
+                    "place": c.place,
+                    "what": c.what,
+                })
+            })
+            .collect();
+        let report = serde_json::json!({
+            "old": old,
+            "new": new,
+            "breaking": self.breaking(),
+            "additive": self.changes.len() - self.breaking(),
+            "bump": self.bump().as_str(),
+            "changes": changes,
+        });
+        let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// The semver consequence of a drift report for the generated crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bump {
+    /// Something a client relied on changed.
+    Major,
+    /// Something was added.
+    Minor,
+    /// Nothing a client sees changed.
+    Patch,
+}
+
+impl Bump {
+    /// `major`, `minor` or `patch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bump::Major => "major",
+            Bump::Minor => "minor",
+            Bump::Patch => "patch",
+        }
+    }
+
+    fn why(self) -> &'static str {
+        match self {
+            Bump::Major => "a change breaks clients generated from the old document",
+            Bump::Minor => "something was added; old clients keep working",
+            Bump::Patch => "no change a client can see",
+        }
+    }
+}
+
+/// A string from a document, for the text report: one line, control and direction characters
+/// escaped, and no run of three backticks.
+fn safe_text(text: &str) -> String {
+    crate::text::one_line(text).replace("```", "`\\u{60}`")
+}
+
+/// A string from a document, for Markdown: one line, and every character Markdown or HTML
+/// could read as markup escaped (backslash escapes, and entities for `<`, `>`, `&` and `|`).
+fn safe_markdown(text: &str) -> String {
+    let mut out = String::new();
+    for c in crate::text::one_line(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' => out.push_str("&#124;"),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '~' | ':' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Brings a document to the form `compare` reads: OpenAPI 3.0, shared responses, bodies and
@@ -605,6 +765,76 @@ mod tests {
             .collect()
     }
 
+    fn hostile_report() -> Report {
+        Report {
+            changes: vec![
+                Change {
+                    impact: Impact::Breaking,
+                    place: "GET /a query `q```\u{202e}|<b>@x[y](z)\n- forged".into(),
+                    what: "required parameter added".into(),
+                },
+                Change {
+                    impact: Impact::Additive,
+                    place: "GET /b".into(),
+                    what: "operation added".into(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn the_text_report_escapes_what_the_document_says_and_ends_with_the_bump() {
+        let text = hostile_report().render("old.json", "new.json");
+        assert!(!text.contains('\u{202e}'), "{text}");
+        assert!(!text.contains("```"), "{text}");
+        // The newline in the document cannot forge a line of the report.
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("  - ")).count(),
+            1,
+            "{text}"
+        );
+        assert!(text.trim_end().ends_with(
+            "Version bump the generated crate needs: major (a change breaks clients generated \
+             from the old document)."
+        ));
+    }
+
+    #[test]
+    fn the_markdown_report_renders_document_strings_as_plain_text() {
+        let markdown = hostile_report().render_markdown("old.json", "new.json");
+        for markup in ["<b>", "```", "](", "|<", " @x", "\u{202e}"] {
+            assert!(!markdown.contains(markup), "{markup}: {markdown}");
+        }
+        // A mention is escaped, so it pings nobody.
+        assert!(markdown.contains("\\@x"), "{markdown}");
+        let rows: Vec<&str> = markdown.lines().filter(|l| l.starts_with("| ")).collect();
+        assert_eq!(
+            rows.len(),
+            4,
+            "two tables, a header and a change each: {markdown}"
+        );
+        assert!(markdown.contains("**major**"));
+    }
+
+    #[test]
+    fn the_json_report_and_the_bump_follow_the_changes() {
+        let json: Value =
+            serde_json::from_str(&hostile_report().render_json("old.json", "new.json")).unwrap();
+        assert_eq!(json["bump"], "major");
+        assert_eq!(json["breaking"], 1);
+        assert_eq!(json["changes"][1]["impact"], "additive");
+        let additive = Report {
+            changes: vec![hostile_report().changes[1].clone()],
+        };
+        assert_eq!(additive.bump(), Bump::Minor);
+        assert_eq!(Report::default().bump(), Bump::Patch);
+        assert!(
+            Report::default()
+                .render("a", "b")
+                .contains("needs: patch (no change a client can see)")
+        );
+    }
+
     #[test]
     fn identical_documents_have_no_drift() {
         let doc = spec(
@@ -743,11 +973,13 @@ mod tests {
         let text = compare(&old, &new).render("old.json", "new.json");
         assert_eq!(
             text,
-            "API drift from old.json to new.json: 1 breaking, 1 additive.\n\nBreaking:\n  - GET /a: operation removed\n\nAdditive:\n  + GET /b: operation added\n"
+            "API drift from old.json to new.json: 1 breaking, 1 additive.\n\nBreaking:\n  - GET /a: operation removed\n\nAdditive:\n  + GET /b: operation added\n\nVersion bump the generated crate needs: major (a change \
+             breaks clients generated from the old document).\n"
         );
         assert_eq!(
             compare(&old, &old).render("a", "b"),
-            "No API changes from a to b.\n"
+            "No API changes from a to b.\n\nVersion bump the generated crate needs: patch (no change a \
+             client can see).\n"
         );
     }
 }

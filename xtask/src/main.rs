@@ -85,6 +85,9 @@ enum Command {
         /// Give up on the download after this many seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 30)]
         timeout: u64,
+        /// How to write the report: text, markdown (safe to paste into a pull request) or json.
+        #[arg(long, value_enum, default_value_t = commands::ReportFormat::Text)]
+        format: commands::ReportFormat,
     },
 }
 
@@ -121,6 +124,7 @@ fn main() -> ExitCode {
             provider,
             url,
             timeout,
+            format,
         } => {
             let input = match (&old, &new, &provider) {
                 (Some(old), Some(new), None) => commands::DriftInput::Files(old, new),
@@ -136,7 +140,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            commands::drift_command(&root, input, Duration::from_secs(timeout))
+            commands::drift_command(&root, input, Duration::from_secs(timeout), format)
         }
     };
     match result {
