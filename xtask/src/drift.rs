@@ -296,6 +296,120 @@ fn key(path: &str, method: &str) -> String {
     format!("{} {path}", method.to_uppercase())
 }
 
+/// An operation's method and path with its parameter names blanked: `GET /agents/{}`.
+fn shape(method: &str, path: &str) -> String {
+    let mut out = String::new();
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                out.push_str("{}");
+            }
+            '}' => in_name = false,
+            c if !in_name => out.push(c),
+            _ => {}
+        }
+    }
+    key(&out, method)
+}
+
+/// The path parameter names of a path template, in order.
+fn path_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+/// An operation as a client meets it: the path item's parameters merged in (the operation's
+/// win), its security or else the document's, and its path template kept under `x-path`.
+fn effective(doc: &Value, path: &str, op: &Map<String, Value>) -> Map<String, Value> {
+    let mut op = op.clone();
+    let label = |p: &Value| {
+        (
+            p.get("name").cloned().unwrap_or(Value::Null),
+            p.get("in").cloned().unwrap_or(Value::Null),
+        )
+    };
+    let mut parameters: Vec<Value> = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let shared = doc
+        .get("paths")
+        .and_then(|paths| paths.get(path))
+        .and_then(|item| item.get("parameters"))
+        .and_then(Value::as_array);
+    for parameter in shared.into_iter().flatten() {
+        if !parameters.iter().any(|p| label(p) == label(parameter)) {
+            parameters.push(parameter.clone());
+        }
+    }
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), Value::Array(parameters));
+    }
+    if !op.contains_key("security")
+        && let Some(security) = doc.get("security")
+    {
+        op.insert("security".into(), security.clone());
+    }
+    op.insert("x-path".into(), Value::String(path.to_string()));
+    op
+}
+
+/// The old operation with its path parameters named as the new path names them, by position.
+fn rename_path_parameters(
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+) -> Map<String, Value> {
+    let names = |op: &Map<String, Value>| {
+        path_names(op.get("x-path").and_then(Value::as_str).unwrap_or(""))
+    };
+    let (old_names, new_names) = (names(old), names(new));
+    let mut old = old.clone();
+    if old_names == new_names {
+        return old;
+    }
+    if let Some(Value::Array(parameters)) = old.get_mut("parameters") {
+        for parameter in parameters.iter_mut() {
+            if parameter.get("in").and_then(Value::as_str) != Some("path") {
+                continue;
+            }
+            let name = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if let Some(position) = old_names.iter().position(|n| *n == name)
+                && let Some(renamed) = new_names.get(position)
+            {
+                parameter["name"] = Value::String(renamed.clone());
+            }
+        }
+    }
+    old
+}
+
+/// Security alternatives as text: `bearerAuth`, `apiKey + oauth`, `none`.
+fn describe_security(alternatives: &[BTreeSet<String>]) -> String {
+    if alternatives.is_empty() {
+        return "none".into();
+    }
+    alternatives
+        .iter()
+        .map(|a| {
+            if a.is_empty() {
+                "none".to_string()
+            } else {
+                a.iter().cloned().collect::<Vec<_>>().join(" + ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
 impl Differ<'_> {
     fn push(&mut self, impact: Impact, place: &str, what: impl Into<String>) {
         self.changes.push(Change {
@@ -306,28 +420,113 @@ impl Differ<'_> {
     }
 
     fn operations(&mut self) {
-        let old: Vec<(String, Map<String, Value>)> = operations(self.old)
-            .into_iter()
-            .map(|(p, m, op)| (key(p, m), op.clone()))
-            .collect();
-        let new: Vec<(String, Map<String, Value>)> = operations(self.new)
-            .into_iter()
-            .map(|(p, m, op)| (key(p, m), op.clone()))
-            .collect();
-        for (name, _) in &old {
-            if !new.iter().any(|(n, _)| n == name) {
+        // Operations match by method and path shape (`/agents/{}`): renaming a path parameter
+        // changes nothing on the wire. Each carries its effective parameters (the path item's
+        // merged in, the operation's winning) and its effective security.
+        let collect = |doc: &Value| -> Vec<(String, String, Map<String, Value>)> {
+            operations(doc)
+                .into_iter()
+                .map(|(p, m, op)| (shape(m, p), key(p, m), effective(doc, p, op)))
+                .collect()
+        };
+        let old = collect(self.old);
+        let new = collect(self.new);
+        for (shape, name, _) in &old {
+            if !new.iter().any(|(s, _, _)| s == shape) {
                 self.push(Impact::Breaking, name, "operation removed");
             }
         }
-        for (name, _) in &new {
-            if !old.iter().any(|(n, _)| n == name) {
+        for (shape, name, _) in &new {
+            if !old.iter().any(|(s, _, _)| s == shape) {
                 self.push(Impact::Additive, name, "operation added");
             }
         }
-        for (name, old_op) in &old {
-            if let Some((_, new_op)) = new.iter().find(|(n, _)| n == name) {
-                self.operation(name, old_op, new_op);
+        for (shape, _, old_op) in &old {
+            if let Some((_, name, new_op)) = new.iter().find(|(s, _, _)| s == shape) {
+                let old_op = rename_path_parameters(old_op, new_op);
+                self.security(name, &old_op, new_op);
+                self.operation(name, &old_op, new_op);
             }
+        }
+    }
+
+    /// What an old client sends for authentication against what the new operation requires.
+    fn security(&mut self, place: &str, old: &Map<String, Value>, new: &Map<String, Value>) {
+        let alternatives = |op: &Map<String, Value>| -> Vec<BTreeSet<String>> {
+            op.get("security")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .map(|requirement| {
+                            requirement
+                                .as_object()
+                                .map(|r| r.keys().cloned().collect())
+                                .unwrap_or_default()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (old_alternatives, new_alternatives) = (alternatives(old), alternatives(new));
+        let open = |alternatives: &[BTreeSet<String>]| {
+            alternatives.is_empty() || alternatives.iter().any(BTreeSet::is_empty)
+        };
+        let at = format!("{place} security");
+        match (open(&old_alternatives), open(&new_alternatives)) {
+            (true, false) => self.push(Impact::Breaking, &at, "authentication is now required"),
+            (false, true) => self.push(
+                Impact::Additive,
+                &at,
+                "authentication is no longer required",
+            ),
+            (false, false) => {
+                // An old client sends one of the old alternatives; each must still satisfy
+                // one of the new ones.
+                let covered = old_alternatives
+                    .iter()
+                    .all(|sent| new_alternatives.iter().any(|needed| needed.is_subset(sent)));
+                if !covered {
+                    self.push(
+                        Impact::Breaking,
+                        &at,
+                        format!(
+                            "requires {} instead of {}",
+                            describe_security(&new_alternatives),
+                            describe_security(&old_alternatives)
+                        ),
+                    );
+                } else if old_alternatives != new_alternatives {
+                    self.push(
+                        Impact::Additive,
+                        &at,
+                        format!("also accepts {}", describe_security(&new_alternatives)),
+                    );
+                }
+                for scheme in old_alternatives.iter().flatten() {
+                    let (o, n) = (
+                        self.old
+                            .pointer(&format!("/components/securitySchemes/{scheme}")),
+                        self.new
+                            .pointer(&format!("/components/securitySchemes/{scheme}")),
+                    );
+                    if let (Some(o), Some(n)) = (o, n)
+                        && new_alternatives.iter().any(|a| a.contains(scheme))
+                    {
+                        let how = |s: &Value| {
+                            ["type", "scheme", "in", "name"]
+                                .map(|k| s.get(k).cloned().unwrap_or(Value::Null))
+                        };
+                        if how(o) != how(n) {
+                            self.push(
+                                Impact::Breaking,
+                                &format!("{at} `{scheme}`"),
+                                "the scheme is sent differently (type, scheme, location or name)",
+                            );
+                        }
+                    }
+                }
+            }
+            (true, true) => {}
         }
     }
 
@@ -763,6 +962,85 @@ mod tests {
             .into_iter()
             .map(|c| format!("{:?} {}: {}", c.impact, c.place, c.what))
             .collect()
+    }
+
+    fn get(path: &str, parameters: Value, security: Option<Value>) -> Value {
+        let mut op = json!({"parameters": parameters,
+            "responses": {"200": {"description": "ok"}}});
+        if let Some(security) = security {
+            op["security"] = security;
+        }
+        json!({path: {"get": op}})
+    }
+
+    fn id_param(name: &str) -> Value {
+        json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}})
+    }
+
+    #[test]
+    fn moving_a_parameter_to_the_path_item_or_renaming_a_path_parameter_changes_nothing() {
+        let old = spec(
+            get("/agents/{agentId}", json!([id_param("agentId")]), None),
+            json!({}),
+        );
+        let mut moved = spec(get("/agents/{agentId}", json!([]), None), json!({}));
+        moved["paths"]["/agents/{agentId}"]["parameters"] = json!([id_param("agentId")]);
+        assert!(lines(old.clone(), moved).is_empty());
+        let renamed = spec(
+            get("/agents/{id}", json!([id_param("id")]), None),
+            json!({}),
+        );
+        assert!(lines(old.clone(), renamed).is_empty());
+        // A different shape is another operation.
+        let other = spec(
+            get("/agents/{id}/runs", json!([id_param("id")]), None),
+            json!({}),
+        );
+        assert_eq!(lines(old, other).len(), 2);
+    }
+
+    #[test]
+    fn security_requirements_are_compared_as_what_an_old_client_sends() {
+        let with = |security: Option<Value>, global: Option<Value>| {
+            let mut doc = spec(get("/a", json!([]), security), json!({}));
+            doc["components"]["securitySchemes"] = json!({
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "key": {"type": "apiKey", "in": "header", "name": "X-Key"}});
+            if let Some(global) = global {
+                doc["security"] = global;
+            }
+            doc
+        };
+        let open = with(None, None);
+        let bearer = with(None, Some(json!([{"bearer": []}])));
+        assert_eq!(
+            lines(open.clone(), bearer.clone()),
+            ["Breaking GET /a security: authentication is now required"]
+        );
+        assert_eq!(
+            lines(bearer.clone(), open),
+            ["Additive GET /a security: authentication is no longer required"]
+        );
+        let key = with(Some(json!([{"key": []}])), Some(json!([{"bearer": []}])));
+        assert_eq!(
+            lines(bearer.clone(), key),
+            ["Breaking GET /a security: requires key instead of bearer"]
+        );
+        let either = with(Some(json!([{"bearer": []}, {"key": []}])), None);
+        assert_eq!(
+            lines(bearer.clone(), either),
+            ["Additive GET /a security: also accepts bearer or key"]
+        );
+        let mut moved = bearer.clone();
+        moved["components"]["securitySchemes"]["bearer"] =
+            json!({"type": "apiKey", "in": "query", "name": "token"});
+        assert_eq!(
+            lines(bearer, moved),
+            [
+                "Breaking GET /a security `bearer`: the scheme is sent differently (type, scheme, \
+              location or name)"
+            ]
+        );
     }
 
     fn hostile_report() -> Report {
