@@ -48,6 +48,9 @@ pub struct Change {
     pub place: String,
     /// What changed there.
     pub what: String,
+    /// For a change in a shared component schema, every operation that reaches it in the new
+    /// document (`GET /agents/{agentId}`); empty otherwise.
+    pub affects: Vec<String>,
 }
 
 /// Every difference found, sorted: breaking first.
@@ -110,6 +113,13 @@ impl Report {
                         safe_text(&change.place),
                         safe_text(&change.what)
                     );
+                    if !change.affects.is_empty() {
+                        let _ = writeln!(
+                            out,
+                            "      affects {}",
+                            safe_text(&change.affects.join(", "))
+                        );
+                    }
                 }
             }
         }
@@ -148,13 +158,17 @@ impl Report {
                 if group.is_empty() {
                     continue;
                 }
-                let _ = writeln!(out, "\n#### {title}\n\n| Where | What changed |\n|---|---|");
+                let _ = writeln!(
+                    out,
+                    "\n#### {title}\n\n| Where | What changed | Operations it affects |\n|---|---|---|"
+                );
                 for change in group {
                     let _ = writeln!(
                         out,
-                        "| {} | {} |",
+                        "| {} | {} | {} |",
                         safe_markdown(&change.place),
-                        safe_markdown(&change.what)
+                        safe_markdown(&change.what),
+                        safe_markdown(&change.affects.join(", "))
                     );
                 }
             }
@@ -182,6 +196,7 @@ impl Report {
                     },
                     "place": c.place,
                     "what": c.what,
+                    "affects": c.affects,
                 })
             })
             .collect();
@@ -273,6 +288,16 @@ pub fn compare(old: &Value, new: &Value) -> Report {
     };
     differ.operations();
     let mut changes = differ.changes;
+    let users = schema_users(new);
+    for change in &mut changes {
+        if let Some(name) = change
+            .place
+            .strip_prefix("schema ")
+            .and_then(|rest| rest.split(' ').next())
+        {
+            change.affects = users.get(name).cloned().unwrap_or_default();
+        }
+    }
     changes.sort();
     changes.dedup();
     Report { changes }
@@ -294,6 +319,38 @@ struct Differ<'a> {
 
 fn key(path: &str, method: &str) -> String {
     format!("{} {path}", method.to_uppercase())
+}
+
+/// Each component schema, with the operations whose parameters, request body or responses
+/// reach it (through any chain of references), by label.
+fn schema_users(doc: &Value) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut users: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (path, method, op) in operations(doc) {
+        let mut reached = BTreeSet::new();
+        crate::schemas::referenced_schemas(&Value::Object(op.clone()), &mut reached);
+        let mut queue: Vec<String> = reached.iter().cloned().collect();
+        while let Some(name) = queue.pop() {
+            let mut next = BTreeSet::new();
+            if let Some(schema) = doc.pointer(&format!(
+                "/components/schemas/{}",
+                crate::document::escape_segment(&name)
+            )) {
+                crate::schemas::referenced_schemas(schema, &mut next);
+            }
+            for found in next {
+                if reached.insert(found.clone()) {
+                    queue.push(found);
+                }
+            }
+        }
+        for name in reached {
+            users.entry(name).or_default().push(key(path, method));
+        }
+    }
+    for operations in users.values_mut() {
+        operations.sort();
+    }
+    users
 }
 
 /// An operation's method and path with its parameter names blanked: `GET /agents/{}`.
@@ -416,6 +473,7 @@ impl Differ<'_> {
             impact,
             place: place.to_string(),
             what: what.into(),
+            affects: Vec::new(),
         });
     }
 
@@ -1043,6 +1101,35 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_change_in_a_shared_schema_names_every_operation_that_reaches_it() {
+        let doc = |status: Value| {
+            let answer = json!({"description": "ok", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Agent"}}}});
+            let list = json!({"description": "ok", "content": {"application/json": {
+                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Page"}}}}});
+            spec(
+                json!({"/agents/{id}": {"get": {"responses": {"200": answer}}},
+                       "/agents": {"get": {"responses": {"200": list}}}}),
+                json!({"Agent": {"type": "object", "properties": {"status": status}},
+                       "Page": {"type": "object", "properties": {
+                           "items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}}}}),
+            )
+        };
+        let report = compare(
+            &doc(json!({"type": "string"})),
+            &doc(json!({"type": "integer"})),
+        );
+        let change = &report.changes[0];
+        assert!(change.place.starts_with("schema Agent"), "{change:?}");
+        assert_eq!(change.affects, ["GET /agents", "GET /agents/{id}"]);
+        assert!(
+            report
+                .render("a", "b")
+                .contains("affects GET /agents, GET /agents/{id}")
+        );
+    }
+
     fn hostile_report() -> Report {
         Report {
             changes: vec![
@@ -1050,11 +1137,13 @@ mod tests {
                     impact: Impact::Breaking,
                     place: "GET /a query `q```\u{202e}|<b>@x[y](z)\n- forged".into(),
                     what: "required parameter added".into(),
+                    affects: Vec::new(),
                 },
                 Change {
                     impact: Impact::Additive,
                     place: "GET /b".into(),
                     what: "operation added".into(),
+                    affects: Vec::new(),
                 },
             ],
         }
