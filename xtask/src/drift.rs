@@ -735,25 +735,51 @@ impl Differ<'_> {
         }
         let (old_type, new_type) = (type_name(old), type_name(new));
         if old_type != new_type {
+            // Widening what a client may send, or narrowing what it receives, breaks nothing:
+            // an integer is a number.
+            let impact = match (side, old_type.as_str(), new_type.as_str()) {
+                (Side::Request, "integer", "number") | (Side::Response, "number", "integer") => {
+                    Impact::Additive
+                }
+                _ => Impact::Breaking,
+            };
             return self.push(
-                Impact::Breaking,
+                impact,
                 place,
                 format!("type changed from {old_type} to {new_type}"),
             );
         }
-        let format = |s: &Value| {
-            s.get("format")
-                .and_then(Value::as_str)
-                .unwrap_or("none")
-                .to_string()
-        };
-        if format(old) != format(new) {
+        let format = |s: &Value| s.get("format").and_then(Value::as_str).map(str::to_string);
+        let (old_format, new_format) = (format(old), format(new));
+        if old_format != new_format {
+            let formats = (old_format.as_deref(), new_format.as_deref());
+            // Dropping a format accepts any value of the old one; a wider number holds the
+            // narrower one.
+            let widens = matches!(
+                formats,
+                (Some(_), None) | (Some("int32"), Some("int64")) | (Some("float"), Some("double"))
+            );
+            let narrows = matches!(
+                formats,
+                (None, Some(_)) | (Some("int64"), Some("int32")) | (Some("double"), Some("float"))
+            );
+            let impact = match side {
+                Side::Request if widens => Impact::Additive,
+                Side::Response if narrows => Impact::Additive,
+                _ => Impact::Breaking,
+            };
+            let show = |f: Option<String>| f.unwrap_or_else(|| "none".into());
             self.push(
-                Impact::Breaking,
+                impact,
                 place,
-                format!("format changed from {} to {}", format(old), format(new)),
+                format!(
+                    "format changed from {} to {}",
+                    show(old_format),
+                    show(new_format)
+                ),
             );
         }
+        self.constraints(side, place, old, new);
         let (old_null, new_null) = (is_nullable(old), is_nullable(new));
         match (side, old_null, new_null) {
             (Side::Request, true, false) => {
@@ -789,6 +815,48 @@ impl Differ<'_> {
             }
         }
         self.unions(side, place, old, new);
+    }
+
+    /// Limits on values: a tighter one refuses what a client sent before (breaking in a
+    /// request), a looser one lets through what a client did not expect (breaking in a
+    /// response); the other direction breaks nothing.
+    fn constraints(&mut self, side: Side, place: &str, old: &Value, new: &Value) {
+        const UPPER: [&str; 4] = ["maxLength", "maximum", "maxItems", "maxProperties"];
+        const LOWER: [&str; 4] = ["minLength", "minimum", "minItems", "minProperties"];
+        let number = |s: &Value, key: &str| s.get(key).and_then(Value::as_f64);
+        for key in UPPER.iter().chain(LOWER.iter()) {
+            let (o, n) = (number(old, key), number(new, key));
+            if o == n {
+                continue;
+            }
+            let upper = UPPER.contains(key);
+            let tighter = match (o, n) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(o), Some(n)) => (upper && n < o) || (!upper && n > o),
+                (None, None) => continue,
+            };
+            let impact = match (side, tighter) {
+                (Side::Request, true) | (Side::Response, false) => Impact::Breaking,
+                _ => Impact::Additive,
+            };
+            let show = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
+            self.push(
+                impact,
+                place,
+                format!("`{key}` changed from {} to {}", show(o), show(n)),
+            );
+        }
+        let (o, n) = (old.get("pattern"), new.get("pattern"));
+        if o != n {
+            // A pattern removed accepts more; one added or changed may refuse what passed.
+            let impact = match (side, n.is_none()) {
+                (Side::Request, true) => Impact::Additive,
+                (Side::Response, false) if o.is_none() => Impact::Additive,
+                _ => Impact::Breaking,
+            };
+            self.push(impact, place, "`pattern` changed");
+        }
     }
 
     fn enum_values(&mut self, side: Side, place: &str, old: &Value, new: &Value) {
@@ -1128,6 +1196,104 @@ mod tests {
                 .render("a", "b")
                 .contains("affects GET /agents, GET /agents/{id}")
         );
+    }
+
+    #[test]
+    fn type_format_and_constraint_changes_are_judged_by_direction() {
+        let field = |schema: Value| json!({"type": "object", "properties": {"x": schema}});
+        let judge = |old: Value, new: Value| -> (Vec<String>, Vec<String>) {
+            let request = lines(
+                spec(op(field(old.clone()), json!({})), json!({})),
+                spec(op(field(new.clone()), json!({})), json!({})),
+            );
+            let response = lines(
+                spec(op(json!({}), field(old)), json!({})),
+                spec(op(json!({}), field(new)), json!({})),
+            );
+            (request, response)
+        };
+        let impacts = |lines: &[String]| -> Vec<String> {
+            lines
+                .iter()
+                .map(|l| l.split(' ').next().unwrap_or("").to_string())
+                .collect()
+        };
+        for (old, new, request, response) in [
+            (
+                json!({"type": "integer"}),
+                json!({"type": "number"}),
+                "Additive",
+                "Breaking",
+            ),
+            (
+                json!({"type": "number"}),
+                json!({"type": "integer"}),
+                "Breaking",
+                "Additive",
+            ),
+            (
+                json!({"type": "string", "format": "uuid"}),
+                json!({"type": "string"}),
+                "Additive",
+                "Breaking",
+            ),
+            (
+                json!({"type": "string"}),
+                json!({"type": "string", "format": "uuid"}),
+                "Breaking",
+                "Additive",
+            ),
+            (
+                json!({"type": "integer", "format": "int32"}),
+                json!({"type": "integer", "format": "int64"}),
+                "Additive",
+                "Breaking",
+            ),
+            (
+                json!({"type": "string", "maxLength": 10}),
+                json!({"type": "string", "maxLength": 5}),
+                "Breaking",
+                "Additive",
+            ),
+            (
+                json!({"type": "string"}),
+                json!({"type": "string", "maxLength": 5}),
+                "Breaking",
+                "Additive",
+            ),
+            (
+                json!({"type": "integer", "minimum": 1}),
+                json!({"type": "integer", "minimum": 0}),
+                "Additive",
+                "Breaking",
+            ),
+            (
+                json!({"type": "integer", "minimum": 0}),
+                json!({"type": "integer", "minimum": 1}),
+                "Breaking",
+                "Additive",
+            ),
+            (
+                json!({"type": "string", "pattern": "^a"}),
+                json!({"type": "string"}),
+                "Additive",
+                "Breaking",
+            ),
+            (
+                json!({"type": "string"}),
+                json!({"type": "string", "pattern": "^a"}),
+                "Breaking",
+                "Additive",
+            ),
+        ] {
+            let (req, resp) = judge(old.clone(), new.clone());
+            assert_eq!(impacts(&req), [request], "request {old} -> {new}: {req:?}");
+            assert_eq!(
+                impacts(&resp),
+                [response],
+                "response {old} -> {new}: {resp:?}"
+            );
+        }
     }
 
     fn hostile_report() -> Report {
