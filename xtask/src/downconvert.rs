@@ -16,6 +16,7 @@
 //! | `$ref` with siblings such as `nullable` | `allOf: [{$ref}]` + the siblings |
 //! | `prefixItems: [A, B]` (a tuple) | `items: A` when all are alike, else `items: {anyOf: [A, B]}` |
 //! | `true` / `false` as a schema | `{}` / left out |
+//! | `required: []` | left out (3.0 wants at least one name) |
 //!
 //! Keywords that only validate and have no 3.0 form (`contentEncoding`, `if`/`then`/`else`,
 //! `unevaluatedProperties`, ...) are dropped: a generated client does not validate with them.
@@ -237,6 +238,10 @@ pub fn convert_schema(schema: &mut Map<String, Value>, at: &str, was_31: bool, n
 
     replace_boolean_subschemas(schema);
     lift_required_alternatives(schema);
+    // 3.0 wants at least one name in `required`; an empty list says nothing.
+    if matches!(schema.get("required"), Some(Value::Array(names)) if names.is_empty()) {
+        schema.shift_remove("required");
+    }
 
     for key in ["anyOf", "oneOf"] {
         let Some(Value::Array(branches)) = schema.get_mut(key) else {
