@@ -30,8 +30,9 @@ const SPEC: &str = r##"{
 }
 "##;
 
-/// The same API a month later: a new optional field and a new status (additive), as 3.1.
-const SPEC_ADDITIVE: &str = r##"{"openapi":"3.1.0","info":{"title":"Demo","version":"1"},"paths":{"/things/{id}":{"get":{"operationId":"getThing","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object","required":["id","status"],"properties":{"id":{"type":"string"},"note":{"type":["string","null"]},"status":{"type":"string","enum":["on","off","paused"]}}}}}}"##;
+/// The same API a month later: a new optional field and a new optional query parameter
+/// (additive), as 3.1.
+const SPEC_ADDITIVE: &str = r##"{"openapi":"3.1.0","info":{"title":"Demo","version":"1"},"paths":{"/things/{id}":{"get":{"operationId":"getThing","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}},{"name":"expand","in":"query","schema":{"type":"boolean"}}],"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object","required":["id","status"],"properties":{"id":{"type":"string"},"note":{"type":["string","null"]},"status":{"type":"string","enum":["on","off"]}}}}}}"##;
 
 /// A workspace of one provider, `demo`, in a temporary directory.
 struct Sandbox {
@@ -143,7 +144,7 @@ fn fetch_replaces_the_snapshot_byte_for_byte_and_shows_the_drift() {
     );
     assert!(
         run.stdout
-            .contains("+ schema Thing .status: enum value `paused` added"),
+            .contains("+ GET /things/{id} query `expand`: optional parameter added"),
         "{}",
         run.stdout
     );

@@ -1,0 +1,238 @@
+//! The rules `compare` applies: each kind of change it recognises has a stable id (shown in
+//! every report, like oasdiff's check ids, so a maintainer can search for it or quote it), one
+//! verdict and a sentence saying why.
+//!
+//! The verdicts follow one principle: a change is breaking when a client generated from the old
+//! document can fail against the new API. Widening what a client may send, or narrowing what it
+//! may receive, is not breaking; narrowing what it may send, or widening what it may receive, is.
+
+use super::Impact;
+
+macro_rules! rules {
+    ($( $(#[$doc:meta])* $name:ident = ($id:literal, $impact:ident, $why:literal), )*) => {
+        /// A kind of change, with a stable id and one verdict.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl Rule {
+            /// Every rule, in catalog order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$name),*];
+
+            /// The stable id: `request-property-became-required`.
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$name => $id,)* }
+            }
+
+            /// Whether a change of this kind breaks old clients.
+            pub fn impact(self) -> Impact {
+                match self { $(Rule::$name => Impact::$impact,)* }
+            }
+
+            /// Why the rule has its verdict, in one sentence.
+            pub fn why(self) -> &'static str {
+                match self { $(Rule::$name => $why,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    /// An operation is gone.
+    OperationRemoved = ("operation-removed", Breaking, "old clients call it and get 404 or 405"),
+    /// A new operation.
+    OperationAdded = ("operation-added", Additive, "a new method; old clients do not call it"),
+    /// An operation is now marked deprecated.
+    OperationDeprecated = ("operation-deprecated", Additive, "it still works; the crate marks the method #[deprecated]"),
+    /// An operation is no longer marked deprecated.
+    OperationUndeprecated = ("operation-undeprecated", Additive, "the method loses its #[deprecated] mark"),
+
+    /// Authentication is required where none was.
+    SecurityAdded = ("security-required", Breaking, "old clients send no credentials"),
+    /// Authentication is no longer required.
+    SecurityRemoved = ("security-no-longer-required", Additive, "credentials old clients send are not needed"),
+    /// What an old client sends no longer satisfies any requirement.
+    SecurityRequirementChanged = ("security-requirement-changed", Breaking, "the credentials old clients send are not enough"),
+    /// A new way to authenticate, old ones still accepted.
+    SecurityAlternativeAdded = ("security-alternative-added", Additive, "old credentials still satisfy a requirement"),
+    /// A scheme old clients use is sent another way.
+    SecuritySchemeChanged = ("security-scheme-changed", Breaking, "old clients put the credential where it is no longer read"),
+
+    /// A request parameter is gone.
+    RequestParameterRemoved = ("request-parameter-removed", Breaking, "old clients send a parameter the API no longer takes"),
+    /// A parameter old clients may omit must now be sent.
+    RequestParameterBecameRequired = ("request-parameter-became-required", Breaking, "old clients may omit it"),
+    /// A required parameter may now be omitted.
+    RequestParameterBecameOptional = ("request-parameter-became-optional", Additive, "old clients send it anyway"),
+    /// A new required parameter.
+    RequestParameterRequiredAdded = ("request-parameter-required-added", Breaking, "old clients do not send it"),
+    /// A new optional parameter.
+    RequestParameterOptionalAdded = ("request-parameter-optional-added", Additive, "old clients omit it"),
+    /// A parameter is serialized differently (`style`, `explode`).
+    RequestParameterSerializationChanged = ("request-parameter-serialization-changed", Breaking, "old clients write the value in the old form"),
+
+    /// The request body is gone.
+    RequestBodyRemoved = ("request-body-removed", Breaking, "old clients send a body the API no longer reads"),
+    /// A new required request body.
+    RequestBodyRequiredAdded = ("request-body-required-added", Breaking, "old clients send no body"),
+    /// A new optional request body.
+    RequestBodyOptionalAdded = ("request-body-optional-added", Additive, "old clients send no body, which is allowed"),
+    /// The request body must now be sent.
+    RequestBodyBecameRequired = ("request-body-became-required", Breaking, "old clients may send none"),
+    /// The request body may now be left out.
+    RequestBodyBecameOptional = ("request-body-became-optional", Additive, "old clients send one anyway"),
+    /// A request media type is no longer accepted.
+    RequestMediaTypeRemoved = ("request-media-type-removed", Breaking, "old clients send a media type the API refuses"),
+    /// A request media type is accepted too.
+    RequestMediaTypeAdded = ("request-media-type-added", Additive, "old clients keep sending the old one"),
+
+    /// A success status is gone.
+    ResponseSuccessStatusRemoved = ("response-success-status-removed", Breaking, "old clients expect that answer"),
+    /// A new success status.
+    ResponseSuccessStatusAdded = ("response-success-status-added", Breaking, "old clients treat it as unexpected"),
+    /// An error status is no longer documented.
+    ResponseErrorStatusRemoved = ("response-error-status-removed", Additive, "old clients just never see it"),
+    /// A new error status.
+    ResponseErrorStatusAdded = ("response-error-status-added", Additive, "old clients already handle undocumented errors"),
+    /// A response body is gone.
+    ResponseBodyRemoved = ("response-body-removed", Breaking, "old clients parse a body that is not sent"),
+    /// A response body where none was.
+    ResponseBodyAdded = ("response-body-added", Additive, "old clients ignore it"),
+    /// A response media type is gone.
+    ResponseMediaTypeRemoved = ("response-media-type-removed", Breaking, "old clients parse the old media type"),
+    /// A new response media type next to the old ones.
+    ResponseMediaTypeAdded = ("response-media-type-added", Additive, "old clients ask for and get the old one"),
+
+    /// A response header is gone.
+    ResponseHeaderRemoved = ("response-header-removed", Breaking, "old clients read a header that is not sent"),
+    /// A response header may now be missing.
+    ResponseHeaderBecameOptional = ("response-header-became-optional", Breaking, "old clients expect it"),
+    /// A new response header.
+    ResponseHeaderAdded = ("response-header-added", Additive, "old clients ignore it"),
+
+    /// A request value may have a wider type (integer to number).
+    RequestTypeWidened = ("request-type-widened", Additive, "every value old clients send is still valid"),
+    /// A request value has another type.
+    RequestTypeChanged = ("request-type-changed", Breaking, "old clients send the old type"),
+    /// A response value has a narrower type (number to integer).
+    ResponseTypeNarrowed = ("response-type-narrowed", Additive, "old clients read every value of it"),
+    /// A response value has another type.
+    ResponseTypeChanged = ("response-type-changed", Breaking, "old clients cannot read the new type"),
+    /// A request format is dropped or widened (int32 to int64).
+    RequestFormatWidened = ("request-format-widened", Additive, "every value old clients send is still valid"),
+    /// A request format is added, narrowed or changed.
+    RequestFormatChanged = ("request-format-changed", Breaking, "values old clients send may be refused"),
+    /// A response format is added or narrowed.
+    ResponseFormatNarrowed = ("response-format-narrowed", Additive, "old clients read every value of it"),
+    /// A response format is dropped, widened or changed.
+    ResponseFormatChanged = ("response-format-changed", Breaking, "old clients may fail to read the new values"),
+    /// A request limit (maxLength, minimum, maxItems, multipleOf, uniqueItems...) is looser or gone.
+    RequestLimitLoosened = ("request-limit-loosened", Additive, "every value old clients send still fits"),
+    /// A request limit is tighter or new.
+    RequestLimitTightened = ("request-limit-tightened", Breaking, "values old clients send may be refused"),
+    /// A response limit is tighter or new.
+    ResponseLimitTightened = ("response-limit-tightened", Additive, "old clients read every value that fits it"),
+    /// A response limit is looser or gone.
+    ResponseLimitLoosened = ("response-limit-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request pattern is gone.
+    RequestPatternRemoved = ("request-pattern-removed", Additive, "every value old clients send still matches"),
+    /// A request pattern is new or different.
+    RequestPatternChanged = ("request-pattern-changed", Breaking, "values old clients send may not match"),
+    /// A response pattern is new.
+    ResponsePatternAdded = ("response-pattern-added", Additive, "old clients read every value that matches it"),
+    /// A response pattern is gone or different.
+    ResponsePatternChanged = ("response-pattern-changed", Breaking, "old clients check values against the old pattern"),
+    /// A request value may no longer be null.
+    RequestNullRemoved = ("request-null-removed", Breaking, "old clients may send null"),
+    /// A request value may now be null.
+    RequestNullAdded = ("request-null-added", Additive, "old clients never send null"),
+    /// A response value may now be null.
+    ResponseNullAdded = ("response-null-added", Breaking, "old clients cannot read null there"),
+    /// A response value is never null now.
+    ResponseNullRemoved = ("response-null-removed", Additive, "old clients read null or a value"),
+    /// The default the API uses for an omitted optional value changed, appeared or went away.
+    RequestDefaultChanged = ("request-default-changed", Breaking, "old clients that omit it get another behaviour"),
+    /// A value old clients may send is no longer listed.
+    RequestEnumValueRemoved = ("request-enum-value-removed", Breaking, "old clients may send it"),
+    /// A new value clients may send.
+    RequestEnumValueAdded = ("request-enum-value-added", Additive, "old clients never send it"),
+    /// A new value in a closed response enum.
+    ResponseEnumValueAdded = ("response-enum-value-added", Breaking, "old clients cannot read a value their enum lacks"),
+    /// A new value in an open response enum (any string accepted).
+    ResponseOpenEnumValueAdded = ("response-open-enum-value-added", Additive, "old clients read unknown values as strings"),
+    /// A response value is no longer listed.
+    ResponseEnumValueRemoved = ("response-enum-value-removed", Additive, "old clients read the values that remain"),
+    /// A request value is limited to a list where it was free.
+    RequestValuesRestricted = ("request-values-restricted", Breaking, "old clients may send a value not in the list"),
+    /// A request value is no longer limited to a list.
+    RequestValuesUnrestricted = ("request-values-unrestricted", Additive, "every value old clients send is still valid"),
+    /// A response value is limited to a list where it was free.
+    ResponseValuesRestricted = ("response-values-restricted", Additive, "old clients read any value"),
+    /// A response value is no longer limited to a list.
+    ResponseValuesUnrestricted = ("response-values-unrestricted", Breaking, "old clients read it into their closed enum"),
+    /// A request field is gone.
+    RequestPropertyRemoved = ("request-property-removed", Breaking, "old clients send a field the API no longer reads"),
+    /// A request field old clients may omit must now be sent.
+    RequestPropertyBecameRequired = ("request-property-became-required", Breaking, "old clients may omit it"),
+    /// A required request field may now be omitted.
+    RequestPropertyBecameOptional = ("request-property-became-optional", Additive, "old clients send it anyway"),
+    /// A new required request field.
+    RequestPropertyRequiredAdded = ("request-property-required-added", Breaking, "old clients do not send it"),
+    /// A new optional request field.
+    RequestPropertyOptionalAdded = ("request-property-optional-added", Additive, "old clients omit it"),
+    /// A response field is gone.
+    ResponsePropertyRemoved = ("response-property-removed", Breaking, "old clients read a field that is not sent"),
+    /// A response field may now be missing.
+    ResponsePropertyBecameOptional = ("response-property-became-optional", Breaking, "old clients require it"),
+    /// A response field is always present now.
+    ResponsePropertyBecameRequired = ("response-property-became-required", Additive, "old clients read it either way"),
+    /// A new response field.
+    ResponsePropertyAdded = ("response-property-added", Additive, "old clients ignore fields they do not know"),
+    /// A union variant old clients may send is gone.
+    RequestVariantRemoved = ("request-variant-removed", Breaking, "old clients may send that variant"),
+    /// A new union variant clients may send.
+    RequestVariantAdded = ("request-variant-added", Additive, "old clients never send it"),
+    /// A new union variant in a response.
+    ResponseVariantAdded = ("response-variant-added", Breaking, "old clients cannot read it"),
+    /// A union variant in a response is gone.
+    ResponseVariantRemoved = ("response-variant-removed", Additive, "old clients read the variants that remain"),
+}
+
+/// The catalog as text, one rule per line: what `cargo xtask drift --rules` prints.
+pub fn catalog() -> String {
+    let mut out = String::new();
+    for rule in Rule::ALL {
+        let verdict = match rule.impact() {
+            Impact::Breaking => "breaking",
+            Impact::Additive => "additive",
+        };
+        out.push_str(&format!("{:<42} {verdict:<9} {}\n", rule.id(), rule.why()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_kebab_case_and_say_their_side() {
+        let mut seen = std::collections::BTreeSet::new();
+        for rule in Rule::ALL {
+            let id = rule.id();
+            assert!(seen.insert(id), "{id} is used twice");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id} is not kebab-case"
+            );
+            assert!(
+                ["operation-", "security-", "request-", "response-"]
+                    .iter()
+                    .any(|side| id.starts_with(side)),
+                "{id} does not say where it applies"
+            );
+        }
+        assert!(catalog().lines().count() == Rule::ALL.len());
+    }
+}

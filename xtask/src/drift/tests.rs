@@ -1,0 +1,475 @@
+use super::*;
+use serde_json::json;
+
+fn spec(paths: Value, schemas: Value) -> Value {
+    json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths,
+           "components": {"schemas": schemas}})
+}
+
+fn op(body: Value, response: Value) -> Value {
+    json!({"/agents": {"post": {
+        "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
+        "responses": {"202": {"description": "ok", "content": {"application/json": {"schema": response}}}}}}})
+}
+
+fn lines(old: Value, new: Value) -> Vec<String> {
+    compare(&old, &new)
+        .changes
+        .into_iter()
+        .map(|c| format!("{:?} {}: {}", c.impact, c.place, c.what))
+        .collect()
+}
+
+fn get(path: &str, parameters: Value, security: Option<Value>) -> Value {
+    let mut op = json!({"parameters": parameters,
+        "responses": {"200": {"description": "ok"}}});
+    if let Some(security) = security {
+        op["security"] = security;
+    }
+    json!({path: {"get": op}})
+}
+
+fn id_param(name: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}})
+}
+
+#[test]
+fn moving_a_parameter_to_the_path_item_or_renaming_a_path_parameter_changes_nothing() {
+    let old = spec(
+        get("/agents/{agentId}", json!([id_param("agentId")]), None),
+        json!({}),
+    );
+    let mut moved = spec(get("/agents/{agentId}", json!([]), None), json!({}));
+    moved["paths"]["/agents/{agentId}"]["parameters"] = json!([id_param("agentId")]);
+    assert!(lines(old.clone(), moved).is_empty());
+    let renamed = spec(
+        get("/agents/{id}", json!([id_param("id")]), None),
+        json!({}),
+    );
+    assert!(lines(old.clone(), renamed).is_empty());
+    // A different shape is another operation.
+    let other = spec(
+        get("/agents/{id}/runs", json!([id_param("id")]), None),
+        json!({}),
+    );
+    assert_eq!(lines(old, other).len(), 2);
+}
+
+#[test]
+fn security_requirements_are_compared_as_what_an_old_client_sends() {
+    let with = |security: Option<Value>, global: Option<Value>| {
+        let mut doc = spec(get("/a", json!([]), security), json!({}));
+        doc["components"]["securitySchemes"] = json!({
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "key": {"type": "apiKey", "in": "header", "name": "X-Key"}});
+        if let Some(global) = global {
+            doc["security"] = global;
+        }
+        doc
+    };
+    let open = with(None, None);
+    let bearer = with(None, Some(json!([{"bearer": []}])));
+    assert_eq!(
+        lines(open.clone(), bearer.clone()),
+        ["Breaking GET /a security: authentication is now required"]
+    );
+    assert_eq!(
+        lines(bearer.clone(), open),
+        ["Additive GET /a security: authentication is no longer required"]
+    );
+    let key = with(Some(json!([{"key": []}])), Some(json!([{"bearer": []}])));
+    assert_eq!(
+        lines(bearer.clone(), key),
+        ["Breaking GET /a security: requires key instead of bearer"]
+    );
+    let either = with(Some(json!([{"bearer": []}, {"key": []}])), None);
+    assert_eq!(
+        lines(bearer.clone(), either),
+        ["Additive GET /a security: also accepts bearer or key"]
+    );
+    let mut moved = bearer.clone();
+    moved["components"]["securitySchemes"]["bearer"] =
+        json!({"type": "apiKey", "in": "query", "name": "token"});
+    assert_eq!(
+        lines(bearer, moved),
+        ["Breaking GET /a security: bearer is sent differently (type, scheme, location or name)"]
+    );
+}
+
+#[test]
+fn a_change_in_a_shared_schema_names_every_operation_that_reaches_it() {
+    let doc = |status: Value| {
+        let answer = json!({"description": "ok", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Agent"}}}});
+        let list = json!({"description": "ok", "content": {"application/json": {
+            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Page"}}}}});
+        spec(
+            json!({"/agents/{id}": {"get": {"responses": {"200": answer}}},
+                   "/agents": {"get": {"responses": {"200": list}}}}),
+            json!({"Agent": {"type": "object", "properties": {"status": status}},
+                   "Page": {"type": "object", "properties": {
+                       "items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}}}}),
+        )
+    };
+    let report = compare(
+        &doc(json!({"type": "string"})),
+        &doc(json!({"type": "integer"})),
+    );
+    let change = &report.changes[0];
+    assert!(change.place.starts_with("schema Agent"), "{change:?}");
+    assert_eq!(change.affects, ["GET /agents", "GET /agents/{id}"]);
+    assert!(
+        report
+            .render("a", "b")
+            .contains("affects GET /agents, GET /agents/{id}")
+    );
+}
+
+#[test]
+fn type_format_and_constraint_changes_are_judged_by_direction() {
+    let field = |schema: Value| json!({"type": "object", "properties": {"x": schema}});
+    let judge = |old: Value, new: Value| -> (Vec<String>, Vec<String>) {
+        let request = lines(
+            spec(op(field(old.clone()), json!({})), json!({})),
+            spec(op(field(new.clone()), json!({})), json!({})),
+        );
+        let response = lines(
+            spec(op(json!({}), field(old)), json!({})),
+            spec(op(json!({}), field(new)), json!({})),
+        );
+        (request, response)
+    };
+    let impacts = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.split(' ').next().unwrap_or("").to_string())
+            .collect()
+    };
+    for (old, new, request, response) in [
+        (
+            json!({"type": "integer"}),
+            json!({"type": "number"}),
+            "Additive",
+            "Breaking",
+        ),
+        (
+            json!({"type": "number"}),
+            json!({"type": "integer"}),
+            "Breaking",
+            "Additive",
+        ),
+        (
+            json!({"type": "string", "format": "uuid"}),
+            json!({"type": "string"}),
+            "Additive",
+            "Breaking",
+        ),
+        (
+            json!({"type": "string"}),
+            json!({"type": "string", "format": "uuid"}),
+            "Breaking",
+            "Additive",
+        ),
+        (
+            json!({"type": "integer", "format": "int32"}),
+            json!({"type": "integer", "format": "int64"}),
+            "Additive",
+            "Breaking",
+        ),
+        (
+            json!({"type": "string", "maxLength": 10}),
+            json!({"type": "string", "maxLength": 5}),
+            "Breaking",
+            "Additive",
+        ),
+        (
+            json!({"type": "string"}),
+            json!({"type": "string", "maxLength": 5}),
+            "Breaking",
+            "Additive",
+        ),
+        (
+            json!({"type": "integer", "minimum": 1}),
+            json!({"type": "integer", "minimum": 0}),
+            "Additive",
+            "Breaking",
+        ),
+        (
+            json!({"type": "integer", "minimum": 0}),
+            json!({"type": "integer", "minimum": 1}),
+            "Breaking",
+            "Additive",
+        ),
+        (
+            json!({"type": "string", "pattern": "^a"}),
+            json!({"type": "string"}),
+            "Additive",
+            "Breaking",
+        ),
+        (
+            json!({"type": "string"}),
+            json!({"type": "string", "pattern": "^a"}),
+            "Breaking",
+            "Additive",
+        ),
+    ] {
+        let (req, resp) = judge(old.clone(), new.clone());
+        assert_eq!(impacts(&req), [request], "request {old} -> {new}: {req:?}");
+        assert_eq!(
+            impacts(&resp),
+            [response],
+            "response {old} -> {new}: {resp:?}"
+        );
+    }
+}
+
+fn hostile_report() -> Report {
+    Report {
+        changes: vec![
+            Change {
+                impact: Impact::Breaking,
+                rule: Rule::RequestParameterRequiredAdded,
+                place: "GET /a query `q```\u{202e}|<b>@x[y](z)\n- forged".into(),
+                what: "required parameter added".into(),
+                pointer: "/paths/~1a/get/parameters/0".into(),
+                affects: vec!["GET /a```\u{202e}".into()],
+            },
+            Change {
+                impact: Impact::Additive,
+                rule: Rule::OperationAdded,
+                place: "GET /b".into(),
+                what: "operation added".into(),
+                pointer: "/paths/~1b/get".into(),
+                affects: Vec::new(),
+            },
+        ],
+    }
+}
+
+#[test]
+fn the_text_report_escapes_what_the_document_says_and_ends_with_the_bump() {
+    let text = hostile_report().render("old.json", "new.json");
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(!text.contains("```"), "{text}");
+    // The newline in the document cannot forge a line of the report.
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  - ")).count(),
+        1,
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with(
+        "Version bump the generated crate needs: major (a change breaks clients generated \
+         from the old document)."
+    ));
+}
+
+#[test]
+fn the_markdown_report_renders_document_strings_as_plain_text() {
+    let markdown = hostile_report().render_markdown("old.json", "new.json");
+    for markup in ["<b>", "```", "](", "|<", " @x", "\u{202e}"] {
+        assert!(!markdown.contains(markup), "{markup}: {markdown}");
+    }
+    // A mention is escaped, so it pings nobody.
+    assert!(markdown.contains("\\@x"), "{markdown}");
+    let rows: Vec<&str> = markdown.lines().filter(|l| l.starts_with("| ")).collect();
+    assert_eq!(
+        rows.len(),
+        4,
+        "two tables, a header and a change each: {markdown}"
+    );
+    assert!(markdown.contains("**major**"));
+}
+
+#[test]
+fn the_json_report_and_the_bump_follow_the_changes() {
+    let json: Value =
+        serde_json::from_str(&hostile_report().render_json("old.json", "new.json")).unwrap();
+    assert_eq!(json["bump"], "major");
+    assert_eq!(json["breaking"], 1);
+    assert_eq!(json["changes"][1]["impact"], "additive");
+    assert_eq!(json["changes"][1]["rule"], "operation-added");
+    assert_eq!(json["changes"][0]["pointer"], "/paths/~1a/get/parameters/0");
+    let additive = Report {
+        changes: vec![hostile_report().changes[1].clone()],
+    };
+    assert_eq!(additive.bump(), Bump::Minor);
+    assert_eq!(Report::default().bump(), Bump::Patch);
+    assert!(
+        Report::default()
+            .render("a", "b")
+            .contains("needs: patch (no change a client can see)")
+    );
+}
+
+#[test]
+fn identical_documents_have_no_drift() {
+    let doc = spec(
+        op(json!({"type": "object"}), json!({"type": "object"})),
+        json!({}),
+    );
+    assert!(compare(&doc, &doc).changes.is_empty());
+}
+
+#[test]
+fn request_and_response_fields_are_classified_by_side() {
+    let old = spec(
+        op(
+            json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}),
+            json!({"type": "object", "required": ["x"], "properties": {"x": {"type": "string"}, "y": {"type": "integer"}}}),
+        ),
+        json!({}),
+    );
+    let new = spec(
+        op(
+            json!({"type": "object", "required": ["a", "b", "c"], "properties": {"a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}, "d": {"type": "boolean"}}}),
+            json!({"type": "object", "properties": {"x": {"type": "string", "nullable": true}, "y": {"type": "number"}, "z": {"type": "string"}}}),
+        ),
+        json!({}),
+    );
+    assert_eq!(
+        lines(old, new),
+        [
+            "Breaking POST /agents request body .b: field became required",
+            "Breaking POST /agents request body .c: required field added (string)",
+            "Breaking POST /agents response 202 .x: field may now be missing",
+            "Breaking POST /agents response 202 .x: may now be null",
+            "Breaking POST /agents response 202 .y: type changed from integer to number",
+            "Additive POST /agents request body .d: optional field added (boolean)",
+            "Additive POST /agents response 202 .z: field added (string)",
+        ]
+    );
+}
+
+#[test]
+fn enum_values_removed_from_requests_or_added_to_closed_responses_break() {
+    let model = |values: Value| json!({"type": "string", "enum": values});
+    let open = |values: Value| json!({"anyOf": [model(values), {"type": "string"}]});
+    let doc = |values: Value| {
+        spec(
+            op(
+                json!({"type": "object", "properties": {"model": {"$ref": "#/components/schemas/Selectable"}}}),
+                json!({"type": "object", "properties": {
+                    "model": {"$ref": "#/components/schemas/Model"},
+                    "state": {"$ref": "#/components/schemas/State"}}}),
+            ),
+            json!({"Selectable": model(values.clone()), "Model": model(values.clone()),
+                   "State": open(values)}),
+        )
+    };
+    assert_eq!(
+        lines(doc(json!(["a", "b"])), doc(json!(["b", "c"]))),
+        [
+            // An old client cannot read `c` into its closed enum...
+            "Breaking schema Model: enum value `c` added",
+            "Breaking schema Selectable: enum value `a` removed",
+            "Additive schema Model: enum value `a` removed",
+            "Additive schema Selectable: enum value `c` added",
+            "Additive schema State: enum value `a` removed",
+            // ...but reads any string where the enum is open.
+            "Additive schema State: enum value `c` added",
+        ]
+    );
+}
+
+#[test]
+fn operations_parameters_and_statuses() {
+    let get = |params: Value, responses: Value| json!({"/a": {"get": {"parameters": params, "responses": responses}}});
+    let ok = json!({"description": "ok"});
+    let old = spec(
+        get(
+            json!([{"in": "query", "name": "limit", "schema": {"type": "integer"}},
+                   {"in": "query", "name": "gone", "schema": {"type": "string"}}]),
+            json!({"200": ok, "404": ok}),
+        ),
+        json!({}),
+    );
+    let mut new = spec(
+        get(
+            json!([{"in": "query", "name": "limit", "required": true, "schema": {"type": "integer"}},
+                   {"in": "query", "name": "cursor", "schema": {"type": "string"}}]),
+            json!({"200": ok, "202": ok, "409": ok}),
+        ),
+        json!({}),
+    );
+    new["paths"]["/b"] = json!({"get": {"responses": {"200": ok}}});
+    assert_eq!(
+        lines(old, new),
+        [
+            "Breaking GET /a query `gone`: parameter removed",
+            "Breaking GET /a query `limit`: parameter became required",
+            "Breaking GET /a response 202: success status added (older clients treat it as unexpected)",
+            "Additive GET /a query `cursor`: optional parameter added",
+            "Additive GET /a response 404: error response removed",
+            "Additive GET /a response 409: error response added",
+            "Additive GET /b: operation added",
+        ]
+    );
+}
+
+#[test]
+fn a_shared_schema_is_reported_once_and_recursion_ends() {
+    let tree = |extra: bool| {
+        let mut props =
+            json!({"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}});
+        if extra {
+            props["label"] = json!({"type": "string"});
+        }
+        json!({"Node": {"type": "object", "properties": props}})
+    };
+    let body = json!({"$ref": "#/components/schemas/Node"});
+    let paths = |b: &Value| {
+        json!({"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": b}}}}}},
+               "/b": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": b}}}}}}})
+    };
+    let report = compare(
+        &spec(paths(&body), tree(false)),
+        &spec(paths(&body), tree(true)),
+    );
+    assert_eq!(report.changes.len(), 1, "{:?}", report.changes);
+    assert_eq!(report.changes[0].place, "schema Node .label");
+    assert_eq!(report.breaking(), 0);
+}
+
+#[test]
+fn the_rendered_report_groups_by_impact() {
+    let old = spec(
+        json!({"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+        json!({}),
+    );
+    let new = spec(
+        json!({"/b": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+        json!({}),
+    );
+    let text = compare(&old, &new).render("old.json", "new.json");
+    assert_eq!(
+        text,
+        "API drift from old.json to new.json: 1 breaking, 1 additive.\n\nBreaking:\n  - GET /a: operation removed [operation-removed]\n\nAdditive:\n  + GET /b: operation added [operation-added]\n\nVersion bump the generated crate needs: major (a change \
+         breaks clients generated from the old document).\n"
+    );
+    assert_eq!(
+        compare(&old, &old).render("a", "b"),
+        "No API changes from a to b.\n\nVersion bump the generated crate needs: patch (no change a \
+         client can see).\n"
+    );
+}
+
+#[test]
+fn union_branches_are_matched_by_content_not_position() {
+    let step = |name: &str| json!({"type": "object", "properties": {name: {"type": "string"}}});
+    let doc = |branches: Value| {
+        spec(
+            op(json!({"oneOf": branches}), json!({"type": "object"})),
+            json!({}),
+        )
+    };
+    let old = doc(json!([step("click"), step("type"), {"type": "string"}]));
+    let reordered = doc(json!([{"type": "string"}, step("type"), step("click")]));
+    assert_eq!(lines(old.clone(), reordered), Vec::<String>::new());
+    let mut changed = step("type");
+    changed["properties"]["delay"] = json!({"type": "integer"});
+    let grown = doc(json!([step("click"), {"type": "string"}, changed]));
+    assert_eq!(
+        lines(old, grown),
+        ["Additive POST /agents request body oneOf[2] .delay: optional field added (integer)"]
+    );
+}
