@@ -321,6 +321,62 @@ pub fn drift_command(
     })
 }
 
+/// `cargo xtask drift --rules`: the rules drift judges changes by, with their ids and verdicts.
+pub fn drift_rules_command() -> Result<ExitCode> {
+    print!("{}", crate::drift::catalog());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask drift-corpus DIR`: writes the labelled mutation corpus of the Buildprint
+/// snapshot (`base.json`, one file per mutation, and `labels.json`, with each document also in
+/// OpenAPI 3.0 under `openapi-3.0/`) for measuring other tools on the same pairs, and prints
+/// drift's own accuracy on it.
+pub fn drift_corpus_command(root: &Path, dir: &Path) -> Result<ExitCode> {
+    use crate::drift::corpus;
+    let base = document::read(&root.join("openapi/buildprint/openapi.json"))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let write = |name: &str, value: &serde_json::Value| -> Result<()> {
+        let path = dir.join(name);
+        let text = serde_json::to_string_pretty(value)?;
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+    };
+    // Tools that read OpenAPI 3.0 only get each document as `drift` prepares it.
+    let converted = dir.join("openapi-3.0");
+    std::fs::create_dir_all(&converted)
+        .with_context(|| format!("cannot create {}", converted.display()))?;
+    let write_both = |name: &str, doc: &serde_json::Value| -> Result<()> {
+        write(name, doc)?;
+        write(&format!("openapi-3.0/{name}"), &prepare(doc.clone(), name)?)
+    };
+    write_both("base.json", &base)?;
+    let mut labels = Vec::new();
+    for mutation in corpus::mutations() {
+        let file = format!("{}.json", mutation.id);
+        write_both(&file, &mutation.apply(&base).map_err(anyhow::Error::msg)?)?;
+        labels.push(serde_json::json!({
+            "id": mutation.id,
+            "category": mutation.category.as_str(),
+            "expected": mutation.expected.as_str(),
+            "file": file,
+        }));
+    }
+    write("labels.json", &serde_json::Value::Array(labels))?;
+    let outcomes = corpus::run(&base)?;
+    println!(
+        "Wrote {} mutations of openapi/buildprint/openapi.json to {}.\n\nagentrun drift:\n{}",
+        outcomes.len(),
+        dir.display(),
+        corpus::accuracy_table(&outcomes)
+    );
+    for wrong in outcomes.iter().filter(|o| o.expected != o.found) {
+        println!(
+            "wrong: {} (expected {}, found {})",
+            wrong.id, wrong.expected, wrong.found
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The providers a fetch or drift works on: the named one, or every one that publishes a
 /// document.
 fn fetched_providers<'a>(

@@ -72,6 +72,9 @@ enum Command {
     /// Report what changed between two API documents, each change breaking or additive.
     /// Exits 1 when anything is breaking, 0 otherwise.
     Drift {
+        /// Print the rules changes are judged by (id, verdict, why) and exit.
+        #[arg(long, conflicts_with_all = ["old", "new", "provider"])]
+        rules: bool,
         /// The older document (a file).
         old: Option<PathBuf>,
         /// The newer document (a file).
@@ -88,6 +91,12 @@ enum Command {
         /// How to write the report: text, markdown (safe to paste into a pull request) or json.
         #[arg(long, value_enum, default_value_t = commands::ReportFormat::Text)]
         format: commands::ReportFormat,
+    },
+    /// Write drift's labelled mutation corpus (single changes to the Buildprint snapshot) to a
+    /// directory, to measure other diff tools on the same pairs, and print drift's accuracy.
+    DriftCorpus {
+        /// Where to write `base.json`, one file per mutation and `labels.json`.
+        dir: PathBuf,
     },
 }
 
@@ -118,7 +127,10 @@ fn main() -> ExitCode {
             url.as_deref(),
             Duration::from_secs(timeout),
         ),
+        Command::Drift { rules: true, .. } => commands::drift_rules_command(),
+        Command::DriftCorpus { dir } => commands::drift_corpus_command(&root, &dir),
         Command::Drift {
+            rules: false,
             old,
             new,
             provider,

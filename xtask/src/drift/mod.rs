@@ -23,6 +23,7 @@ use serde_json::Value;
 use crate::normalize::to_openapi_30;
 use crate::notes::Notes;
 
+pub mod corpus;
 mod operations;
 mod render;
 mod rules;
