@@ -65,11 +65,20 @@ pub fn generate(providers: &Providers, provider: &Provider) -> Result<Generation
         .map(|text| scaffold::unused_dependencies(text, &client.needs))
         .unwrap_or_default();
     let scaffold = scaffold::files(provider, &normalized.spec.info.title, &client.needs);
+    // The crate carries the document it was generated from as well, byte for byte, so what
+    // reads it (the emulator serves it) works from the published package alone.
+    let source_path = providers.path(&provider.spec);
+    let source = std::fs::read_to_string(&source_path)
+        .with_context(|| format!("cannot read {}", source_path.display()))?;
     let files = vec![
         (provider.crate_dir.join("src/generated.rs"), client.code),
         (
             provider.crate_dir.join("openapi.normalized.json"),
             to_pretty_json(&normalized.document),
+        ),
+        (
+            provider.crate_dir.join(scaffold::source_file(provider)),
+            source,
         ),
     ];
     Ok(Generation {

@@ -321,7 +321,11 @@ agentrun_runtime::client_runtime!(Client);
 
 /// The normalized OpenAPI 3.0 document this crate was generated from.
 pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.normalized.json");
+
+/// The provider's own document, byte for byte as `cargo xtask fetch` stored it.
+pub const SOURCE_DOCUMENT: &str = include_str!("../{source_file}");
 "#,
+        source_file = source_file(provider),
         title = one_line(&provider.title),
         spec = one_line(&provider.spec.display().to_string()),
         info_title = rust_string(info_title),
@@ -331,6 +335,18 @@ pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.normalized.json");
 /// `text` with each run of whitespace as one space (TOML escapes the rest itself).
 fn single_spaced(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The name of the copy of a provider's own document inside its crate: `openapi.source.json`
+/// (or `.yaml`, as the provider's file is).
+pub fn source_file(provider: &Provider) -> String {
+    let extension = provider
+        .spec
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| matches!(*e, "json" | "yaml" | "yml"))
+        .unwrap_or("json");
+    format!("openapi.source.{extension}")
 }
 
 /// The path of a crate's manifest, relative to the workspace root.

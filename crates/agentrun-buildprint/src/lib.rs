@@ -86,3 +86,6 @@ impl Client {
 
 /// The normalized OpenAPI 3.0 document this crate was generated from.
 pub const OPENAPI_DOCUMENT: &str = include_str!("../openapi.normalized.json");
+
+/// The provider's own document, byte for byte as `cargo xtask fetch` stored it.
+pub const SOURCE_DOCUMENT: &str = include_str!("../openapi.source.json");

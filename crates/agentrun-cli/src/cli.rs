@@ -2,11 +2,15 @@
 
 // Parsed once per process: boxing the larger variants would buy nothing.
 #![allow(clippy::large_enum_variant)]
+// Doc comments here are clap's help text, printed as written: a URL in `<...>` would show its
+// brackets in `--help`.
+#![allow(rustdoc::bare_urls)]
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use agentrun::buildprint::types as bp;
+#[cfg(feature = "emulator")]
 use agentrun_emulator::cli::EmulatorArgs;
 use clap::{ArgGroup, Args, Parser, Subcommand};
 
@@ -22,7 +26,7 @@ Exit codes:
 const EXAMPLES: &str = "\
 Examples:
   # Try every command with no account: start the emulator, point agentrun at it.
-  agentrun emulator &
+  agentrun emulator &    # in the default build (feature `emulator`)
   export BUILDPRINT_BASE_URL=http://127.0.0.1:4010/api/public/v1 BUILDPRINT_TOKEN=bp_emulator
 
   # Start a Buildprint agent and follow it to its end.
@@ -63,6 +67,7 @@ pub enum Command {
     /// Buildprint's public REST API: agents, code reviews, automations, tests, runs, versions.
     Buildprint(BuildprintCommand),
     /// Run the local emulator of both APIs (try every command with no account).
+    #[cfg(feature = "emulator")]
     Emulator(EmulatorArgs),
     /// Print a shell completion script: `agentrun completions bash > /etc/bash_completion.d/agentrun`.
     Completions {

@@ -120,6 +120,7 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
     };
     let (verbose, json) = (cli.verbose, cli.json);
     let result = match cli.command {
+        #[cfg(feature = "emulator")]
         Command::Emulator(args) => return agentrun_emulator::cli::run(&args, verbose > 0),
         Command::Completions { shell } => {
             // Into memory first: clap_complete panics when a write fails (`| head`).

@@ -77,8 +77,9 @@ pub use world::{BuilderRun, EMULATE_ERROR, EMULATE_FAIL, EMULATE_SLOW, EMULATE_W
 use error::ApiError;
 use state::Shared;
 
-/// The committed Buildprint document, served at `GET /api/public/v1/openapi.json`.
-pub const BUILDPRINT_OPENAPI_JSON: &str = include_str!("../../../openapi/buildprint/openapi.json");
+/// The committed Buildprint document, served at `GET /api/public/v1/openapi.json` (the copy the
+/// Buildprint client crate carries, so the emulator's package needs no file outside it).
+pub const BUILDPRINT_OPENAPI_JSON: &str = agentrun_buildprint::SOURCE_DOCUMENT;
 
 /// Where Buildprint's API lives on the emulator.
 pub const BUILDPRINT_BASE_PATH: &str = buildprint::BASE;
