@@ -5,7 +5,9 @@ use std::path::Path;
 
 use agentrun::auth::{BUILDER_BASE_URL, BUILDER_PRIVATE_KEY, BUILDER_PUBLIC_KEY};
 use agentrun::builder::types as b;
-use agentrun::{Attachment, AttachmentLimits, BuilderClient, BuilderCredentials, Error};
+use agentrun::{
+    Attachment, AttachmentLimits, BuilderClient, BuilderCredentials, ClientConfig, Error,
+};
 
 use crate::cli::{BuilderAction, BuilderAuth, BuilderCommand, RunArgs};
 use crate::output::{json, print};
@@ -48,7 +50,11 @@ fn connect(auth: &BuilderAuth) -> Result<BuilderClient, Error> {
             None => credentials,
         }
     };
-    BuilderClient::new(credentials)
+    let mut config = ClientConfig::new();
+    if let Some(timeout) = auth.request_timeout {
+        config = config.timeout(timeout);
+    }
+    BuilderClient::with_config(credentials, config)
 }
 
 /// The prompt from `--prompt`, a file, or stdin (`--prompt-file -`).

@@ -7,7 +7,7 @@ use agentrun::auth::BUILDPRINT_BASE_URL;
 use agentrun::buildprint::builder as op;
 use agentrun::buildprint::types as bp;
 use agentrun::runtime::{Operation, Request};
-use agentrun::{BuildprintClient, BuildprintCredentials, Error, WaitOptions};
+use agentrun::{BuildprintClient, BuildprintCredentials, ClientConfig, Error, WaitOptions};
 use clap::ArgMatches;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -104,7 +104,11 @@ pub(crate) fn connect(auth: &BuildprintAuth) -> Result<BuildprintClient, Error> 
             }
         })?,
     };
-    BuildprintClient::new(credentials)
+    let mut config = ClientConfig::new();
+    if let Some(timeout) = auth.request_timeout {
+        config = config.timeout(timeout);
+    }
+    BuildprintClient::with_config(credentials, config)
 }
 
 /// Prints a result as JSON or as text.

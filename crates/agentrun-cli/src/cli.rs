@@ -21,7 +21,9 @@ Exit codes:
   1  the run ended in error, failed or was canceled
   2  usage or configuration error (a flag, a missing key, an unreadable file)
   3  API error: the API refused the request or could not be reached
-  4  timeout: a wait (or a request) ran out of time";
+  4  timeout: a wait (or a request) ran out of time
+  5  a request that starts a run was sent but its answer was lost: it may have started
+     (it is never sent twice; the message says how to check)";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -88,6 +90,10 @@ pub struct BuilderAuth {
     /// The API's base URL [default: $BUILDER_BASE_URL, else https://api.builder.io].
     #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
     pub base_url: Option<String>,
+    /// Give up on one request (each attempt) after this long; a wait's --timeout still bounds
+    /// the whole wait [default: 60s].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = positive_duration, help_heading = "Connection")]
+    pub request_timeout: Option<Duration>,
 }
 
 /// `agentrun builder ...`
@@ -155,6 +161,10 @@ pub struct BuildprintAuth {
     /// https://api.buildprint.ai/api/public/v1].
     #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
     pub base_url: Option<String>,
+    /// Give up on one request (each attempt) after this long; a wait's --timeout still bounds
+    /// the whole wait [default: 60s].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = positive_duration, help_heading = "Connection")]
+    pub request_timeout: Option<Duration>,
 }
 
 /// `agentrun buildprint ...`
@@ -213,12 +223,23 @@ pub enum Openapi {
 /// Following a run to its end.
 #[derive(Args, Debug, Clone)]
 pub struct WaitFlags {
-    /// Give up waiting after this long (exit code 4).
-    #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = humantime::parse_duration)]
+    /// Give up waiting after this long, requests in flight included (exit code 4).
+    #[arg(long, value_name = "DURATION", default_value = "60m", value_parser = positive_duration)]
     pub timeout: Duration,
     /// Time between the first polls; it grows to 15 s.
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = positive_duration)]
     pub interval: Duration,
+}
+
+/// A duration flag's value: `90s`, `5m`, `1h 30m`; zero is refused (a zero timeout could never
+/// be met, a zero interval would poll as fast as the API answers).
+pub fn positive_duration(value: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(value.trim())
+        .map_err(|e| format!("{e}: give a duration such as 90s, 5m or 1h"))?;
+    if duration.is_zero() {
+        return Err("must be more than zero: give a duration such as 90s, 5m or 1h".into());
+    }
+    Ok(duration)
 }
 
 /// `--wait` on the commands that start a run.

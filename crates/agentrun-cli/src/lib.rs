@@ -54,6 +54,8 @@ pub enum ExitStatus {
     Api,
     /// 4: a wait or a request ran out of time.
     Timeout,
+    /// 5: a request that starts a run was sent and its answer lost: it may have started.
+    MayHaveStarted,
 }
 
 impl ExitStatus {
@@ -65,6 +67,7 @@ impl ExitStatus {
             ExitStatus::Usage => 2,
             ExitStatus::Api => 3,
             ExitStatus::Timeout => 4,
+            ExitStatus::MayHaveStarted => 5,
         }
     }
 
@@ -78,6 +81,7 @@ impl ExitStatus {
             | Error::Transport {
                 timed_out: true, ..
             } => ExitStatus::Timeout,
+            Error::MayHaveStarted { .. } => ExitStatus::MayHaveStarted,
             _ => ExitStatus::Api,
         }
     }

@@ -48,7 +48,9 @@ mod secret;
 
 pub use config::{ClientConfig, ConfigError, USER_AGENT};
 pub use operation::{Body, CallError, Field, Kind, Location, Operation, Request};
-pub use retry::{RETRYABLE_STATUSES, RetryPolicy, RetryReason, is_retryable_status, retry_after};
+pub use retry::{
+    RETRYABLE_STATUSES, RetryPolicy, RetryReason, is_retryable_status, retry_after, retry_after_in,
+};
 pub use runtime::{NOT_JSON, Runtime, excerpt, execute, is_json_media};
 pub use secret::{Secret, scrub};
 

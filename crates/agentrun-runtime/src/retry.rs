@@ -11,9 +11,10 @@ pub const RETRYABLE_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
 ///
 /// - `GET`, `HEAD`, `PUT`, `DELETE` and `OPTIONS` are retried after a connection error, a
 ///   timeout, or a [retryable status](RETRYABLE_STATUSES).
-/// - Anything else (a `POST`) is retried only when it provably never reached the server: the
-///   connection could not be made (refused, DNS). Once its body may have been sent it is never
-///   sent again: a duplicated agent run costs money.
+/// - Anything else (a `POST`) is retried only when it provably was not processed: the
+///   connection could not be made (refused, DNS), or the server answered `429 Too Many
+///   Requests`. Once its body may have been processed it is never sent again: a duplicated
+///   agent run costs money.
 /// - The wait grows exponentially from `initial_backoff` up to `max_backoff`, with jitter (each
 ///   wait is between half and all of the exponential value), or is what `Retry-After` says
 ///   (seconds or an HTTP date). A `Retry-After` longer than `max_retry_after` is not waited
@@ -131,7 +132,8 @@ impl RetryPolicy {
         match outcome {
             Ok(response) => {
                 let status = response.status().as_u16();
-                (idempotent && RETRYABLE_STATUSES.contains(&status))
+                // A 429 says the request was not processed, so even a `POST` may be sent again.
+                ((idempotent && RETRYABLE_STATUSES.contains(&status)) || status == 429)
                     .then_some(RetryReason::Status(status))
             }
             Err(error) if error.is_connect() => Some(RetryReason::Connect),
@@ -160,10 +162,14 @@ impl RetryPolicy {
     }
 }
 
-/// What a `Retry-After` header asks for: seconds, or an HTTP date.
+/// What a response's `Retry-After` header asks for: seconds, or an HTTP date.
 pub fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let value = response
-        .headers()
+    retry_after_in(response.headers())
+}
+
+/// What the `Retry-After` among `headers` asks for: seconds, or an HTTP date.
+pub fn retry_after_in(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?
@@ -218,5 +224,28 @@ mod tests {
         assert!(RetryPolicy::is_idempotent(&Method::PUT));
         assert!(!RetryPolicy::is_idempotent(&Method::POST));
         assert!(!RetryPolicy::is_idempotent(&Method::PATCH));
+    }
+
+    fn answer(status: u16) -> reqwest::Result<reqwest::Response> {
+        let mut response = http::Response::new(Vec::<u8>::new());
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT);
+        Ok(reqwest::Response::from(response))
+    }
+
+    #[test]
+    fn a_429_is_retried_for_any_method_other_statuses_only_when_idempotent() {
+        for method in [Method::GET, Method::POST, Method::PATCH] {
+            assert_eq!(
+                RetryPolicy::reason(&method, &answer(429)),
+                Some(RetryReason::Status(429)),
+                "{method}"
+            );
+        }
+        assert_eq!(RetryPolicy::reason(&Method::POST, &answer(503)), None);
+        assert_eq!(RetryPolicy::reason(&Method::POST, &answer(500)), None);
+        assert_eq!(
+            RetryPolicy::reason(&Method::GET, &answer(503)),
+            Some(RetryReason::Status(503))
+        );
     }
 }

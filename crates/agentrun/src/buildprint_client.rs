@@ -364,6 +364,7 @@ fn from_generated<E: ErrorBody>(
             message: "an answer with a status the API does not document for this call".into(),
             code: None,
             reason: None,
+            retry_after: None,
         })
     })
 }

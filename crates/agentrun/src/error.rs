@@ -30,6 +30,9 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The body's `reason`, for plan checks.
     pub reason: Option<String>,
+    /// How long the API asked to wait before trying again (`Retry-After`). The client waits
+    /// for short asks itself; one that reaches you was longer, or came after the last attempt.
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -112,6 +115,16 @@ pub enum Error {
         message: String,
         /// Whether a timeout ran out.
         timed_out: bool,
+    },
+    /// A request that starts something (a `POST`) was sent, and its answer was lost: the run
+    /// may have started. It is never sent again on its own; check before retrying.
+    MayHaveStarted {
+        /// The call, like `POST /agents`.
+        operation: Option<String>,
+        /// What happened to the answer.
+        message: String,
+        /// How to find out whether it started.
+        check: String,
     },
     /// An answer that is not what the API documents.
     Decode {
@@ -216,6 +229,13 @@ impl fmt::Display for Error {
                 if let Some(detail) = api.reason.as_deref().filter(|r| !api.message.contains(*r)) {
                     write!(f, " ({detail})")?;
                 }
+                if let Some(wait) = api.retry_after {
+                    write!(
+                        f,
+                        ". The API asks to wait {} before trying again",
+                        humanize(wait)
+                    )?;
+                }
                 if let Some(hint) = api.hint() {
                     write!(f, ". Hint: {hint}")?;
                 }
@@ -224,6 +244,16 @@ impl fmt::Display for Error {
             Error::Transport {
                 operation, message, ..
             } => write!(f, "{}no answer: {message}", at(operation)),
+            Error::MayHaveStarted {
+                operation,
+                message,
+                check,
+            } => write!(
+                f,
+                "{}the request was sent but its answer was lost ({message}), so it may have \
+                 started; it was not sent again. {check}",
+                at(operation)
+            ),
             Error::Decode { operation, message } => write!(f, "{}{message}", at(operation)),
             Error::WaitTimeout {
                 what,
@@ -304,6 +334,7 @@ pub(crate) fn convert_ready<E: ErrorBody>(
     Ok(match error {
         E2::ErrorResponse(body) => {
             let status = body.status().as_u16();
+            let retry_after = agentrun_runtime::retry_after_in(body.headers());
             let (message, code, reason) = body.into_inner().parts();
             Error::Api(ApiError {
                 provider,
@@ -312,14 +343,31 @@ pub(crate) fn convert_ready<E: ErrorBody>(
                 message: clean(&message.unwrap_or_else(|| "(no message)".into())),
                 code: code.map(|c| clean(&c)),
                 reason: reason.map(|r| clean(&r)),
+                retry_after,
             })
         }
         E2::UnexpectedResponse(response) => return Err(Box::new(response)),
-        E2::CommunicationError(error) | E2::ResponseBodyError(error) => Error::Transport {
-            operation,
-            timed_out: error.is_timeout(),
-            message: clean(&describe_transport(&error)),
-        },
+        E2::CommunicationError(error) | E2::ResponseBodyError(error) => {
+            let message = clean(&describe_transport(&error));
+            // A `POST` that got past connecting may have been processed: say so, and how to
+            // find out, rather than let a retry start a second run.
+            let started = operation
+                .as_deref()
+                .is_some_and(|label| label.starts_with("POST "))
+                && !error.is_connect();
+            match (started, operation.as_deref()) {
+                (true, Some(label)) => Error::MayHaveStarted {
+                    check: how_to_check(provider, label),
+                    operation,
+                    message,
+                },
+                _ => Error::Transport {
+                    operation,
+                    timed_out: error.is_timeout(),
+                    message,
+                },
+            }
+        }
         E2::InvalidUpgrade(error) => Error::Transport {
             operation,
             timed_out: false,
@@ -379,6 +427,33 @@ pub(crate) async fn read_answer(
     })
 }
 
+/// How to find out whether a `POST` whose answer was lost started something: for Buildprint,
+/// the operation that lists what it creates (a `GET` on the same path) or reads what it changes
+/// (a `GET` on the path it is under); for Builder, the project and branch.
+fn how_to_check(provider: Provider, label: &str) -> String {
+    let path = label.split_once(' ').map_or(label, |(_, path)| path);
+    match provider {
+        Provider::Builder => "Check the Builder project in the Visual Editor: a run that \
+            started works on a new branch named after the prompt. Run again only if there is none."
+            .to_string(),
+        Provider::Buildprint => {
+            let get = |path: &str| {
+                let label = format!("GET {path}");
+                agentrun_buildprint::operations::OPERATIONS
+                    .iter()
+                    .find(|op| op.label == label)
+            };
+            let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+            match get(path).or_else(|| get(parent)) {
+                Some(op) => format!("Check with `{}` before running it again.", op.label),
+                None => "Check in Buildprint before running it again: the answer would have \
+                    carried the new run's id."
+                    .to_string(),
+            }
+        }
+    }
+}
+
 /// An answer whose status the spec does not list for the call: its status, and what its body
 /// says (the documented error fields if it is JSON, an excerpt if not).
 async fn undocumented(
@@ -390,6 +465,7 @@ async fn undocumented(
     let clean = |text: &str| scrub(text, secrets);
     let operation = operation.map(str::to_string);
     let status = response.status().as_u16();
+    let retry_after = agentrun_runtime::retry_after_in(response.headers());
     if (200..300).contains(&status) {
         return Error::Decode {
             operation,
@@ -419,6 +495,7 @@ async fn undocumented(
         message: clean(&message),
         code: code.map(|c| clean(&c)),
         reason: reason.map(|r| clean(&r)),
+        retry_after,
     })
 }
 

@@ -63,7 +63,7 @@ pub use builder_client::{BuilderClient, RunRequest, RunStarted};
 pub use buildprint_client::{BuildprintClient, review_run_status};
 pub use error::{ApiError, Error, Provider, Result};
 pub use operation_input::OperationInput;
-pub use wait::{Progress, WaitOptions};
+pub use wait::{MIN_INTERVAL, Progress, WaitOptions};
 
 /// The README's example, compiled as a doctest so it cannot go stale.
 #[doc = include_str!("../README.md")]

@@ -5,6 +5,9 @@ use std::time::{Duration, Instant};
 
 use crate::error::Error;
 
+/// The shortest wait between two polls.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(10);
+
 /// How a wait polls: from `interval`, growing by `backoff` up to `max_interval`, until the run
 /// ends or `timeout` runs out.
 ///
@@ -38,16 +41,18 @@ impl Default for WaitOptions {
 }
 
 impl WaitOptions {
-    /// The first wait between polls.
+    /// The first wait between polls (at least [`MIN_INTERVAL`]: a zero interval would poll
+    /// as fast as the API answers).
     pub fn interval(mut self, interval: Duration) -> Self {
+        let interval = interval.max(MIN_INTERVAL);
         self.interval = interval;
         self.max_interval = self.max_interval.max(interval);
         self
     }
 
-    /// The longest wait between polls.
+    /// The longest wait between polls (at least [`MIN_INTERVAL`]).
     pub fn max_interval(mut self, interval: Duration) -> Self {
-        self.max_interval = interval;
+        self.max_interval = interval.max(MIN_INTERVAL);
         self
     }
 
@@ -112,7 +117,17 @@ where
     let mut last_status = "unknown".to_string();
     loop {
         polls += 1;
-        let (status, retrying_after, outcome) = match fetch().await {
+        // The deadline bounds each poll too, with every retry inside it: a server that never
+        // answers cannot hold the wait past its timeout.
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(answer) = tokio::time::timeout(left, fetch()).await else {
+            return Err(Error::WaitTimeout {
+                what,
+                waited: started.elapsed(),
+                last_status,
+            });
+        };
+        let (status, retrying_after, outcome) = match answer {
             Ok(value) => {
                 let (status, finished) = status_of(&value);
                 let outcome = finished.then_some(value);

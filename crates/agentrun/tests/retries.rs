@@ -236,7 +236,66 @@ async fn a_retry_after_longer_than_the_cap_is_not_waited_for() {
         error.hint().unwrap().contains("limiting requests"),
         "{error}"
     );
+    assert!(
+        error
+            .to_string()
+            .contains("The API asks to wait 2m 00s before trying again"),
+        "the ask not waited for is reported with its length: {error}"
+    );
     assert_eq!(calls(&emulator, GET_AGENT), 1);
+}
+
+#[tokio::test]
+async fn a_post_answered_429_is_retried_and_starts_one_run() {
+    // A 429 means the API did not process the request, so even a POST is sent again.
+    let emulator = start(manual()).await;
+    let client = buildprint(&emulator, quick());
+    let before = emulator.agent_ids().len();
+    emulator.add_fault(FaultRule::new(
+        POST_AGENTS,
+        Fault::Status {
+            status: 429,
+            retry_after: Some("1".into()),
+        },
+    ));
+    let started = Instant::now();
+    let agent = client
+        .api()
+        .start_agent()
+        .body(agent_body())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After is honoured"
+    );
+    assert_eq!(calls(&emulator, POST_AGENTS), 2);
+    assert_eq!(
+        emulator.agent_ids().len(),
+        before + 1,
+        "exactly one agent exists"
+    );
+    assert!(emulator.agent_ids().contains(&agent.agent_id));
+}
+
+#[tokio::test]
+async fn other_error_statuses_on_a_post_are_never_replayed() {
+    let emulator = start(manual()).await;
+    let client = buildprint(&emulator, quick());
+    for code in [408, 500, 502, 503, 504] {
+        emulator.add_fault(FaultRule::new(POST_AGENTS, status(code)));
+        let error = client
+            .api()
+            .start_agent()
+            .body(agent_body())
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(code));
+    }
+    assert_eq!(calls(&emulator, POST_AGENTS), 5, "each sent once");
+    assert_eq!(emulator.received().agents_started, 0);
 }
 
 #[tokio::test]
@@ -297,7 +356,17 @@ async fn a_post_whose_answer_was_lost_is_not_replayed() {
         .await
         .unwrap_err();
     let error = client.error(error, "POST /agents").await;
-    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(matches!(error, Error::MayHaveStarted { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with("POST /agents: the request was sent but its answer was lost"),
+        "{text}"
+    );
+    assert!(
+        text.contains("may have started; it was not sent again"),
+        "{text}"
+    );
+    assert!(!error.is_transient(), "a wait must not poll it again");
     assert_eq!(calls(&emulator, POST_AGENTS), 1, "sent once");
     assert_eq!(emulator.received().agents_started, 1);
     assert_eq!(

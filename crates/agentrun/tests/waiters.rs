@@ -286,3 +286,27 @@ async fn many_waits_share_one_client() {
         emulator.received().connections
     );
 }
+
+#[tokio::test]
+async fn a_wait_ends_at_its_deadline_when_the_server_never_answers() {
+    // Every poll hangs; without the deadline bounding each attempt, the default client would
+    // wait 4 attempts x 60 s.
+    let server = test_server::TestServer::start(|_| test_server::Reply::Hang);
+    let credentials = agentrun::BuildprintCredentials::new("bp_emulator")
+        .unwrap()
+        .with_base_url(&format!("{}/api/public/v1", server.url()))
+        .unwrap();
+    let client = BuildprintClient::new(credentials).unwrap();
+    let options = WaitOptions::default().timeout(Duration::from_secs(1));
+    let started = std::time::Instant::now();
+    let error = client
+        .wait_for_agent("ag_000001", &options, |_| {})
+        .await
+        .unwrap_err();
+    let late = started.elapsed().saturating_sub(Duration::from_secs(1));
+    assert!(matches!(error, Error::WaitTimeout { .. }), "{error}");
+    assert!(
+        late < Duration::from_secs(1),
+        "ended {late:?} after its deadline"
+    );
+}
