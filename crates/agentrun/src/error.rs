@@ -348,25 +348,7 @@ pub(crate) fn convert_ready<E: ErrorBody>(
         }
         E2::UnexpectedResponse(response) => return Err(Box::new(response)),
         E2::CommunicationError(error) | E2::ResponseBodyError(error) => {
-            let message = clean(&describe_transport(&error));
-            // A `POST` that got past connecting may have been processed: say so, and how to
-            // find out, rather than let a retry start a second run.
-            let started = operation
-                .as_deref()
-                .is_some_and(|label| label.starts_with("POST "))
-                && !error.is_connect();
-            match (started, operation.as_deref()) {
-                (true, Some(label)) => Error::MayHaveStarted {
-                    check: how_to_check(provider, label),
-                    operation,
-                    message,
-                },
-                _ => Error::Transport {
-                    operation,
-                    timed_out: error.is_timeout(),
-                    message,
-                },
-            }
+            transport(&error, provider, operation, secrets)
         }
         E2::InvalidUpgrade(error) => Error::Transport {
             operation,
@@ -397,21 +379,21 @@ pub(crate) async fn read_answer(
     let response = match answer {
         Ok(response) => response,
         Err(error) => {
-            return Err(Error::Transport {
-                operation: Some(operation.to_string()),
-                timed_out: error.is_timeout(),
-                message: scrub(&describe_transport(&error), secrets),
-            });
+            return Err(transport(
+                &error,
+                provider,
+                Some(operation.to_string()),
+                secrets,
+            ));
         }
     };
     if !response.status().is_success() {
         return Err(undocumented(response, provider, Some(operation), secrets).await);
     }
-    let bytes = response.bytes().await.map_err(|error| Error::Transport {
-        operation: Some(operation.to_string()),
-        timed_out: error.is_timeout(),
-        message: scrub(&describe_transport(&error), secrets),
-    })?;
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|error| transport(&error, provider, Some(operation.to_string()), secrets))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::Value::Null);
     }
@@ -425,6 +407,30 @@ pub(crate) async fn read_answer(
             secrets,
         ),
     })
+}
+
+/// No usable answer to `operation`. A `POST` that got past connecting may have been processed:
+/// that is [`Error::MayHaveStarted`], with how to find out, so that nobody retries it blindly
+/// and starts a second run.
+fn transport(
+    error: &reqwest::Error,
+    provider: Provider,
+    operation: Option<String>,
+    secrets: &[&Secret],
+) -> Error {
+    let message = scrub(&describe_transport(error), secrets);
+    match operation.as_deref() {
+        Some(label) if label.starts_with("POST ") && !error.is_connect() => Error::MayHaveStarted {
+            check: how_to_check(provider, label),
+            operation,
+            message,
+        },
+        _ => Error::Transport {
+            operation,
+            timed_out: error.is_timeout(),
+            message,
+        },
+    }
 }
 
 /// How to find out whether a `POST` whose answer was lost started something: for Buildprint,
