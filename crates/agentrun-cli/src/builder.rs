@@ -1,8 +1,5 @@
 //! `agentrun builder run`: start Builder's agent on a prompt and print where it works.
 
-use std::io::Read;
-use std::path::Path;
-
 use agentrun::auth::{BUILDER_BASE_URL, BUILDER_PRIVATE_KEY, BUILDER_PUBLIC_KEY};
 use agentrun::builder::types as b;
 use agentrun::{
@@ -67,18 +64,7 @@ fn prompt(args: &RunArgs) -> Result<String, Error> {
             message: "say what the agent should build: --prompt TEXT or --prompt-file PATH".into(),
         });
     };
-    let unreadable = |why: std::io::Error| Error::Invalid {
-        message: format!("--prompt-file {}: cannot read it: {why}", path.display()),
-    };
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(unreadable)?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(path).map_err(unreadable)
-    }
+    crate::input::read_text("--prompt-file", path, crate::input::MAX_INPUT_BYTES)
 }
 
 async fn start(auth: &BuilderAuth, args: RunArgs, as_json: bool) -> Result<(), Error> {
@@ -107,16 +93,18 @@ async fn start(auth: &BuilderAuth, args: RunArgs, as_json: bool) -> Result<(), E
         request = request.user_id(user_id);
     }
     let started = request.send().await?;
+    let accepted = b::AgentRunAccepted {
+        url: started.url,
+        branch_name: started.branch_name,
+        project_id: started.project_id,
+        status: started.status,
+    };
     if as_json {
-        print(&json(&b::AgentRunAccepted {
-            url: started.url,
-            branch_name: started.branch_name,
-            project_id: started.project_id,
-            status: started.status,
-        }));
+        print(&json(&accepted));
     } else {
         // The URL alone on stdout, so `url=$(agentrun builder run ...)` works; the rest is for
-        // the log.
+        // the log. Every string in it is the API's, made safe for a terminal.
+        let started = crate::output::neutralized(&accepted).unwrap_or(accepted);
         let branch = started.branch_name.as_deref().unwrap_or("a new branch");
         eprintln!(
             "Builder's agent is working on {branch} in project {} ({}).",

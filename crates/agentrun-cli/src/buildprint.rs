@@ -6,7 +6,7 @@ use std::path::Path;
 use agentrun::auth::BUILDPRINT_BASE_URL;
 use agentrun::buildprint::builder as op;
 use agentrun::buildprint::types as bp;
-use agentrun::runtime::{Operation, Request};
+use agentrun::runtime::{Operation, Request, one_line};
 use agentrun::{BuildprintClient, BuildprintCredentials, ClientConfig, Error, WaitOptions};
 use clap::ArgMatches;
 use serde::Serialize;
@@ -18,7 +18,7 @@ use crate::cli::{
     Reviews, StartWait, StepsFlag, TestGroupRuns, TestGroups, TestRuns, TestUsers, Tests, Versions,
     WaitFlags,
 };
-use crate::output::{fields, json, maybe_when, print, short, table, when};
+use crate::output::{fields, json, maybe_when, neutralized, print, short, table, when};
 use crate::progress::{Display, Reporter};
 use crate::spec_commands;
 
@@ -118,11 +118,14 @@ struct Out {
 }
 
 impl Out {
-    fn show<T: serde::Serialize>(self, value: &T, text: impl FnOnce(&T) -> String) {
+    /// `value` as the API's JSON, or as `text` renders it with every API string made safe
+    /// for a terminal ([`neutralized`]).
+    fn show<T: Serialize + DeserializeOwned>(self, value: &T, text: impl FnOnce(&T) -> String) {
         if self.json {
             print(&json(value));
         } else {
-            print(&text(value));
+            let safe = neutralized(value);
+            print(&text(safe.as_ref().unwrap_or(value)));
         }
     }
 }
@@ -161,9 +164,7 @@ fn model(name: &str, choice: &ModelChoice) -> Result<bp::SelectableModel, Error>
 fn read_steps(steps: &str) -> Result<Vec<bp::TestStepInput>, Error> {
     let (text, origin) = match steps.strip_prefix('@') {
         Some(path) => (
-            std::fs::read_to_string(Path::new(path)).map_err(|e| Error::Invalid {
-                message: format!("--steps: cannot read {path}: {e}"),
-            })?,
+            crate::input::read_text("--steps", Path::new(path), crate::input::MAX_INPUT_BYTES)?,
             path.to_string(),
         ),
         None => (steps.to_string(), "--steps".to_string()),
@@ -271,16 +272,18 @@ struct Shown<T> {
 /// What a command that starts a run prints first. Without `--wait`: what started (its JSON, or
 /// `note` and the command that follows it), and `true`: the command is done. With `--wait`:
 /// `note` (as text only) and `false`.
-fn announce<T: Serialize>(
+fn announce<T: Serialize + DeserializeOwned>(
     out: Out,
     wait: &StartWait,
     started: &T,
     note: &str,
     follow: &str,
 ) -> bool {
+    // The note and the command to follow carry the API's IDs: one line each, made safe.
+    let (note, follow) = (one_line(note), one_line(follow));
     if wait.wait {
         if !out.json {
-            print(note);
+            print(&note);
         }
         return false;
     }
@@ -291,7 +294,7 @@ fn announce<T: Serialize>(
 }
 
 /// Follows a run to its end: progress on stderr, then the run as it ended on stdout.
-async fn follow<T: Serialize, Fut: Future<Output = Result<T, Error>>>(
+async fn follow<T: Serialize + DeserializeOwned, Fut: Future<Output = Result<T, Error>>>(
     what: String,
     flags: &WaitFlags,
     out: Out,
@@ -1017,10 +1020,10 @@ async fn versions(
                 return Ok(sync_outcome(&sync.status));
             }
             if !out.json {
-                print(&format!(
+                print(&one_line(&format!(
                     "Syncing version {} of {}.",
                     sync.version_id, sync.version
-                ));
+                )));
             }
             (app_id, sync.version_id, wait.flags)
         }

@@ -242,6 +242,25 @@ pub fn positive_duration(value: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// An ID that goes into a request path: refused when it is empty, `.` or `..`, or holds a `/`,
+/// `\\`, `?`, `#` or a control character, since such a value would reach another endpoint
+/// (`..` is resolved away by URL parsing) or none.
+pub fn path_segment(value: &str) -> Result<String, String> {
+    if value.is_empty() || value == "." || value == ".." {
+        return Err(format!("`{value}` is not an ID: give the ID itself"));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '?' | '#') || c.is_control())
+    {
+        return Err(format!(
+            "an ID cannot hold {}: give the ID itself, not a path or URL",
+            crate::output::describe_char(c)
+        ));
+    }
+    Ok(value.to_string())
+}
+
 /// `--wait` on the commands that start a run.
 #[derive(Args, Debug, Clone)]
 pub struct StartWait {
@@ -304,7 +323,7 @@ pub enum Agents {
     /// Wait until an agent is completed (exit 0) or in error (exit 1).
     Wait {
         /// The agent.
-        #[arg(long)]
+        #[arg(long, value_parser = path_segment)]
         agent_id: String,
         #[command(flatten)]
         #[allow(missing_docs)]
@@ -334,7 +353,7 @@ pub enum Reviews {
     /// Wait until a review's agent is completed (exit 0) or in error (exit 1).
     Wait {
         /// The review.
-        #[arg(long)]
+        #[arg(long, value_parser = path_segment)]
         review_id: String,
         #[command(flatten)]
         #[allow(missing_docs)]
@@ -428,7 +447,7 @@ pub enum TestRuns {
     /// Wait until a test run passed (exit 0) or failed (exit 1).
     Wait {
         /// The run.
-        #[arg(long)]
+        #[arg(long, value_parser = path_segment)]
         run_id: String,
         #[command(flatten)]
         #[allow(missing_docs)]
@@ -450,7 +469,7 @@ pub enum TestGroupRuns {
     /// Wait until a test group run passed (exit 0) or failed (exit 1).
     Wait {
         /// The group run.
-        #[arg(long)]
+        #[arg(long, value_parser = path_segment)]
         group_run_id: String,
         #[command(flatten)]
         #[allow(missing_docs)]
@@ -477,7 +496,7 @@ pub enum Versions {
         #[arg(long)]
         app_id: String,
         /// The synced version.
-        #[arg(long)]
+        #[arg(long, value_parser = path_segment)]
         version_id: String,
         #[command(flatten)]
         #[allow(missing_docs)]

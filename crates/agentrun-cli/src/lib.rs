@@ -27,6 +27,7 @@
 mod builder;
 mod buildprint;
 pub mod cli;
+mod input;
 mod output;
 mod progress;
 mod spec_commands;
@@ -231,7 +232,8 @@ fn logs(verbose: u8) {
 
 /// One line on stderr: what went wrong and what to do; with `-v`, the error's fields.
 fn report(error: &Error, verbose: u8) {
-    let mut line = error.to_string().replace(['\n', '\r'], " ");
+    // The API's own words are in it: one line, no escape sequences.
+    let mut line = agentrun::runtime::one_line(&error.to_string());
     if let Error::Config {
         variable: Some(variable),
         ..

@@ -2,11 +2,46 @@
 
 use std::io::Write;
 
+use agentrun::runtime::one_line;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// The API's JSON, pretty-printed, as `--json` prints it.
 pub(crate) fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// A value from the API with every string in it on one line and free of control and direction
+/// characters ([`one_line`]), for text output, so that a test name cannot forge a table row or
+/// recolour the terminal. `--json` prints the value as it came. `None` when the value does not
+/// survive the trip through JSON (it always should).
+pub(crate) fn neutralized<T: Serialize + DeserializeOwned>(value: &T) -> Option<T> {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text)
+                if text.chars().any(|c| {
+                    (c.is_whitespace() && c != ' ') || agentrun::runtime::is_unprintable(c)
+                }) =>
+            {
+                *text = one_line(text);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut json = serde_json::to_value(value).ok()?;
+    walk(&mut json);
+    serde_json::from_value(json).ok()
+}
+
+/// What a character is, for an error message: `'x'`, or its escape when it is unprintable.
+pub(crate) fn describe_char(c: char) -> String {
+    if agentrun::runtime::is_unprintable(c) {
+        format!("the control character {}", one_line(&c.to_string()))
+    } else {
+        format!("`{c}`")
+    }
 }
 
 /// Writes `text` and a newline to stdout; a closed pipe (`| head`) is not an error.

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use agentrun::runtime::one_line;
 use tokio::task::JoinHandle;
 
 const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -84,8 +85,11 @@ impl Display {
                 .map(|s| s.started.elapsed())
                 .unwrap_or_default();
             let what = &self.reporter.what;
-            self.reporter
-                .line(&format!("{what}: {outcome} after {}", elapsed(took)));
+            self.reporter.line(&format!(
+                "{what}: {} after {}",
+                one_line(outcome),
+                elapsed(took)
+            ));
         }
     }
 }
@@ -102,19 +106,21 @@ impl Reporter {
     /// Shows one poll's result.
     pub(crate) fn update(&self, progress: &agentrun::Progress) {
         if let Ok(mut state) = self.state.lock() {
-            state.status = progress.status.clone();
+            state.status = one_line(&progress.status);
         }
+        // Statuses and reasons are the API's words: one line, no escape sequences.
         if let Some(reason) = &progress.retrying_after {
             self.line(&format!(
-                "{}: a poll failed, trying again: {reason}",
-                self.what
+                "{}: a poll failed, trying again: {}",
+                self.what,
+                one_line(reason)
             ));
         } else if progress.changed && !progress.finished && !self.spinning {
             // The last status is `finish`'s line.
             self.line(&format!(
                 "{}: {} ({})",
                 self.what,
-                progress.status,
+                one_line(&progress.status),
                 elapsed(progress.elapsed)
             ));
         }

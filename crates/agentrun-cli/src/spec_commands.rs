@@ -16,14 +16,14 @@
 //! `--json`, until someone writes a renderer.
 
 use agentrun::buildprint::operations::OPERATIONS;
-use agentrun::runtime::{Field, Kind, Operation};
+use agentrun::runtime::{Field, Kind, Location, Operation};
 use agentrun::{BuildprintClient, Error, OperationInput};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use heck::{ToKebabCase, ToShoutySnakeCase};
 use serde_json::{Map, Value};
 
-use crate::cli::OPERATIONS as HAND_WRITTEN;
+use crate::cli::{OPERATIONS as HAND_WRITTEN, path_segment};
 
 /// The operations without a hand-written command, with their resource and action names.
 pub(crate) fn generated() -> impl Iterator<Item = (&'static Operation, String, String)> {
@@ -112,6 +112,7 @@ fn flag(field: &'static Field) -> Arg {
             .require_equals(true)
             .default_missing_value("true")
             .value_name("true|false"),
+        Kind::String if field.location == Location::Path => arg.value_parser(path_segment),
         Kind::String => arg,
     };
     if !field.values.is_empty() && matches!(field.kind, Kind::String | Kind::StringList) {

@@ -235,7 +235,7 @@ async fn usage_and_configuration_errors_exit_2_and_send_nothing() {
         ),
         (
             "buildprint tests create --app-id demo-app --name x --steps @steps.json",
-            "--steps: cannot read steps.json".into(),
+            "--steps steps.json: cannot read it: there is no such file".into(),
         ),
         (
             "buildprint agents wait --agent-id ag_000001 --timeout soon",

@@ -45,6 +45,7 @@ mod operation;
 mod retry;
 mod runtime;
 mod secret;
+mod text;
 
 pub use config::{ClientConfig, ConfigError, USER_AGENT};
 pub use operation::{Body, CallError, Field, Kind, Location, Operation, Request};
@@ -53,6 +54,7 @@ pub use retry::{
 };
 pub use runtime::{NOT_JSON, Runtime, excerpt, execute, is_json_media};
 pub use secret::{Secret, scrub};
+pub use text::{is_direction_control, is_unprintable, one_line};
 
 /// progenitor's client types, for the crates that implement the hooks.
 pub use progenitor_client;

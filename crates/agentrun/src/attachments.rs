@@ -111,8 +111,15 @@ impl Attachment {
             ));
         }
         check_size(metadata.len(), limits).map_err(fail)?;
-        let bytes =
-            std::fs::read(path).map_err(|e| fail(format!("cannot read it: {}", io_reason(&e))))?;
+        // Read no more than the limit allows: a pipe or a device (`/dev/zero`) says no size.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| {
+                use std::io::Read;
+                file.take(limits.max().saturating_add(1))
+                    .read_to_end(&mut bytes)
+            })
+            .map_err(|e| fail(format!("cannot read it: {}", io_reason(&e))))?;
         check_size(bytes.len() as u64, limits).map_err(fail)?;
         let name = path
             .file_name()
@@ -313,7 +320,14 @@ fn looks_like(bytes: &[u8]) -> Option<&'static str> {
     })
 }
 
-fn io_reason(error: &std::io::Error) -> String {
+/// Why a file could not be read, as a person says it: `there is no such file`, `permission
+/// denied`, or the system's words.
+///
+/// ```
+/// let error = std::fs::read("no/such/file").unwrap_err();
+/// assert_eq!(agentrun::io_reason(&error), "there is no such file");
+/// ```
+pub fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "there is no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

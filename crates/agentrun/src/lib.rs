@@ -57,7 +57,7 @@ pub use agentrun_buildprint as buildprint;
 /// What the generated clients share: the operation table's types and [`runtime::Request`].
 pub use agentrun_runtime as runtime;
 pub use agentrun_runtime::{ClientConfig, RetryPolicy, Secret};
-pub use attachments::{Attachment, AttachmentLimits};
+pub use attachments::{Attachment, AttachmentLimits, io_reason};
 pub use auth::{BuilderCredentials, BuildprintCredentials};
 pub use builder_client::{BuilderClient, RunRequest, RunStarted};
 pub use buildprint_client::{BuildprintClient, review_run_status};
