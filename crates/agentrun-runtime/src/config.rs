@@ -84,7 +84,8 @@ impl ClientConfig {
         &self.retry
     }
 
-    /// The HTTP client: `User-Agent: agentrun/<version>`, the timeouts, the bearer token.
+    /// The HTTP client: `User-Agent: agentrun/<version>`, the timeouts, the bearer token, and
+    /// redirects followed only within the same origin.
     pub fn http_client(&self) -> Result<reqwest::Client, ConfigError> {
         let mut headers = HeaderMap::new();
         if let Some(token) = &self.bearer {
@@ -97,6 +98,7 @@ impl ClientConfig {
         reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .default_headers(headers)
+            .redirect(same_origin_redirects())
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .build()
@@ -107,6 +109,23 @@ impl ClientConfig {
     pub fn runtime(&self) -> Runtime {
         Runtime::new(self.retry.clone())
     }
+}
+
+/// Redirects are followed only within the origin (scheme, host and port) the request went to,
+/// at most 5 times: a redirect elsewhere would carry the body, and a query that holds a key,
+/// to a host the user never named. It is answered as the API's 3xx instead.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if same_origin && attempt.previous().len() <= 5 {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// A client could not be built.

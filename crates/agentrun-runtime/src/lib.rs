@@ -50,7 +50,8 @@ mod text;
 pub use config::{ClientConfig, ConfigError, USER_AGENT};
 pub use operation::{Body, CallError, Field, Kind, Location, Operation, Request};
 pub use retry::{
-    RETRYABLE_STATUSES, RetryPolicy, RetryReason, is_retryable_status, retry_after, retry_after_in,
+    RETRYABLE_STATUSES, RetryPolicy, RetryReason, is_retryable_status, is_tls_failure, retry_after,
+    retry_after_in,
 };
 pub use runtime::{NOT_JSON, Runtime, excerpt, execute, is_json_media};
 pub use secret::{Secret, scrub};

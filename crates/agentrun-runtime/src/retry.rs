@@ -136,6 +136,8 @@ impl RetryPolicy {
                 ((idempotent && RETRYABLE_STATUSES.contains(&status)) || status == 429)
                     .then_some(RetryReason::Status(status))
             }
+            // A TLS failure is the same the next time: a wrong scheme, an untrusted certificate.
+            Err(error) if is_tls_failure(error) => None,
             Err(error) if error.is_connect() => Some(RetryReason::Connect),
             Err(error) if idempotent && error.is_timeout() => Some(RetryReason::Timeout),
             Err(error) if idempotent && (error.is_request() || error.is_body()) => {
@@ -182,6 +184,28 @@ pub fn retry_after_in(headers: &reqwest::header::HeaderMap) -> Option<Duration> 
         at.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// Whether a request failed in the TLS handshake (an untrusted or expired certificate, a
+/// server that does not speak TLS on that port): trying again would fail the same way.
+pub fn is_tls_failure(error: &reqwest::Error) -> bool {
+    const SIGNS: [&str; 6] = [
+        "certificate",
+        "tls",
+        "ssl",
+        "handshake",
+        "corrupt message",
+        "alert",
+    ];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string().to_ascii_lowercase();
+        if SIGNS.iter().any(|sign| text.contains(sign)) {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Whether a status is one [`RetryPolicy`] retries.

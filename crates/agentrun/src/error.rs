@@ -420,11 +420,17 @@ fn transport(
 ) -> Error {
     let message = scrub(&describe_transport(error), secrets);
     match operation.as_deref() {
-        Some(label) if label.starts_with("POST ") && !error.is_connect() => Error::MayHaveStarted {
-            check: how_to_check(provider, label),
-            operation,
-            message,
-        },
+        Some(label)
+            if label.starts_with("POST ")
+                && !error.is_connect()
+                && !agentrun_runtime::is_tls_failure(error) =>
+        {
+            Error::MayHaveStarted {
+                check: how_to_check(provider, label),
+                operation,
+                message,
+            }
+        }
         _ => Error::Transport {
             operation,
             timed_out: error.is_timeout(),
@@ -480,6 +486,17 @@ async fn undocumented(
             ),
         };
     }
+    if (300..400).contains(&status) {
+        return Error::Api(ApiError {
+            provider,
+            operation,
+            status,
+            message: redirected(&response),
+            code: None,
+            reason: None,
+            retry_after,
+        });
+    }
     let text = response.text().await.unwrap_or_default();
     let field = |json: &serde_json::Value, name: &str| {
         json.get(name).and_then(|v| v.as_str()).map(str::to_string)
@@ -505,10 +522,30 @@ async fn undocumented(
     })
 }
 
+/// A redirect that was not followed: where it pointed (its origin only, never a path or
+/// query, which may hold a key) and what to do.
+fn redirected(response: &reqwest::Response) -> String {
+    let target = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| response.url().join(location).ok())
+        .map(|url| url.origin().ascii_serialization())
+        .unwrap_or_else(|| "an address it did not give".to_string());
+    format!(
+        "the API redirected to {target}; agentrun follows redirects only within the same \
+         host, so neither the request body nor a token or key went there. If the API moved, \
+         point the base URL at it"
+    )
+}
+
 /// What a reqwest error means, without its URL.
 fn describe_transport(error: &reqwest::Error) -> String {
     let kind = if error.is_timeout() {
         "the request timed out"
+    } else if agentrun_runtime::is_tls_failure(error) {
+        "the TLS handshake failed: check the base URL's scheme (the APIs speak https) and that \
+         the server's certificate is one this machine trusts"
     } else if error.is_connect() {
         "the connection could not be made"
     } else if error.is_body() || error.is_decode() {
