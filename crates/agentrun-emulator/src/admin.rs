@@ -1,4 +1,6 @@
-//! `/_emulator`: the emulator's own endpoints, for tests and CI scripts. They need no token.
+//! `/_emulator`: the emulator's own endpoints, for tests and CI scripts. They need no token
+//! unless the emulator was given an admin token (`--admin-token`); then they need it as a
+//! bearer token, since anyone who reaches them can change the clock and inject faults.
 //!
 //! | route | what |
 //! |---|---|
@@ -26,6 +28,30 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::faults::FaultRule;
 use crate::state::Shared;
+
+/// Refuses an admin request without the admin token, when there is one.
+pub(crate) async fn authorize(
+    State(shared): State<Arc<Shared>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if let Some(token) = &shared.config.admin_token {
+        let sent = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if sent != Some(token.as_str()) {
+            return ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "The emulator's admin endpoints need its admin token: send `Authorization: Bearer <the --admin-token value>`",
+            )
+            .code("admin_token_required")
+            .into_response();
+        }
+    }
+    next.run(request).await
+}
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()

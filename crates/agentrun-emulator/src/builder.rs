@@ -135,7 +135,7 @@ pub(crate) async fn run_agent(
         world.builder_runs.push(BuilderRun {
             project_id: project_id.clone(),
             branch_name: branch_name.clone(),
-            prompt: prompt.to_string(),
+            prompt: crate::state::stored_prompt(prompt.to_string()),
             user,
             attachments: attachments.len(),
             created_at: now,

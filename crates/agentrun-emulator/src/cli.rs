@@ -57,6 +57,24 @@ pub struct EmulatorArgs {
     /// Runs on Buildprint-hosted models the workspace can pay for; then 402 insufficient_paid_credits.
     #[arg(long, value_name = "RUNS")]
     pub paid_credits: Option<u32>,
+    /// Close a connection that has not sent a request's headers in this time.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Deliver completion webhooks to any host, not only to loopback addresses.
+    #[arg(long)]
+    pub allow_remote_webhooks: bool,
+    /// Require this bearer token on the /_emulator admin endpoints [default: $AGENTRUN_EMULATOR_ADMIN_TOKEN,
+    /// else open].
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "AGENTRUN_EMULATOR_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
 }
 
 impl EmulatorArgs {
@@ -65,6 +83,11 @@ impl EmulatorArgs {
         if !(self.speed.is_finite() && self.speed > 0.0) {
             return Err(
                 "--speed must be a positive number (1 is realistic, 1000 the default)".into(),
+            );
+        }
+        if self.header_read_timeout.is_zero() || self.max_connections == 0 {
+            return Err(
+                "--header-read-timeout and --max-connections must be more than zero".into(),
             );
         }
         if !self.builder_private_key.starts_with("bpk-") {
@@ -97,6 +120,10 @@ impl EmulatorArgs {
             members: self.members.clone(),
             api_access: !self.no_api_access,
             paid_credits: self.paid_credits,
+            header_read_timeout: self.header_read_timeout,
+            max_connections: self.max_connections,
+            allow_remote_webhooks: self.allow_remote_webhooks,
+            admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
             ..defaults
         })
     }

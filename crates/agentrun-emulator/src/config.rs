@@ -84,6 +84,16 @@ pub struct Config {
     pub api_access: bool,
     /// How many runs on Buildprint-hosted models the workspace can pay for; `None` is no limit.
     pub paid_credits: Option<u32>,
+    /// How long a client may take to send a request's headers; a connection that sends part of
+    /// them and stalls is closed then.
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
+    /// Deliver webhooks to any host; by default only to loopback addresses (`127.0.0.0/8`,
+    /// `::1`, `localhost`), so a run's `completionWebhookUrl` cannot make the emulator call out.
+    pub allow_remote_webhooks: bool,
+    /// A bearer token the `/_emulator` endpoints require; `None` leaves them open.
+    pub admin_token: Option<String>,
 }
 
 impl Default for Config {
@@ -102,6 +112,10 @@ impl Default for Config {
             members: Vec::new(),
             api_access: true,
             paid_credits: None,
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            allow_remote_webhooks: false,
+            admin_token: None,
         }
     }
 }
@@ -137,6 +151,10 @@ impl fmt::Debug for Config {
             .field("members", &self.members)
             .field("api_access", &self.api_access)
             .field("paid_credits", &self.paid_credits)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("allow_remote_webhooks", &self.allow_remote_webhooks)
+            .field("admin_token", &self.admin_token.as_deref().map(redacted))
             .finish()
     }
 }

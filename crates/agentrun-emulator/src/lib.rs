@@ -70,7 +70,7 @@ pub use config::{
     DEFAULT_BUILDPRINT_TOKEN, MEMBER_EMAIL, MEMBER_WITHOUT_CREDENTIALS, Timing,
 };
 pub use faults::{Fault, FaultRule};
-pub use state::Received;
+pub use state::{MAX_STORED_PROMPT_BYTES, Received};
 pub use webhooks::{Attempt, Delivery, RETRIES as WEBHOOK_RETRIES};
 pub use world::{BuilderRun, EMULATE_ERROR, EMULATE_FAIL, EMULATE_SLOW, EMULATE_WARN};
 
@@ -102,13 +102,19 @@ impl Emulator {
             config.clock.clone(),
             config.webhook_retry_delay,
             config.webhook_timeout,
+            config.allow_remote_webhooks,
         );
+        let limits = server::Limits {
+            header_read_timeout: config.header_read_timeout,
+            max_connections: config.max_connections,
+        };
         let shared = Arc::new(Shared::new(config, format!("http://{addr}"), webhooks));
         let (stop, stopped) = watch::channel(false);
         let counter = Arc::clone(&shared);
         let server = tokio::spawn(server::serve(
             listener,
             router(Arc::clone(&shared)),
+            limits,
             stopped,
             move || counter.received(|r| r.connections += 1),
         ));
@@ -252,7 +258,10 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .merge(buildprint::routes(Arc::clone(&shared)))
         .merge(builder)
-        .nest("/_emulator", admin::routes())
+        .nest(
+            "/_emulator",
+            admin::routes().route_layer(from_fn_with_state(Arc::clone(&shared), admin::authorize)),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(Arc::clone(&shared), faults::inject))

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tower::ServiceExt;
@@ -26,14 +26,31 @@ impl ConnectionKill {
     }
 }
 
+/// How the accept loop guards itself: how long headers may take, how many connections at once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// A connection that has not sent a request's headers in this time is closed.
+    pub(crate) header_read_timeout: std::time::Duration,
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub(crate) max_connections: usize,
+}
+
 /// Serves `router` on `listener` until `shutdown` turns true; `on_accept` counts connections.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
+    limits: Limits,
     mut shutdown: watch::Receiver<bool>,
     on_accept: impl Fn() + Send + 'static,
 ) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
     loop {
+        // A connection slot first: at the limit, new connections wait in the backlog.
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+            _ = shutdown.changed() => return,
+        };
+        let Ok(slot) = slot else { return };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = shutdown.changed() => return,
@@ -48,6 +65,7 @@ pub(crate) async fn serve(
         let router = router.clone();
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
+            let _slot = slot;
             let kill = Arc::new(Notify::new());
             let handle = ConnectionKill(Arc::clone(&kill));
             let service =
@@ -64,6 +82,8 @@ pub(crate) async fn serve(
                 });
             let connection = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}

@@ -101,3 +101,24 @@ impl Shared {
         self.clock.now_ms()
     }
 }
+
+/// The most of one prompt the emulator keeps: the rest is counted, not stored, so 10,000 runs
+/// with large prompts do not hold gigabytes. What the run does depends on the whole prompt.
+pub const MAX_STORED_PROMPT_BYTES: usize = 64 * 1024;
+
+/// `prompt` as the emulator stores it: whole when short, else its first
+/// [`MAX_STORED_PROMPT_BYTES`] and a note of how much was left out.
+pub(crate) fn stored_prompt(prompt: String) -> String {
+    if prompt.len() <= MAX_STORED_PROMPT_BYTES {
+        return prompt;
+    }
+    let mut cut = MAX_STORED_PROMPT_BYTES;
+    while !prompt.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{}… ({} more bytes not kept by the emulator)",
+        &prompt[..cut],
+        prompt.len() - cut
+    )
+}

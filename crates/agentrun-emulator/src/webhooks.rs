@@ -1,5 +1,9 @@
 //! Completion webhooks: when a run with a `completionWebhookUrl` reaches a terminal state, a
 //! JSON payload is POSTed there, and a non-2xx answer (or no answer) is retried up to 3 times.
+//!
+//! Only to loopback addresses unless the emulator allows other hosts
+//! ([`crate::Config::allow_remote_webhooks`]): an emulator reachable by others must not become
+//! a way to make requests from its machine. Redirects are never followed.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -56,17 +60,40 @@ pub(crate) struct Webhooks {
     log: Arc<Mutex<Vec<Delivery>>>,
 }
 
+/// Whether a webhook may go to `url`: a loopback address, or any host when `allow_remote`.
+fn may_deliver(url: &str, allow_remote: bool) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("not an http(s) URL (scheme {})", parsed.scheme()));
+    }
+    let host = parsed.host_str().unwrap_or("");
+    let loopback = match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    };
+    if loopback || allow_remote {
+        return Ok(());
+    }
+    Err(format!(
+        "not delivered: {} is not a loopback address; start the emulator with \
+         --allow-remote-webhooks to deliver to other hosts",
+        parsed.host_str().unwrap_or("the host")
+    ))
+}
+
 impl Webhooks {
     /// Starts the scheduler; it stops when every `Webhooks` handle is dropped.
     pub(crate) fn start(
         clock: Clock,
         retry_delay: Duration,
         timeout: Duration,
+        allow_remote: bool,
     ) -> (Self, JoinHandle<()>) {
         let (queue, inbox) = mpsc::unbounded_channel();
         let log = Arc::new(Mutex::new(Vec::new()));
         let client = reqwest::Client::builder()
             .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!(
                 "Buildprint-Webhook (agentrun-emulator/",
                 env!("CARGO_PKG_VERSION"),
@@ -80,6 +107,7 @@ impl Webhooks {
             Arc::clone(&log),
             client,
             retry_delay,
+            allow_remote,
         ));
         (Self { queue, log }, task)
     }
@@ -109,6 +137,7 @@ async fn schedule(
     log: Arc<Mutex<Vec<Delivery>>>,
     client: reqwest::Client,
     retry_delay: Duration,
+    allow_remote: bool,
 ) {
     let mut due: BinaryHeap<Reverse<(u64, u64)>> = BinaryHeap::new();
     let mut waiting: BTreeMap<u64, Scheduled> = BTreeMap::new();
@@ -143,6 +172,13 @@ async fn schedule(
                             });
                             log.len() - 1
                         };
+                        if let Err(refused) = may_deliver(&scheduled.url, allow_remote) {
+                            tracing::warn!("webhook {}", refused);
+                            if let Some(delivery) = lock(&log).get_mut(index) {
+                                delivery.attempts.push(Attempt { status: None, error: Some(refused) });
+                            }
+                            continue;
+                        }
                         tokio::spawn(deliver(client.clone(), scheduled, Arc::clone(&log), index, retry_delay));
                     }
                 }
@@ -179,5 +215,32 @@ async fn deliver(
         if attempt < RETRIES {
             tokio::time::sleep(retry_delay).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhooks_go_to_loopback_only_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:9/hook",
+            "http://[::1]:9/",
+            "http://localhost/x",
+            "http://127.3.2.1/",
+        ] {
+            assert_eq!(may_deliver(url, false), Ok(()), "{url}");
+        }
+        for url in [
+            "http://10.0.0.1/",
+            "https://example.com/hook",
+            "http://169.254.169.254/latest",
+        ] {
+            let refused = may_deliver(url, false).unwrap_err();
+            assert!(refused.contains("--allow-remote-webhooks"), "{refused}");
+            assert_eq!(may_deliver(url, true), Ok(()), "{url}");
+        }
+        assert!(may_deliver("file:///etc/passwd", true).is_err());
     }
 }

@@ -36,7 +36,8 @@ async fn list_tests(emulator: &agentrun_emulator::Emulator) -> reqwest::Response
 #[tokio::test]
 async fn error_statuses_are_answered_without_applying_the_request() {
     let emulator = start(manual()).await;
-    let client = buildprint(&emulator);
+    // No retries: a client retries a 429 even for a POST; this is about what the emulator does.
+    let client = buildprint(&emulator).with_retry(agentrun_runtime::RetryPolicy::none());
     for status in [429, 500, 502, 503, 504] {
         let retry_after = (status == 429).then(|| "2".to_string());
         emulator.add_fault(FaultRule::new(

@@ -217,7 +217,7 @@ impl Turn {
             )
         });
         Self {
-            prompt,
+            prompt: crate::state::stored_prompt(prompt),
             queued_at: now,
             starts_at,
             ends_at,
