@@ -104,7 +104,7 @@ impl Shared {
 
 /// The most of one prompt the emulator keeps: the rest is counted, not stored, so 10,000 runs
 /// with large prompts do not hold gigabytes. What the run does depends on the whole prompt.
-pub const MAX_STORED_PROMPT_BYTES: usize = 64 * 1024;
+pub const MAX_STORED_PROMPT_BYTES: usize = 8 * 1024;
 
 /// `prompt` as the emulator stores it: whole when short, else its first
 /// [`MAX_STORED_PROMPT_BYTES`] and a note of how much was left out.
