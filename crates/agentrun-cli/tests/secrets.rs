@@ -87,3 +87,44 @@ async fn no_token_or_key_is_ever_printed() {
     assert!(emulator.received().requests > 40);
     assert!(emulator.builder_runs().len() >= 5);
 }
+
+/// The error paths added for faults (a lost answer, a long rate limit, a TLS failure) print no
+/// canary either, at any verbosity.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_token_or_key_in_fault_messages() {
+    let emulator = emulator(Config {
+        buildprint_token: TOKEN.into(),
+        builder_public_key: PUBLIC_KEY.into(),
+        builder_private_key: PRIVATE_KEY.into(),
+        ..Config::default()
+    })
+    .await;
+    for route in ["POST /api/public/v1/agents", "POST /agents/run"] {
+        emulator.add_fault(FaultRule::new(route, Fault::DropAfterApplied).always());
+    }
+    let limited = Fault::Status {
+        status: 429,
+        retry_after: Some("120".into()),
+    };
+    emulator.add_fault(FaultRule::new("GET /api/public/v1/tests", limited).always());
+    let env = Agentrun::against(&emulator);
+    let tls = format!(
+        "buildprint tests list --app-id demo-app --base-url https://{}/api/public/v1",
+        emulator.addr()
+    );
+    let runs = [
+        ("buildprint agents start --app-id demo-app --model buildprint-gpt-5.6-sol --prompt Check".to_string(), 5, "may have started"),
+        ("builder run --prompt 'Add a page' --user-email developer@yourcompany.com".into(), 5, "Visual Editor"),
+        ("buildprint tests list --app-id demo-app".into(), 3, "asks to wait 2m 00s"),
+        (tls, 3, "TLS handshake failed"),
+    ];
+    for (line, code, says) in &runs {
+        for flags in ["", "-vv ", "--json -vv "] {
+            let line = format!("{flags}{line}");
+            let out = env.line(&line).await;
+            assert_eq!(out.code, *code, "agentrun {line}: {out:?}");
+            assert!(out.stderr.contains(says), "agentrun {line}: {}", out.stderr);
+            assert_clean(&line, &out);
+        }
+    }
+}
