@@ -245,7 +245,68 @@ fn report(error: &Error, verbose: u8) {
     }
     eprintln!("error: {line}");
     if verbose > 0 {
-        eprintln!("detail: {error:?}");
+        eprintln!("detail: {}", detail(error));
+    }
+}
+
+/// The error's fields in plain words, for `-v`: what kind it is and what it carries, each
+/// value made safe for a terminal (never a Rust `Debug` dump).
+fn detail(error: &Error) -> String {
+    use agentrun::runtime::one_line;
+    let field = |name: &str, value: Option<&str>| {
+        value
+            .map(|v| format!(" {name}={}", one_line(v)))
+            .unwrap_or_default()
+    };
+    match error {
+        Error::Api(api) => format!(
+            "kind=api provider={:?} status={}{}{}{}{}",
+            api.provider,
+            api.status,
+            field("operation", api.operation.as_deref()),
+            field("code", api.code.as_deref()),
+            field("reason", api.reason.as_deref()),
+            api.retry_after
+                .map(|wait| format!(" retry_after={}s", wait.as_secs()))
+                .unwrap_or_default(),
+        ),
+        Error::Transport {
+            operation,
+            timed_out,
+            ..
+        } => format!(
+            "kind=transport timed_out={timed_out}{}",
+            field("operation", operation.as_deref())
+        ),
+        Error::MayHaveStarted { operation, .. } => format!(
+            "kind=may_have_started{}",
+            field("operation", operation.as_deref())
+        ),
+        Error::Decode { operation, .. } => {
+            format!("kind=decode{}", field("operation", operation.as_deref()))
+        }
+        Error::Config { variable, .. } => {
+            format!("kind=config{}", field("variable", variable.as_deref()))
+        }
+        Error::Invalid { .. } => "kind=invalid".into(),
+        Error::Attachment { path, .. } => format!(
+            "kind=attachment{}",
+            field(
+                "path",
+                path.as_ref().map(|p| p.display().to_string()).as_deref()
+            )
+        ),
+        Error::WaitTimeout {
+            waited,
+            last_status,
+            ..
+        } => format!(
+            "kind=wait_timeout waited={}s last_status={}",
+            waited.as_secs(),
+            one_line(last_status)
+        ),
+        Error::Webhook { .. } => "kind=webhook".into(),
+        _ => "kind=other".into(),
     }
 }
 

@@ -357,8 +357,15 @@ async fn api_errors_exit_3_in_one_line() {
         out.stderr
     );
     assert!(
-        out.stderr.contains("detail: Api(ApiError {"),
+        out.stderr.contains(
+            "detail: kind=api provider=Buildprint status=404 operation=GET /agents/{agentId} code=not_found"
+        ),
         "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("ApiError {"),
+        "no Debug dump: {}",
         out.stderr
     );
 
