@@ -186,3 +186,44 @@ async fn the_admin_endpoints_need_the_admin_token_when_there_is_one() {
         .unwrap();
     assert_eq!(api.status(), 401);
 }
+
+/// The whole answer to `request` on a fresh connection: status line, headers and body.
+fn exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(request).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_hyper_cannot_parse_get_the_json_error_body_too() {
+    let emulator = start(manual()).await;
+    let addr = emulator.addr();
+    let answers = tokio::task::spawn_blocking(move || {
+        let huge = format!(
+            "GET /api/public/v1/tests HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+            "a".repeat(500_000)
+        );
+        [
+            exchange(addr, b"this is not HTTP at all\r\n\r\n"),
+            exchange(addr, huge.as_bytes()),
+        ]
+    })
+    .await
+    .unwrap();
+    for (answer, status, code) in [
+        (&answers[0], "400", "bad_request"),
+        (&answers[1], "431", "headers_too_large"),
+    ] {
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((answer, ""));
+        assert!(head.starts_with(&format!("HTTP/1.1 {status}")), "{head}");
+        assert!(head.contains("content-type: application/json"), "{head}");
+        let json: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(json["code"], code, "{body}");
+        assert!(json["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+}

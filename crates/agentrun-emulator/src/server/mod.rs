@@ -13,6 +13,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tower::ServiceExt;
 
+mod rejections;
+
 /// Closes the connection a request arrived on, without an answer.
 #[derive(Clone, Debug)]
 pub(crate) struct ConnectionKill(Arc<Notify>);
@@ -84,7 +86,10 @@ pub(crate) async fn serve(
                 .keep_alive(true)
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_read_timeout)
-                .serve_connection(TokioIo::new(stream), service);
+                .serve_connection(
+                    TokioIo::new(rejections::JsonRejections::new(stream)),
+                    service,
+                );
             tokio::select! {
                 _ = connection => {}
                 _ = kill.notified() => {}
