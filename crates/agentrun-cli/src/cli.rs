@@ -243,8 +243,8 @@ pub fn positive_duration(value: &str) -> Result<Duration, String> {
 }
 
 /// An ID that goes into a request path: refused when it is empty, `.` or `..`, or holds a `/`,
-/// `\\`, `?`, `#` or a control character, since such a value would reach another endpoint
-/// (`..` is resolved away by URL parsing) or none.
+/// a backslash, `?`, `#` or a control character, since such a value would reach another
+/// endpoint (`..` is resolved away by URL parsing) or none.
 pub fn path_segment(value: &str) -> Result<String, String> {
     if value.is_empty() || value == "." || value == ".." {
         return Err(format!("`{value}` is not an ID: give the ID itself"));
