@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod fidelity;
 pub mod generate;
 pub mod generator;
+pub mod json_schema;
 pub mod names;
 pub mod normalize;
 pub mod notes;

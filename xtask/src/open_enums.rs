@@ -9,7 +9,8 @@
 //! ```
 //!
 //! with `as_str`, `KNOWN`, `is_unknown`, `Display`, an infallible `FromStr`, `From<&str>` and
-//! `From<String>`, and hand-written serde impls that map unknown strings to `Unknown`.
+//! `From<String>`, hand-written serde impls that map unknown strings to `Unknown`, and (feature
+//! `schemars`) a `JsonSchema` impl: the known values, or any other string.
 //!
 //! One kind stays closed: a single-value enum that types a field of a struct which is a variant
 //! of an untagged union (the `type: upload` of an attachment). Those are tags: the untagged enum
@@ -51,8 +52,10 @@ pub fn open_enums(file: &mut syn::File) -> Result<Vec<String>> {
             Item::Enum(mut item) if open.contains(&item.ident.to_string()) => {
                 let values = &candidates[&item.ident.to_string()];
                 let unknown = unknown_variant(values)?;
+                let description = doc_text(&item.attrs);
                 rewrite_enum(&mut item, &unknown);
-                let impls = open_impls(&item.ident, values, &unknown);
+                let mut impls = open_impls(&item.ident, values, &unknown);
+                impls.push(json_schema_impl(&item.ident, values, &description));
                 rewritten.push(Item::Enum(item));
                 rewritten.extend(impls);
             }
@@ -299,6 +302,78 @@ fn open_impls(name: &Ident, values: &[(Ident, String)], unknown: &Ident) -> Vec<
         }
     };
     file.items
+}
+
+/// `impl schemars::JsonSchema` under the `schemars` feature: the known values, and any other
+/// string, as `anyOf` (a derive would describe the Rust enum, `Unknown(String)` included, not
+/// the wire).
+fn json_schema_impl(name: &Ident, values: &[(Ident, String)], description: &str) -> Item {
+    let strings: Vec<&str> = values.iter().map(|(_, value)| value.as_str()).collect();
+    let schema_name = name.to_string();
+    let description = if description.is_empty() {
+        quote::quote!(None)
+    } else {
+        quote::quote!(Some(#description.to_string()))
+    };
+    parse_quote! {
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::string::String {
+                #schema_name.to_string()
+            }
+            fn json_schema(
+                _: &mut ::schemars::r#gen::SchemaGenerator,
+            ) -> ::schemars::schema::Schema {
+                use ::schemars::schema::{InstanceType, Metadata, SchemaObject, SubschemaValidation};
+                let known = SchemaObject {
+                    instance_type: Some(InstanceType::String.into()),
+                    enum_values: Some(vec![#(#strings.into()),*]),
+                    ..Default::default()
+                };
+                let any_other = SchemaObject {
+                    instance_type: Some(InstanceType::String.into()),
+                    ..Default::default()
+                };
+                SchemaObject {
+                    metadata: Some(Box::new(Metadata {
+                        description: #description,
+                        ..Default::default()
+                    })),
+                    subschemas: Some(Box::new(SubschemaValidation {
+                        any_of: Some(vec![known.into(), any_other.into()]),
+                        ..Default::default()
+                    })),
+                    ..Default::default()
+                }
+                .into()
+            }
+        }
+    }
+}
+
+/// The text of an item's doc comment, as schemars reads one: each line without its leading
+/// space, joined, trimmed.
+fn doc_text(attrs: &[Attribute]) -> String {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(pair) => match &pair.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) => Some(text.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|text| {
+            text.lines()
+                .map(|line| line.strip_prefix(' ').unwrap_or(line).to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    lines.join("\n").trim().to_string()
 }
 
 /// typify's `Display`, `FromStr` and `TryFrom` impls of an enum that is being opened.

@@ -41,6 +41,8 @@ pub fn append(file: &mut syn::File, doc: &Value) {
     let mut impls = Vec::new();
     let mut answers = Vec::new();
     let mut bodies = Vec::new();
+    let mut answer_schemas = Vec::new();
+    let mut body_schemas = Vec::new();
     for (path, method, op) in operations(doc) {
         let upper = method.to_ascii_uppercase();
         let Some((method_name, builder_name)) = methods.get(&(upper.clone(), path.to_string()))
@@ -66,9 +68,11 @@ pub fn append(file: &mut syn::File, doc: &Value) {
             .unwrap_or(method_name);
         if is_json_type(output) {
             answers.push(quote!(#id => through::<#output>(value)));
+            answer_schemas.push(quote!(#id => ::schemars::schema_for!(#output)));
         }
         if let Some(body) = &builder.body {
             bodies.push(quote!(#id => through::<#body>(value)));
+            body_schemas.push(quote!(#id => ::schemars::schema_for!(#body)));
         }
         impls.push(quote! {
             impl<'a> agentrun_runtime::Request for builder::#name<'a> {
@@ -130,6 +134,30 @@ pub fn append(file: &mut syn::File, doc: &Value) {
             ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
                 Some(match id {
                     #(#bodies,)*
+                    _ => return None,
+                })
+            }
+
+            /// The JSON Schema (draft 7) of the JSON request body of the operation `id`, derived
+            /// from its generated type: what a script, a config file or an LLM tool definition
+            /// fills in. `None` when the operation is unknown or takes no JSON body.
+            #[cfg(feature = "schemars")]
+            #[allow(unreachable_code)]
+            pub fn request_schema(id: &str) -> Option<::schemars::schema::RootSchema> {
+                Some(match id {
+                    #(#body_schemas,)*
+                    _ => return None,
+                })
+            }
+
+            /// The JSON Schema (draft 7) of the success answer of the operation `id`, derived
+            /// from its generated type. `None` when the operation is unknown or its answer is
+            /// not JSON.
+            #[cfg(feature = "schemars")]
+            #[allow(unreachable_code)]
+            pub fn response_schema(id: &str) -> Option<::schemars::schema::RootSchema> {
+                Some(match id {
+                    #(#answer_schemas,)*
                     _ => return None,
                 })
             }

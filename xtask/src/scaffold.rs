@@ -6,7 +6,8 @@
 //! generated code: typify and progenitor emit `::chrono::`, `::uuid::`, `::regress::`,
 //! `futures::`, `::base64::` and `::rand::` paths, and `reqwest::multipart` where a body is a
 //! form (see [`required_dependencies`]). A dependency the code starts using is added; one it no
-//! longer uses is reported, not removed (the hand-written `lib.rs` may use it).
+//! longer uses is reported, not removed (the hand-written `lib.rs` may use it). Code that
+//! derives JSON Schema gets the `schemars` feature and its optional dependency.
 //!
 //! Nothing from the document's text reaches these files unescaped: the title goes into TOML
 //! through `toml_edit` and into Rust through [`rust_string`] and [`one_line`].
@@ -75,7 +76,16 @@ pub struct Needs {
     pub crates: Vec<Dependency>,
     /// reqwest features the code uses (`multipart`).
     pub reqwest_features: Vec<&'static str>,
+    /// The code derives JSON Schema under the `schemars` feature: the crate needs the feature,
+    /// an optional schemars dependency, and schemars' support for the optional crates in use.
+    pub json_schema: bool,
 }
+
+/// The schemars the `schemars` feature brings in: 0.8, the version typify reads schemas with.
+pub const SCHEMARS_VERSION: &str = "0.8.22";
+
+/// schemars' feature for each optional crate that has one.
+const SCHEMARS_FEATURES: [(&str, &str); 2] = [("chrono", "chrono"), ("uuid", "uuid1")];
 
 /// Reads the generated code's paths for the crates and features it uses.
 pub fn required_dependencies(code: &syn::File) -> Needs {
@@ -118,6 +128,7 @@ pub fn required_dependencies(code: &syn::File) -> Needs {
         } else {
             Vec::new()
         },
+        json_schema: paths.roots.contains("schemars"),
     }
 }
 
@@ -227,7 +238,73 @@ pub fn update_manifest(text: &str, needs: &Needs) -> Result<Option<String>> {
     {
         changed |= add_features(reqwest, &needs.reqwest_features);
     }
+    if needs.json_schema {
+        changed |= add_schemars_feature(&mut doc, needs)?;
+    }
     Ok(changed.then(|| doc.to_string()))
+}
+
+/// The optional schemars dependency and the `schemars` feature that turns it on, with
+/// schemars' support for the optional crates the code uses; whether anything was added.
+fn add_schemars_feature(doc: &mut DocumentMut, needs: &Needs) -> Result<bool> {
+    let mut changed = false;
+    let dependencies = doc
+        .entry("dependencies")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_like_mut()
+        .context("the crate's Cargo.toml has a `dependencies` that is not a table")?;
+    if !dependencies.contains_key("schemars") {
+        let mut entry = InlineTable::new();
+        entry.insert("version", SCHEMARS_VERSION.into());
+        entry.insert("optional", true.into());
+        dependencies.insert("schemars", value(entry));
+        changed = true;
+    }
+    let features = doc
+        .entry("features")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_mut()
+        .context("the crate's Cargo.toml has a `features` that is not a table")?;
+    let mut wanted = vec!["dep:schemars".to_string()];
+    for (name, feature) in SCHEMARS_FEATURES {
+        if needs.crates.iter().any(|d| d.name == name) {
+            wanted.push(format!("schemars/{feature}"));
+        }
+    }
+    match features.get_mut("schemars") {
+        None => {
+            features.insert("schemars", value(Array::from_iter(wanted)));
+            if let Some(mut key) = features.key_mut("schemars") {
+                key.leaf_decor_mut().set_prefix(
+                    "## `schemars::JsonSchema` for every generated type, and\n\
+                     ## `operations::request_schema`/`response_schema`.\n",
+                );
+            }
+            changed = true;
+        }
+        Some(entry) => {
+            let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+            let present: Vec<String> = entry
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let missing: Vec<&str> = wanted
+                .into_iter()
+                .filter(|w| !present.iter().any(|p| p == w))
+                .collect();
+            if !missing.is_empty() {
+                let mut all: Array = present.iter().map(String::as_str).collect();
+                all.extend(missing);
+                *entry = value(all);
+                changed = true;
+            }
+        }
+    }
+    Ok(changed)
 }
 
 /// The optional crates `text` (a crate's `Cargo.toml`) depends on that `needs` does not list.

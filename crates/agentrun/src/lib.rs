@@ -11,6 +11,8 @@
 //! - **waits** that follow a Buildprint run to its end, with progress ([`BuildprintClient`],
 //!   [`WaitOptions`]);
 //! - **webhooks**, typed and verified against the API ([`webhooks`]);
+//! - **JSON Schema** of every request body and answer, for scripts and LLM tools (feature
+//!   `schemars`, [`schema`]);
 //! - **one error type** with the HTTP status, the API's `error`/`code`/`reason` and a hint for the
 //!   documented codes ([`Error`]).
 //!
@@ -48,6 +50,8 @@ mod builder_client;
 mod buildprint_client;
 mod error;
 mod operation_input;
+#[cfg(feature = "schemars")]
+pub mod schema;
 pub mod test_steps;
 pub mod wait;
 pub mod webhooks;
@@ -63,6 +67,9 @@ pub use builder_client::{BuilderClient, RunRequest, RunStarted};
 pub use buildprint_client::{BuildprintClient, review_run_status};
 pub use error::{ApiError, Error, Provider, Result};
 pub use operation_input::OperationInput;
+/// schemars 0.8, whose `JsonSchema` every generated type implements (feature `schemars`).
+#[cfg(feature = "schemars")]
+pub use schemars;
 pub use wait::{MIN_INTERVAL, Progress, WaitOptions};
 
 /// The README's example, compiled as a doctest so it cannot go stale.
