@@ -2,8 +2,10 @@
 
 use agentrun::auth::{BUILDER_BASE_URL, BUILDER_PRIVATE_KEY, BUILDER_PUBLIC_KEY};
 use agentrun::builder::types as b;
+use agentrun::runtime::Request;
 use agentrun::{
     Attachment, AttachmentLimits, BuilderClient, BuilderCredentials, ClientConfig, Error,
+    RunStarted,
 };
 
 use crate::cli::{BuilderAction, BuilderAuth, BuilderCommand, RunArgs};
@@ -67,7 +69,25 @@ fn prompt(args: &RunArgs) -> Result<String, Error> {
     crate::input::read_text("--prompt-file", path, crate::input::MAX_INPUT_BYTES)
 }
 
+/// The run's body from `--body`, checked against the operation's schema.
+fn body(source: &str) -> Result<b::AgentRunRequest, Error> {
+    let (value, shown) = crate::input::read_json("--body", source)?;
+    let operation = <agentrun::builder::builder::RunAgent<'_> as Request>::OPERATION;
+    if let Some(schema) = agentrun::schema::request(agentrun::Provider::Builder, operation.id) {
+        let what = format!("{} {shown}", operation.label);
+        crate::validate::check(&schema, &value, &what, |_| None)?;
+    }
+    serde_json::from_value(value).map_err(|e| Error::Invalid {
+        message: format!("{shown} is not a run's body ({e})"),
+    })
+}
+
 async fn start(auth: &BuilderAuth, args: RunArgs, as_json: bool) -> Result<(), Error> {
+    if let Some(source) = &args.body {
+        let request = body(source)?;
+        let started = connect(auth)?.start(request).await?;
+        return show(started, as_json);
+    }
     // Check everything local before the first request: a bad attachment loses no run.
     let prompt = prompt(&args)?;
     let limits = AttachmentLimits::default().max_bytes(args.max_attachment_bytes);
@@ -93,6 +113,11 @@ async fn start(auth: &BuilderAuth, args: RunArgs, as_json: bool) -> Result<(), E
         request = request.user_id(user_id);
     }
     let started = request.send().await?;
+    show(started, as_json)
+}
+
+/// Prints where the run works: the URL on stdout, the rest on stderr (or the answer's JSON).
+fn show(started: RunStarted, as_json: bool) -> Result<(), Error> {
     let accepted = b::AgentRunAccepted {
         url: started.url,
         branch_name: started.branch_name,

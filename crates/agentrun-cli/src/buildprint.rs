@@ -161,19 +161,36 @@ fn model(name: &str, choice: &ModelChoice) -> Result<bp::SelectableModel, Error>
     Ok(model)
 }
 
-fn read_steps(steps: &str) -> Result<Vec<bp::TestStepInput>, Error> {
+/// The steps of `--steps` (JSON, or `@FILE`), checked against the `steps` field of `operation`'s
+/// schema before they are read, and then written in both versions of the docs' step fields.
+fn read_steps(steps: &str, operation: &Operation) -> Result<Vec<bp::TestStepInput>, Error> {
     let (text, origin) = match steps.strip_prefix('@') {
         Some(path) => (
             crate::input::read_text("--steps", Path::new(path), crate::input::MAX_INPUT_BYTES)?,
-            path.to_string(),
+            format!("--steps {}", agentrun::runtime::one_line(path)),
         ),
         None => (steps.to_string(), "--steps".to_string()),
     };
-    let steps: Vec<bp::TestStepInput> = serde_json::from_str(&text).map_err(|e| Error::Invalid {
+    let example = r#"[{"stepType": "test", "instruction": "Open the shop", "onFailure": "stop"}]"#;
+    let raw: Value = serde_json::from_str(&text).map_err(|e| Error::Invalid {
         message: format!(
-            "{origin} is not a JSON array of steps ({e}); write it like [{{\"stepType\": \"test\", \"instruction\": \"Open the shop\", \"onFailure\": \"stop\"}}]"
+            "{origin} is not JSON (line {}, column {}); write a JSON array of steps like {example}",
+            e.line(),
+            e.column()
         ),
     })?;
+    if let Some(schema) = agentrun::schema::request(agentrun::Provider::Buildprint, operation.id)
+        .and_then(|body| crate::validate::property_schema(&body, "steps"))
+    {
+        let what = format!("{} {origin}", operation.label);
+        crate::validate::check(&schema, &raw, &what, |_| None)?;
+    }
+    let steps: Vec<bp::TestStepInput> =
+        serde_json::from_value(raw).map_err(|e| Error::Invalid {
+            message: format!(
+                "{origin} is not a JSON array of steps ({e}); write it like {example}"
+            ),
+        })?;
     // Either version of the docs' step fields is accepted; both are sent.
     Ok(steps
         .into_iter()
@@ -225,7 +242,9 @@ async fn agents(
             models,
             wait,
         } => {
-            model(&name, &models)?;
+            if let Some(name) = &name {
+                model(name, &models)?;
+            }
             let started = send_flags::<op::StartAgent<'_>>(client, m, Map::new()).await?;
             let note = format!(
                 "Started agent {} on {} ({}).",
@@ -599,7 +618,12 @@ async fn tests(
             out.show(&list, |l| test_summary_rows(&l.tests));
         }
         Tests::Create { steps } => {
-            let created = send_flags::<op::CreateTest<'_>>(client, m, steps_field(&steps)?).await?;
+            let created = send_flags::<op::CreateTest<'_>>(
+                client,
+                m,
+                steps_field(&steps, op::CreateTest::OPERATION)?,
+            )
+            .await?;
             out.show(&created, |c| format!("Created test {}.", c.test_id));
         }
         Tests::Get => {
@@ -607,7 +631,12 @@ async fn tests(
             out.show(&test, test_text);
         }
         Tests::Update { steps } => {
-            let done = send_flags::<op::UpdateTest<'_>>(client, m, steps_field(&steps)?).await?;
+            let done = send_flags::<op::UpdateTest<'_>>(
+                client,
+                m,
+                steps_field(&steps, op::UpdateTest::OPERATION)?,
+            )
+            .await?;
             out.show(&done, ok_text(&format!("Updated test {}.", test_id())));
         }
         Tests::Delete => {
@@ -618,10 +647,14 @@ async fn tests(
     Ok(Outcome::Done)
 }
 
-/// The `steps` body field from `--steps` (JSON, or `@FILE`), in both versions of the docs.
-fn steps_field(flag: &StepsFlag) -> Result<Map<String, Value>, Error> {
-    let steps = read_steps(&flag.steps)?;
+/// The `steps` body field of `operation` from `--steps` (JSON, or `@FILE`), in both versions of
+/// the docs; none without `--steps` (a `--body` then holds the steps).
+fn steps_field(flag: &StepsFlag, operation: &Operation) -> Result<Map<String, Value>, Error> {
     let mut field = Map::new();
+    let Some(steps) = &flag.steps else {
+        return Ok(field);
+    };
+    let steps = read_steps(steps, operation)?;
     field.insert(
         "steps".into(),
         serde_json::to_value(steps).map_err(|e| Error::Invalid {

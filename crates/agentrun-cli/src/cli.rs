@@ -71,11 +71,34 @@ pub enum Command {
     /// Run the local emulator of both APIs (try every command with no account).
     #[cfg(feature = "emulator")]
     Emulator(EmulatorArgs),
+    /// Print an operation's request-body JSON Schema (or its answer's, with --response), for
+    /// scripts, config files and LLM tool definitions.
+    #[command(
+        after_long_help = "Examples:\n  agentrun schema buildprint startAgent > start-agent.schema.json\n  agentrun schema builder runAgent --response"
+    )]
+    Schema {
+        /// The API.
+        provider: ProviderName,
+        /// The operation's operationId, in any case: startAgent, start-agent.
+        operation: String,
+        /// The schema of the success answer instead of the request body.
+        #[arg(long)]
+        response: bool,
+    },
     /// Print a shell completion script: `agentrun completions bash > /etc/bash_completion.d/agentrun`.
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// A provider, as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProviderName {
+    /// Builder.io's Agents Run API.
+    Builder,
+    /// Buildprint's public REST API.
+    Buildprint,
 }
 
 /// How to reach Builder.
@@ -119,8 +142,8 @@ pub enum BuilderAction {
 
 /// `agentrun builder run`
 #[derive(Args, Debug)]
-#[command(group(ArgGroup::new("prompt-source").required(true).args(["prompt", "prompt_file"])))]
-#[command(group(ArgGroup::new("user").required(true).args(["user_email", "user_id"])))]
+#[command(group(ArgGroup::new("prompt-source").required(true).args(["prompt", "prompt_file", "body"])))]
+#[command(group(ArgGroup::new("user").required(true).args(["user_email", "user_id", "body"])))]
 pub struct RunArgs {
     /// What the agent should build.
     #[arg(long, value_name = "TEXT")]
@@ -149,6 +172,14 @@ pub struct RunArgs {
     /// The largest attachment accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_attachment_bytes: u64,
+    /// The whole request body as JSON instead of the flags above: @FILE, - for stdin, or inline;
+    /// checked against the schema (`agentrun schema builder runAgent`) before anything is sent.
+    #[arg(
+        long,
+        value_name = "@FILE|-|JSON",
+        conflicts_with_all = ["attach", "url", "project", "branch"]
+    )]
+    pub body: Option<String>,
 }
 
 /// How to reach Buildprint.
@@ -304,7 +335,7 @@ pub enum Agents {
     Start {
         /// Model identifier to use for the run.
         #[arg(long, long_help = models_help("Model identifier to use for the run."))]
-        model: String,
+        model: Option<String>,
         #[command(flatten)]
         #[allow(missing_docs)]
         models: ModelChoice,
@@ -375,9 +406,10 @@ pub enum Automations {
 #[derive(Args, Debug, Clone)]
 pub struct StepsFlag {
     /// The steps, as the API's JSON array (`[{"stepType": "test", "instruction": "...",
-    /// "onFailure": "stop"}]`), inline or `@FILE`.
+    /// "onFailure": "stop"}]`), inline or `@FILE`; checked against the operation's schema
+    /// before anything is sent.
     #[arg(long, value_name = "JSON|@FILE")]
-    pub steps: String,
+    pub steps: Option<String>,
 }
 
 /// Test actions.

@@ -1,4 +1,4 @@
-//! Files and stdin the command reads (`--prompt-file`, `--steps @FILE`): bounded before they are
+//! Files and stdin the command reads (`--prompt-file`, `--steps @FILE`, `--body @FILE`): bounded before they are
 //! read, so `/dev/zero` or a runaway pipe is refused instead of filling memory. FIFOs and
 //! process substitution (`<(...)`, `/dev/fd/N`) work: the size is checked while reading.
 
@@ -53,6 +53,48 @@ pub(crate) fn read_text(flag: &str, path: &Path, limit: u64) -> Result<String, E
         return Err(too_big());
     }
     String::from_utf8(bytes).map_err(|_| fail("it is not UTF-8 text".into()))
+}
+
+/// The JSON a flag like `--body` gives: `@FILE`, `-` (or `@-`) for stdin, or the JSON itself;
+/// with how to name it in a message (`--body body.json`).
+pub(crate) fn read_json(flag: &str, source: &str) -> Result<(serde_json::Value, String), Error> {
+    let (text, shown) = match source
+        .strip_prefix('@')
+        .or(Some(source).filter(|s| *s == "-"))
+    {
+        Some(path) => {
+            let path = std::path::Path::new(path);
+            let text = read_text(flag, path, MAX_INPUT_BYTES)?;
+            let name = if path == std::path::Path::new("-") {
+                "stdin".to_string()
+            } else {
+                path.display().to_string()
+            };
+            (
+                text,
+                format!("{flag} {}", agentrun::runtime::one_line(&name)),
+            )
+        }
+        None => (source.to_string(), flag.to_string()),
+    };
+    let value = serde_json::from_str(&text).map_err(|e| Error::Invalid {
+        message: format!(
+            "{shown} is not JSON (line {}, column {}: {}); give an object like {{\"name\": \"value\"}}",
+            e.line(),
+            e.column(),
+            json_reason(&e)
+        ),
+    })?;
+    Ok((value, shown))
+}
+
+/// serde_json's reason without its position (the message gives line and column itself).
+fn json_reason(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
 }
 
 #[cfg(test)]

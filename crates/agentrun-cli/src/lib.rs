@@ -9,7 +9,9 @@
 //! flag an API field in kebab-case, built from the generated operation table: hand-written
 //! commands (the tree, waits, `--steps @FILE` and text renderers) for the operations
 //! [`cli::OPERATIONS`] lists, and for every other operation a command built from the spec
-//! alone, which prints the API's JSON.
+//! alone, which prints the API's JSON. JSON inputs (`--body @FILE|-|JSON`, `--steps`) are
+//! checked against the operation's JSON Schema before a request is built, and `agentrun schema
+//! <provider> <operation>` prints that schema.
 //! Data goes to stdout (text, or the API's JSON with `--json`), diagnostics to stderr, and the
 //! exit code says how it ended ([`cli::EXIT_CODES`]). The crate is a library too, so its command line can be inspected:
 //!
@@ -30,7 +32,9 @@ pub mod cli;
 mod input;
 mod output;
 mod progress;
+mod schema;
 mod spec_commands;
+mod validate;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -134,6 +138,11 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
             let _ = std::io::stdout().lock().write_all(&script);
             return ExitStatus::Done.into();
         }
+        Command::Schema {
+            provider,
+            operation,
+            response,
+        } => schema::run(provider, &operation, response).map(|()| Outcome::Done),
         Command::Builder(command) => {
             logs(verbose);
             block_on(async { builder::run(command, json).await.map(|()| Outcome::Done) })

@@ -16,7 +16,7 @@
 //! `--json`, until someone writes a renderer.
 
 use agentrun::buildprint::operations::OPERATIONS;
-use agentrun::runtime::{Field, Kind, Location, Operation};
+use agentrun::runtime::{Body, Field, Kind, Location, Operation};
 use agentrun::{BuildprintClient, Error, OperationInput};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -74,13 +74,14 @@ pub(crate) fn augment(buildprint: Command) -> Command {
     buildprint
 }
 
-/// `command` with a flag for every field of `op` it does not define itself.
+/// `command` with a flag for every field of `op` it does not define itself, and `--body` when
+/// `op` takes a JSON body.
 fn with_table_flags(command: Command, op: &'static Operation) -> Command {
     let fields = op
         .parameters
         .iter()
         .chain(op.body.iter().flat_map(|body| body.fields.iter()));
-    fields.fold(command, |command, field| {
+    let command = fields.fold(command, |command, field| {
         let long = field.name.to_kebab_case();
         if command
             .get_arguments()
@@ -90,7 +91,55 @@ fn with_table_flags(command: Command, op: &'static Operation) -> Command {
         } else {
             command.arg(flag(field))
         }
-    })
+    });
+    match op.body {
+        Some(body) => with_body_flag(command, op, body),
+        None => command,
+    }
+}
+
+/// The id of the `--body` flag (not a wire name, so no field can take it).
+pub(crate) const BODY: &str = "@body";
+
+/// `--body @FILE|-|JSON`: the whole request body. The body's required fields are then no
+/// longer required as flags (the body may hold them; the schema check says when it does not).
+fn with_body_flag(command: Command, op: &Operation, body: Body) -> Command {
+    // A body field may itself be called `body`: its flag keeps the name.
+    let long = if command
+        .get_arguments()
+        .any(|a| a.get_long() == Some("body"))
+    {
+        "request-body"
+    } else {
+        "body"
+    };
+    let help = format!(
+        "The whole request body as JSON: @FILE, - for stdin, or inline. Flags for body fields \
+         replace its fields; it is checked against the operation's schema (`agentrun schema \
+         buildprint {}`) before anything is sent",
+        op.id
+    );
+    let mut command = command.arg(
+        Arg::new(BODY)
+            .long(long)
+            .value_name("@FILE|-|JSON")
+            .help(help),
+    );
+    for field in body
+        .fields
+        .iter()
+        .filter(|f| f.required && f.kind != Kind::Boolean)
+    {
+        let long = field.name.to_kebab_case();
+        let id = command
+            .get_arguments()
+            .find(|arg| arg.get_long() == Some(long.as_str()))
+            .map(|arg| arg.get_id().clone());
+        if let Some(id) = id {
+            command = command.mut_arg(id, |arg| arg.required(false).required_unless_present(BODY));
+        }
+    }
+    command
 }
 
 /// One field as a flag; its id is the field's wire name.
@@ -155,27 +204,97 @@ pub(crate) fn input(
         }
     }
     if let Some(body) = op.body {
-        let mut object = Map::new();
+        let given = match value(matches, BODY) {
+            Some(source) => Some(crate::input::read_json("--body", &source)?),
+            None => None,
+        };
+        let from_file = given.is_some();
+        let (mut object, whole) = match given {
+            Some((Value::Object(object), shown)) => (object, Some(shown)),
+            // Not an object: the schema check below says so, with what was found.
+            Some((other, shown)) => {
+                check(op, &other, &shown, |_| None)?;
+                (Map::new(), Some(shown))
+            }
+            None => (Map::new(), None),
+        };
+        let mut from_flags = Vec::new();
         for field in body.fields {
             if overrides.contains_key(field.name) {
+                from_flags.push(field.name);
                 continue;
             }
             match json_value(matches, field)? {
                 Some(value) => {
                     object.insert(field.name.to_string(), value);
+                    from_flags.push(field.name);
                 }
-                None if field.required && field.kind == Kind::Boolean => {
+                None if field.required && field.kind == Kind::Boolean && !from_file => {
                     object.insert(field.name.to_string(), Value::Bool(false));
                 }
                 None => {}
             }
         }
         object.extend(overrides);
+        if let Some(shown) = &whole {
+            warn_undocumented(op, body, &object, shown);
+        }
         if body.required || !object.is_empty() {
-            input = input.body(Value::Object(object));
+            let value = Value::Object(object);
+            let what = whole.as_deref().unwrap_or("body");
+            check(op, &value, what, |name| {
+                from_flags
+                    .contains(&name)
+                    .then(|| format!("--{}", name.to_kebab_case()))
+            })?;
+            input = input.body(value);
         }
     }
     Ok(input)
+}
+
+/// Checks a body against `op`'s schema; `flag_of` names the flag a top-level field came from,
+/// for fields that did not come from `what`.
+fn check(
+    op: &Operation,
+    body: &Value,
+    what: &str,
+    flag_of: impl Fn(&str) -> Option<String>,
+) -> Result<(), Error> {
+    let Some(schema) = agentrun::schema::request(agentrun::Provider::Buildprint, op.id) else {
+        return Ok(());
+    };
+    crate::validate::check(&schema, body, &format!("{} {what}", op.label), |pointer| {
+        let top = pointer.trim_start_matches('/').split('/').next()?;
+        flag_of(top)
+    })
+}
+
+/// A warning for top-level fields of `--body` the spec does not document: they are sent as
+/// they are (the API decides), but a typo should not pass unseen.
+fn warn_undocumented(op: &Operation, body: Body, object: &Map<String, Value>, shown: &str) {
+    let unknown: Vec<&str> = object
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !body.fields.iter().any(|f| f.name == *name))
+        .collect();
+    if !unknown.is_empty() {
+        eprintln!(
+            "warning: {shown}: {} not in {}'s documented body; sent as given (documented: {})",
+            unknown
+                .iter()
+                .map(|name| format!("`{}`", agentrun::runtime::one_line(name)))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + if unknown.len() == 1 { " is" } else { " are" },
+            op.label,
+            body.fields
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
 }
 
 /// A string flag's value, by the field's wire name.

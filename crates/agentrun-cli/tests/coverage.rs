@@ -1,6 +1,7 @@
 //! Every operation of Buildprint's generated operation table has a command (hand-written, or
 //! built from the spec), and every parameter and top-level body field of it a flag named after
-//! it in kebab-case (`appId` is `--app-id`); what the spec requires, the command requires.
+//! it in kebab-case (`appId` is `--app-id`); what the spec requires, the command requires,
+//! except body fields when the whole body comes from `--body`.
 
 use agentrun::buildprint::operations::OPERATIONS as TABLE;
 use agentrun::runtime::{Kind, Operation};
@@ -36,33 +37,72 @@ fn every_operation_has_a_command_with_a_flag_per_field() {
             ));
             continue;
         };
-        let fields = op
-            .parameters
-            .iter()
-            .chain(op.body.iter().flat_map(|b| b.fields.iter()));
-        for field in fields {
+        let has_body_flag = command
+            .get_arguments()
+            .any(|a| a.get_long() == Some("body"));
+        if op.body.is_some() != has_body_flag {
+            problems.push(format!(
+                "{}: `{resource} {name}` has --body: {has_body_flag}, the operation takes a body: {}",
+                op.id,
+                op.body.is_some()
+            ));
+        }
+        let missing = missing_required(&command, &[]);
+        let missing_with_body = missing_required(&command, &["--body", "{}"]);
+        let fields = op.parameters.iter().map(|field| (field, false)).chain(
+            op.body
+                .iter()
+                .flat_map(|b| b.fields.iter().map(|f| (f, true))),
+        );
+        for (field, in_body) in fields {
             let flag = field.name.to_kebab_case();
-            match command
+            if !command
                 .get_arguments()
-                .find(|arg| arg.get_long() == Some(flag.as_str()))
+                .any(|arg| arg.get_long() == Some(flag.as_str()))
             {
-                None => problems.push(format!(
+                problems.push(format!(
                     "{}: `{resource} {name}` has no --{flag} for `{}`",
                     op.id, field.name
-                )),
-                Some(arg)
-                    if field.required && field.kind != Kind::Boolean && !arg.is_required_set() =>
-                {
-                    problems.push(format!(
-                        "{}: --{flag} is required by the spec but optional here",
-                        op.id
-                    ))
-                }
-                Some(_) => {}
+                ));
+                continue;
+            }
+            let required = field.required && field.kind != Kind::Boolean;
+            if required && !missing.contains(&flag) {
+                problems.push(format!(
+                    "{}: --{flag} is required by the spec but optional here",
+                    op.id
+                ));
+            }
+            // A whole body given with --body holds its required fields; parameters stay required.
+            if required && has_body_flag && in_body == missing_with_body.contains(&flag) {
+                problems.push(format!(
+                    "{}: with --body, --{flag} should be {}",
+                    op.id,
+                    if in_body { "optional" } else { "required" }
+                ));
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The flags (without `--`) clap says are missing when `command` gets only `args`.
+fn missing_required(command: &clap::Command, args: &[&str]) -> Vec<String> {
+    let name = command.get_name().to_string();
+    let Err(error) = command
+        .clone()
+        .try_get_matches_from(std::iter::once(name.as_str()).chain(args.iter().copied()))
+    else {
+        return Vec::new();
+    };
+    match error.get(clap::error::ContextKind::InvalidArg) {
+        Some(clap::error::ContextValue::Strings(missing)) => missing
+            .iter()
+            .filter_map(|arg| arg.strip_prefix("--"))
+            .map(|arg| arg.split([' ', '=']).next().unwrap_or(arg).to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[test]

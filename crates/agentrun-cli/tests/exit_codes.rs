@@ -231,7 +231,7 @@ async fn usage_and_configuration_errors_exit_2_and_send_nothing() {
         ),
         (
             "buildprint tests create --app-id demo-app --name x --steps '[{'",
-            "--steps is not a JSON array of steps".into(),
+            "--steps is not JSON (line 1, column 2)".into(),
         ),
         (
             "buildprint tests create --app-id demo-app --name x --steps @steps.json",

@@ -175,17 +175,6 @@ impl RunRequest<'_> {
     /// Checks the run, then starts it: `POST /agents/run`. A run is never sent twice: it is
     /// retried only when the connection could not be made at all.
     pub async fn send(self) -> Result<RunStarted, Error> {
-        if self.prompt.trim().is_empty() {
-            return Err(Error::invalid(
-                "the prompt is empty: say what the agent should build",
-            ));
-        }
-        let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-        if blank(&self.user_email) && blank(&self.user_id) {
-            return Err(Error::invalid(
-                "say which Builder user the agent acts for: a user email (a member of the Space) or a user ID",
-            ));
-        }
         let request = b::AgentRunRequest {
             user_message: b::UserMessage {
                 user_prompt: self.prompt,
@@ -203,10 +192,28 @@ impl RunRequest<'_> {
             user_email: self.user_email.filter(|e| !e.trim().is_empty()),
             user_id: self.user_id.filter(|u| !u.trim().is_empty()),
         };
-        let client = self.client;
-        let api_key = client.credentials.public_key().expose();
-        let accepted = client
-            .send(client.api.run_agent().api_key(api_key).body(request))
+        self.client.start(request).await
+    }
+}
+
+impl BuilderClient {
+    /// Starts a run from a whole request body (one read from a file, say), checked as
+    /// [`RunRequest::send`] checks its own: a prompt, and a user by email or ID.
+    pub async fn start(&self, request: b::AgentRunRequest) -> Result<RunStarted, Error> {
+        if request.user_message.user_prompt.trim().is_empty() {
+            return Err(Error::invalid(
+                "the prompt is empty: say what the agent should build",
+            ));
+        }
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+        if blank(&request.user_email) && blank(&request.user_id) {
+            return Err(Error::invalid(
+                "say which Builder user the agent acts for: a user email (a member of the Space) or a user ID",
+            ));
+        }
+        let api_key = self.credentials.public_key().expose();
+        let accepted = self
+            .send(self.api.run_agent().api_key(api_key).body(request))
             .await?;
         Ok(RunStarted {
             url: accepted.url,
