@@ -190,7 +190,8 @@ impl Scratch {
         Ok(())
     }
 
-    /// Runs one `cargo check` over every crate of the scratch workspace (build files in
+    /// Runs one `cargo check` over every crate of the scratch workspace, with the `schemars`
+    /// feature (build files in
     /// `target_dir`); returns each crate's result, by crate name. A crate compiled only when
     /// cargo says it built it: one cargo never got to is not taken for a success.
     pub fn check(
@@ -203,6 +204,9 @@ impl Scratch {
             .args([
                 "check",
                 "--workspace",
+                // The JSON Schema derives too: every generated type must implement it.
+                "--features",
+                crate::json_schema::FEATURE,
                 "--keep-going",
                 "--message-format=json",
                 "--quiet",

@@ -130,7 +130,7 @@ pub fn render_client(normalized: &mut Normalized, origin: &str) -> Result<Client
     normalized.notes.store(&mut normalized.document);
     rewrite::rewrite(&mut file, &normalized.document);
     let opened = open_enums(&mut file).with_context(|| format!("{origin}: opening enums"))?;
-    crate::json_schema::derive(&mut file);
+    crate::json_schema::derive(&mut file, &normalized.document);
     crate::operations::append(&mut file, &normalized.document);
     let types = types_module(&mut file)
         .map(|items| {

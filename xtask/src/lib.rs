@@ -28,3 +28,4 @@ pub mod schemas;
 pub mod surface;
 pub mod swagger2;
 pub mod text;
+pub mod type_schemas;

@@ -178,6 +178,78 @@ pub fn append(file: &mut syn::File, doc: &Value) {
     file.items.extend(module.items);
 }
 
+/// The generated types one operation sends and reads.
+#[derive(Debug, Clone)]
+pub struct OperationTypes {
+    /// `POST /agents`.
+    pub label: String,
+    /// Its JSON request body schema, when it has one.
+    pub body_schema: Option<Value>,
+    /// The `types` name of its JSON body.
+    pub body: Option<String>,
+    /// Its first success status with a JSON answer, and that answer's schema.
+    pub answer_schema: Option<(String, Value)>,
+    /// The `types` name of its success answer.
+    pub answer: Option<String>,
+}
+
+/// For every operation with a client method, the `types` it sends and reads (a body or answer
+/// that is not a generated type, like a JSON value, is `None`).
+pub fn operation_types(file: &syn::File, doc: &Value) -> Vec<OperationTypes> {
+    let builders = builders(file);
+    let methods = client_methods(file);
+    let type_name = |ty: &syn::Type| match ty {
+        syn::Type::Path(path)
+            if path.path.segments.len() == 2 && path.path.segments[0].ident == "types" =>
+        {
+            last_segment(ty)
+        }
+        _ => None,
+    };
+    let mut found = Vec::new();
+    for (path, method, op) in operations(doc) {
+        let upper = method.to_ascii_uppercase();
+        let Some((_, builder_name)) = methods.get(&(upper.clone(), path.to_string())) else {
+            continue;
+        };
+        let Some(builder) = builders.get(builder_name) else {
+            continue;
+        };
+        let body_schema = op
+            .get("requestBody")
+            .and_then(|body| body.get("content"))
+            .and_then(Value::as_object)
+            .and_then(|content| content.iter().find(|(media, _)| media.contains("json")))
+            .and_then(|(_, media)| media.get("schema"))
+            .cloned();
+        let answer_schema = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .and_then(|responses| {
+                responses.iter().find_map(|(status, response)| {
+                    let schema = response
+                        .get("content")
+                        .and_then(Value::as_object)?
+                        .iter()
+                        .find(|(media, _)| media.contains("json"))?
+                        .1
+                        .get("schema")?;
+                    status
+                        .starts_with('2')
+                        .then(|| (status.clone(), schema.clone()))
+                })
+            });
+        found.push(OperationTypes {
+            label: format!("{upper} {path}"),
+            body_schema,
+            body: builder.body.as_ref().and_then(type_name),
+            answer_schema,
+            answer: type_name(&builder.output),
+        });
+    }
+    found
+}
+
 /// One table entry.
 fn entry(
     doc: &Value,

@@ -21,6 +21,10 @@ pub mod types {
             rename = "branchName",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub branch_name: ::std::option::Option<::std::string::String>,
         ///The ID of the Project.
         #[serde(rename = "projectId")]
@@ -39,7 +43,6 @@ required (the docs call both "conditional"): the schema's `anyOf` says so, and t
 facade checks it before sending.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AgentRunRequest {
         ///A friendly name for the new branch. Also used as the project name when creating a new project.
         #[serde(
@@ -431,9 +434,17 @@ facade checks it before sending.
     pub struct Error {
         ///What went wrong, when the body carries an `error` field.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub error: ::std::option::Option<::std::string::String>,
         ///What went wrong, when the body carries a `message` field.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl Error {
@@ -455,9 +466,14 @@ facade checks it before sending.
         ///The filename, for example `hero-mockup.png`.
         pub name: ::std::string::String,
         ///File size in bytes.
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
         pub size: i64,
         ///Extracted text content. Useful for PDFs or text files where you want to provide the raw text alongside the file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub text: ::std::option::Option<::std::string::String>,
         ///Must be `upload`.
         #[serde(rename = "type")]
@@ -592,6 +608,7 @@ facade checks it before sending.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct UserMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "Attachments", default))]
         pub attachments: ::std::option::Option<Attachments>,
         ///The prompt describing what you want the agent to build.
         #[serde(rename = "userPrompt")]
@@ -1190,6 +1207,92 @@ facade checks it before sending.
                 Self(value.into())
             }
         }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for AgentRunRequest {
+        fn schema_name() -> ::std::string::String {
+            "AgentRunRequest".to_string()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            /**What the agent should do, where, and on whose behalf. Either `userId` or `userEmail` is
+required (the docs call both "conditional"): the schema's `anyOf` says so, and the
+facade checks it before sending.
+*/
+            #[derive(::schemars::JsonSchema)]
+            #[allow(dead_code)]
+            struct AgentRunRequest {
+                ///A friendly name for the new branch. Also used as the project name when creating a new project.
+                #[serde(
+                    rename = "branchName",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "::std::string::String", default)
+                )]
+                branch_name: ::std::option::Option<::std::string::String>,
+                ///ID of an existing project to run the task in. If omitted, a new project is created automatically. The project must belong to the same Space as the API key.
+                #[serde(
+                    rename = "projectId",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "::std::string::String", default)
+                )]
+                project_id: ::std::option::Option<::std::string::String>,
+                ///The email of a Builder user in your Space. Provide either `userId` or `userEmail`.
+                #[serde(
+                    rename = "userEmail",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "::std::string::String", default)
+                )]
+                user_email: ::std::option::Option<::std::string::String>,
+                ///The Builder user ID to associate with this run (found in Space Settings; Admins only). Provide either `userId` or `userEmail`.
+                #[serde(
+                    rename = "userId",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "::std::string::String", default)
+                )]
+                user_id: ::std::option::Option<::std::string::String>,
+                #[serde(rename = "userMessage")]
+                user_message: UserMessage,
+            }
+            let mut schema = <AgentRunRequest as ::schemars::JsonSchema>::json_schema(
+                    generator,
+                )
+                .into_object();
+            let alternatives: &[&[&str]] = &[&["userId"][..], &["userEmail"][..]];
+            schema.subschemas().any_of = Some(
+                alternatives
+                    .iter()
+                    .map(|required| {
+                        let mut branch = ::schemars::schema::SchemaObject::default();
+                        branch.object().required = required
+                            .iter()
+                            .map(|name| name.to_string())
+                            .collect();
+                        branch.into()
+                    })
+                    .collect(),
+            );
+            schema.into()
+        }
+    }
+    /// The schema of `T` or `null`, for a field the document requires and lets be null.
+    #[cfg(feature = "schemars")]
+    fn nullable<T: ::schemars::JsonSchema>(
+        generator: &mut ::schemars::r#gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        <::std::option::Option<T> as ::schemars::JsonSchema>::json_schema(generator)
     }
 }
 #[derive(Clone, Debug)]

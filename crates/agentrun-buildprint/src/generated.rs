@@ -43,6 +43,7 @@ pub mod types {
         )]
         pub last_error: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "AgentLifecycle", default))]
         pub lifecycle: ::std::option::Option<AgentLifecycle>,
         pub model: Model,
         pub permission: Permission,
@@ -60,11 +61,19 @@ pub mod types {
             rename = "reasoningEffort",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<ReasoningEffort>")
+        )]
         pub reasoning_effort: ::std::option::Option<ReasoningEffort>,
         ///Opaque identifier for the code review.
         #[serde(
             rename = "reviewId",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub review_id: ::std::option::Option<::std::string::String>,
         pub status: RunStatus,
@@ -73,6 +82,7 @@ pub mod types {
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
     impl Agent {
@@ -89,11 +99,19 @@ pub mod types {
             rename = "agentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub agent_id: ::std::option::Option<::std::string::String>,
         ///Its Bubble app (inferred).
         #[serde(
             rename = "appId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub app_id: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when it ended (inferred).
@@ -106,6 +124,10 @@ pub mod types {
         pub event: AgentCompletedEventEvent,
         ///The kind of run, as the 202 answer gives it (inferred).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub kind: ::std::option::Option<::std::string::String>,
         ///Its error, if it ended in one (inferred).
         #[serde(
@@ -118,8 +140,13 @@ pub mod types {
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub project_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "RunStatus", default))]
         pub status: ::std::option::Option<RunStatus>,
     }
     impl AgentCompletedEvent {
@@ -407,6 +434,7 @@ pub mod types {
             rename = "conversationState",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "ConversationState", default))]
         pub conversation_state: ::std::option::Option<ConversationState>,
         ///Unix timestamp in milliseconds of the most recent lifecycle event.
         #[serde(
@@ -419,11 +447,16 @@ pub mod types {
             rename = "queuedTurnCount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub queued_turn_count: ::std::option::Option<i64>,
         ///Current lifecycle state of the sandbox used by the run.
         #[serde(
             rename = "sandboxState",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "AgentLifecycleSandboxState", default)
         )]
         pub sandbox_state: ::std::option::Option<AgentLifecycleSandboxState>,
     }
@@ -622,6 +655,10 @@ pub mod types {
             rename = "createdByName",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub created_by_name: ::std::option::Option<::std::string::String>,
         ///Whether the automation is enabled.
         pub enabled: bool,
@@ -631,6 +668,10 @@ pub mod types {
         #[serde(
             rename = "lastRunAt",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
         )]
         pub last_run_at: ::std::option::Option<i64>,
         ///Last recorded execution error, if any.
@@ -1290,6 +1331,10 @@ pub mod types {
     ///`CreateCodeReviewBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /code-reviews.")
+    )]
     pub struct CreateCodeReviewBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -1299,23 +1344,40 @@ pub mod types {
             rename = "completionWebhookUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub completion_webhook_url: ::std::option::Option<::std::string::String>,
         ///Human-readable description for the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Extra review guidance describing what the reviewer should focus on.
         #[serde(
             rename = "focusAreas",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub focus_areas: ::std::option::Option<::std::string::String>,
         ///Source branch or version name used by the request.
         #[serde(rename = "fromVersion")]
         pub from_version: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "SelectableModel", default))]
         pub model: ::std::option::Option<SelectableModel>,
         ///Short human-readable title for the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub title: ::std::option::Option<::std::string::String>,
         ///Target branch or version name used by the request.
         #[serde(rename = "toVersion")]
@@ -1324,6 +1386,10 @@ pub mod types {
         #[serde(
             rename = "userEmail",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub user_email: ::std::option::Option<::std::string::String>,
     }
@@ -1335,6 +1401,10 @@ pub mod types {
     ///`CreateCodeReviewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 202 answer of POST /code-reviews.")
+    )]
     pub struct CreateCodeReviewResponse {
         ///Opaque identifier for the linked agent conversation.
         #[serde(rename = "agentId")]
@@ -1357,6 +1427,10 @@ pub mod types {
     ///`CreateTestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /tests.")
+    )]
     pub struct CreateTestBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -1369,18 +1443,21 @@ pub mod types {
             rename = "graphStartX",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub graph_start_x: ::std::option::Option<f64>,
         ///Start node canvas center y position.
         #[serde(
             rename = "graphStartY",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub graph_start_y: ::std::option::Option<f64>,
         ///Whether the definition should be created or updated as a reusable component.
         #[serde(
             rename = "isComponent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "bool", default))]
         pub is_component: ::std::option::Option<bool>,
         ///Project test user assigned when the test runs against live data.
         #[serde(
@@ -1403,6 +1480,7 @@ pub mod types {
             rename = "timeoutMinutes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub timeout_minutes: ::std::option::Option<i64>,
         ///Viewport preset the test runs in.
         #[serde(
@@ -1565,6 +1643,10 @@ pub mod types {
     ///`CreateTestGroupBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /test-groups.")
+    )]
     pub struct CreateTestGroupBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -1590,11 +1672,19 @@ pub mod types {
     ///`CreateTestGroupResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 201 answer of POST /test-groups.")
+    )]
     pub struct CreateTestGroupResponse {
         ///Opaque identifier for the test group.
         #[serde(
             rename = "groupId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub group_id: ::std::option::Option<::std::string::String>,
     }
@@ -1606,6 +1696,10 @@ pub mod types {
     ///`CreateTestResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 201 answer of POST /tests.")
+    )]
     pub struct CreateTestResponse {
         ///Opaque identifier for the project test definition.
         #[serde(rename = "testId")]
@@ -1619,6 +1713,10 @@ pub mod types {
     ///`CreateTestUserBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /test-users.")
+    )]
     pub struct CreateTestUserBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -1644,6 +1742,10 @@ pub mod types {
     ///`CreateTestUserResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 201 answer of POST /test-users.")
+    )]
     pub struct CreateTestUserResponse {
         ///Opaque identifier for the test user.
         #[serde(rename = "testUserId")]
@@ -1660,11 +1762,16 @@ pub mod types {
     pub struct Error {
         ///Machine-readable error code. The getting-started page documents these; others may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "ErrorCode", default))]
         pub code: ::std::option::Option<ErrorCode>,
         ///Human-readable error message.
         pub error: ::std::string::String,
         ///Why a plan check failed, when it did.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub reason: ::std::option::Option<::std::string::String>,
     }
     impl Error {
@@ -1842,8 +1949,13 @@ pub mod types {
     ///`GetCodeReviewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /code-reviews/{reviewId}.")
+    )]
     pub struct GetCodeReviewResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "ReviewAgent", default))]
         pub agent: ::std::option::Option<ReviewAgent>,
         ///Change findings attached to the review.
         pub changes: ::std::vec::Vec<ReviewElement>,
@@ -1867,6 +1979,10 @@ pub mod types {
     ///`GetTestGroupRunResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /test-group-runs/{groupRunId}.")
+    )]
     pub struct GetTestGroupRunResponse {
         ///Test runs started by the group run.
         #[serde(rename = "childRuns")]
@@ -1881,14 +1997,23 @@ pub mod types {
     ///`GetTestRunResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /test-runs/{runId}.")
+    )]
     pub struct GetTestRunResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "TestRunGraph", default))]
         pub graph: ::std::option::Option<TestRunGraph>,
         pub run: TestRun,
         ///Ordered step results captured for the run.
         pub steps: ::std::vec::Vec<TestRunStep>,
         ///Test definition snapshot associated with the run, if it still exists.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<GetTestRunResponseTest>")
+        )]
         pub test: ::std::option::Option<GetTestRunResponseTest>,
     }
     impl GetTestRunResponse {
@@ -1902,6 +2027,10 @@ pub mod types {
     pub struct GetTestRunResponseTest {
         ///Test description.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the project test definition.
         pub id: ::std::string::String,
@@ -1930,15 +2059,22 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub created_at: ::std::option::Option<i64>,
         ///Unique identifier for the history message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         ///Normalized role for the history message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "HistoryMessageRole", default))]
         pub role: ::std::option::Option<HistoryMessageRole>,
         ///Conversation sequence number for the message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub sequence: ::std::option::Option<i64>,
         ///Tool name associated with the message when the message represents tool activity.
         #[serde(
@@ -2134,6 +2270,10 @@ pub mod types {
     ///`ListAutomationsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /automations.")
+    )]
     pub struct ListAutomationsResponse {
         ///Automations configured for the app.
         pub automations: ::std::vec::Vec<Automation>,
@@ -2146,6 +2286,10 @@ pub mod types {
     ///`ListCodeReviewsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /code-reviews.")
+    )]
     pub struct ListCodeReviewsResponse {
         ///Closed reviews, most recent first.
         pub closed: ::std::vec::Vec<ReviewSummary>,
@@ -2162,6 +2306,10 @@ pub mod types {
     ///`ListTestGroupsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /test-groups.")
+    )]
     pub struct ListTestGroupsResponse {
         ///Active test groups.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2175,6 +2323,10 @@ pub mod types {
     ///`ListTestUsersResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /test-users.")
+    )]
     pub struct ListTestUsersResponse {
         ///Test users of the app.
         #[serde(rename = "testUsers")]
@@ -2188,6 +2340,10 @@ pub mod types {
     ///`ListTestsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /tests.")
+    )]
     pub struct ListTestsResponse {
         ///Active tests and components.
         pub tests: ::std::vec::Vec<TestSummary>,
@@ -2200,11 +2356,19 @@ pub mod types {
     ///`ListVersionsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 200 answer of GET /versions.")
+    )]
     pub struct ListVersionsResponse {
         ///Cursor for the next page, or null when there are no more results.
         #[serde(
             rename = "nextCursor",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub next_cursor: ::std::option::Option<::std::string::String>,
         pub versions: ::std::vec::Vec<SyncedVersion>,
@@ -3023,11 +3187,19 @@ pub mod types {
             rename = "agentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub agent_id: ::std::option::Option<::std::string::String>,
         ///Bubble app ID for the workspace project.
         #[serde(
             rename = "appId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub app_id: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource completed.
@@ -3041,12 +3213,14 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub created_at: ::std::option::Option<i64>,
         ///Recent conversation history for the run.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub history: ::std::vec::Vec<HistoryMessage>,
         ///Type of REST API resource represented by the response.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "ReviewAgentKind", default))]
         pub kind: ::std::option::Option<ReviewAgentKind>,
         ///Last error message recorded for the run.
         #[serde(
@@ -3055,10 +3229,13 @@ pub mod types {
         )]
         pub last_error: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "AgentLifecycle", default))]
         pub lifecycle: ::std::option::Option<AgentLifecycle>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "Model", default))]
         pub model: ::std::option::Option<Model>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "Permission", default))]
         pub permission: ::std::option::Option<Permission>,
         ///Branches the run is allowed to access when branch restrictions apply.
         #[serde(
@@ -3072,11 +3249,19 @@ pub mod types {
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub project_id: ::std::option::Option<::std::string::String>,
         ///Human-readable name of the workspace project.
         #[serde(
             rename = "projectName",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub project_name: ::std::option::Option<::std::string::String>,
         ///Reasoning effort used for the run.
@@ -3086,12 +3271,14 @@ pub mod types {
         )]
         pub reasoning_effort: ::std::option::Option<ReasoningEffort>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "RunStatus", default))]
         pub status: ::std::option::Option<RunStatus>,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
     impl ReviewAgent {
@@ -3248,11 +3435,19 @@ pub mod types {
             rename = "authorEmail",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub author_email: ::std::option::Option<::std::string::String>,
         ///Avatar URL of the comment's author.
         #[serde(
             rename = "authorImage",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub author_image: ::std::option::Option<::std::string::String>,
         ///Name of the comment's author.
@@ -3260,15 +3455,24 @@ pub mod types {
             rename = "authorName",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub author_name: ::std::option::Option<::std::string::String>,
         ///Comment body text, or null if the comment has been deleted.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub body: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub created_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the comment was last edited.
         #[serde(
@@ -3290,11 +3494,16 @@ pub mod types {
             rename = "isDeleted",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "bool", default))]
         pub is_deleted: ::std::option::Option<bool>,
         ///Identifier of the comment this one replies to.
         #[serde(
             rename = "parentId",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub parent_id: ::std::option::Option<::std::string::String>,
     }
@@ -3312,11 +3521,19 @@ pub mod types {
             rename = "agentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub agent_id: ::std::option::Option<::std::string::String>,
         ///Its Bubble app (inferred).
         #[serde(
             rename = "appId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub app_id: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when it ended (inferred).
@@ -3329,6 +3546,10 @@ pub mod types {
         pub event: ReviewCompletedEventEvent,
         ///The kind of run, as the 202 answer gives it (inferred).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub kind: ::std::option::Option<::std::string::String>,
         ///Its error, if it ended in one (inferred).
         #[serde(
@@ -3341,14 +3562,23 @@ pub mod types {
             rename = "projectId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub project_id: ::std::option::Option<::std::string::String>,
         ///The code review (inferred).
         #[serde(
             rename = "reviewId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub review_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "RunStatus", default))]
         pub status: ::std::option::Option<RunStatus>,
     }
     impl ReviewCompletedEvent {
@@ -3497,6 +3727,10 @@ pub mod types {
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
+        )]
         pub completed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
@@ -3509,6 +3743,10 @@ pub mod types {
             rename = "createdByEmail",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub created_by_email: ::std::option::Option<::std::string::String>,
         ///Detailed explanation of the change, comment, or test.
         pub description: ::std::string::String,
@@ -3516,6 +3754,10 @@ pub mod types {
         pub id: ::std::string::String,
         ///Priority of the review element.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<ReviewElementPriority>")
+        )]
         pub priority: ::std::option::Option<ReviewElementPriority>,
         ///Whether the element still needs attention.
         pub state: ReviewElementState,
@@ -4128,9 +4370,14 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub created_at: ::std::option::Option<i64>,
         ///Optional review description provided at creation time.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Source branch or version being reviewed.
         #[serde(rename = "fromVersion")]
@@ -4139,6 +4386,10 @@ pub mod types {
         #[serde(
             rename = "fromVersionLabel",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub from_version_label: ::std::option::Option<::std::string::String>,
         ///Linked Linear issue ID when one is associated.
@@ -4163,14 +4414,23 @@ pub mod types {
         )]
         pub merged_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "Model", default))]
         pub model: ::std::option::Option<Model>,
         ///Provider backing the selected model.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "ReviewMetadataProvider", default)
+        )]
         pub provider: ::std::option::Option<ReviewMetadataProvider>,
         ///Email of the user who requested the review.
         #[serde(
             rename = "requestedByEmail",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub requested_by_email: ::std::option::Option<::std::string::String>,
         ///Avatar URL of the user who requested the review.
@@ -4178,11 +4438,19 @@ pub mod types {
             rename = "requestedByImage",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub requested_by_image: ::std::option::Option<::std::string::String>,
         ///Name of the user who requested the review.
         #[serde(
             rename = "requestedByName",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub requested_by_name: ::std::option::Option<::std::string::String>,
         ///Human-readable sequence number for the review within the project.
@@ -4191,6 +4459,10 @@ pub mod types {
         pub status: ReviewMetadataStatus,
         ///Review title.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub title: ::std::option::Option<::std::string::String>,
         ///Target branch or version being compared against.
         #[serde(rename = "toVersion")]
@@ -4200,12 +4472,17 @@ pub mod types {
             rename = "toVersionLabel",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub to_version_label: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
     impl ReviewMetadata {
@@ -4553,9 +4830,14 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub created_at: ::std::option::Option<i64>,
         ///Optional review description provided at creation time.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Source branch or version being reviewed.
         #[serde(rename = "fromVersion")]
@@ -4565,9 +4847,17 @@ pub mod types {
             rename = "fromVersionLabel",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub from_version_label: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the code review.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         ///Linked Linear issue ID when one is associated.
         #[serde(
@@ -4591,14 +4881,23 @@ pub mod types {
         )]
         pub merged_at: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "Model", default))]
         pub model: ::std::option::Option<Model>,
         ///Provider backing the selected model.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "ReviewSummaryProvider", default)
+        )]
         pub provider: ::std::option::Option<ReviewSummaryProvider>,
         ///Email of the user who requested the review.
         #[serde(
             rename = "requestedByEmail",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub requested_by_email: ::std::option::Option<::std::string::String>,
         ///Avatar URL of the user who requested the review.
@@ -4606,11 +4905,19 @@ pub mod types {
             rename = "requestedByImage",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub requested_by_image: ::std::option::Option<::std::string::String>,
         ///Name of the user who requested the review.
         #[serde(
             rename = "requestedByName",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub requested_by_name: ::std::option::Option<::std::string::String>,
         ///Human-readable sequence number for the review within the project.
@@ -4619,6 +4926,10 @@ pub mod types {
         pub status: ReviewSummaryStatus,
         ///Review title.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub title: ::std::option::Option<::std::string::String>,
         ///Target branch or version being compared against.
         #[serde(rename = "toVersion")]
@@ -4628,12 +4939,17 @@ pub mod types {
             rename = "toVersionLabel",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub to_version_label: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
     impl ReviewSummary {
@@ -4951,6 +5267,10 @@ pub mod types {
     ///`RunAutomationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 202 answer of POST /automations/{automationId}/run.")
+    )]
     pub struct RunAutomationResponse {
         ///Automation ID that was queued.
         #[serde(rename = "automationId")]
@@ -5487,14 +5807,23 @@ pub mod types {
     ///`SendAgentMessageBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /agents/{agentId}/messages.")
+    )]
     pub struct SendAgentMessageBody {
         ///Webhook URL Buildprint will call when the run completes.
         #[serde(
             rename = "completionWebhookUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub completion_webhook_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "Permission", default))]
         pub permission: ::std::option::Option<Permission>,
         ///Branches the run is allowed to access when branch restrictions apply.
         #[serde(
@@ -5514,6 +5843,10 @@ pub mod types {
     ///`SendAgentMessageResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 202 answer of POST /agents/{agentId}/messages.")
+    )]
     pub struct SendAgentMessageResponse {
         ///Opaque identifier for the linked agent conversation.
         #[serde(rename = "agentId")]
@@ -5530,6 +5863,10 @@ pub mod types {
     ///`StartAgentBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /agents.")
+    )]
     pub struct StartAgentBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -5539,10 +5876,15 @@ pub mod types {
             rename = "completionWebhookUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub completion_webhook_url: ::std::option::Option<::std::string::String>,
         pub model: SelectableModel,
         ///Whether the run can only inspect the app or is also allowed to make edits. Left out, the server uses `read_only`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "Permission", default))]
         pub permission: ::std::option::Option<Permission>,
         ///Branches the run is allowed to access when branch restrictions apply.
         #[serde(
@@ -5558,11 +5900,16 @@ pub mod types {
             rename = "reasoningEffort",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "ReasoningEffort", default))]
         pub reasoning_effort: ::std::option::Option<ReasoningEffort>,
         ///Email of the Buildprint user whose provider credentials should be used.
         #[serde(
             rename = "userEmail",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub user_email: ::std::option::Option<::std::string::String>,
     }
@@ -5574,6 +5921,10 @@ pub mod types {
     ///`StartAgentResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 202 answer of POST /agents.")
+    )]
     pub struct StartAgentResponse {
         ///Opaque identifier for the linked agent conversation.
         #[serde(rename = "agentId")]
@@ -5599,6 +5950,10 @@ pub mod types {
     ///`StartTestGroupRunBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /test-group-runs.")
+    )]
     pub struct StartTestGroupRunBody {
         ///Bubble branch ID or display label.
         #[serde(rename = "branchId")]
@@ -5608,6 +5963,10 @@ pub mod types {
         pub group_id: ::std::string::String,
         ///Optional model override for the run.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub model: ::std::option::Option<::std::string::String>,
     }
     impl StartTestGroupRunBody {
@@ -5618,11 +5977,19 @@ pub mod types {
     ///`StartTestGroupRunResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 201 answer of POST /test-group-runs.")
+    )]
     pub struct StartTestGroupRunResponse {
         ///Opaque identifier for the test group run.
         #[serde(
             rename = "groupRunId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub group_run_id: ::std::option::Option<::std::string::String>,
     }
@@ -5634,12 +6001,20 @@ pub mod types {
     ///`StartTestRunBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /test-runs.")
+    )]
     pub struct StartTestRunBody {
         ///Bubble branch ID or display label.
         #[serde(rename = "branchId")]
         pub branch_id: ::std::string::String,
         ///Optional model override for the run.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub model: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the project test definition.
         #[serde(rename = "testId")]
@@ -5653,6 +6028,10 @@ pub mod types {
     ///`StartTestRunResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The 201 answer of POST /test-runs.")
+    )]
     pub struct StartTestRunResponse {
         ///Opaque identifier for the test run.
         #[serde(rename = "runId")]
@@ -5672,6 +6051,10 @@ pub mod types {
         pub app_version: ::std::string::String,
         ///Failure message when the sync status is failed; present only then.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub error: ::std::option::Option<::std::string::String>,
         ///Human-readable status guidance.
         pub message: ::std::string::String,
@@ -5844,6 +6227,10 @@ pub mod types {
     ///`SyncVersionBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of POST /versions/sync.")
+    )]
     pub struct SyncVersionBody {
         ///Bubble app ID for the project to sync.
         #[serde(rename = "appId")]
@@ -5865,11 +6252,19 @@ pub mod types {
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub completed_at: ::std::option::Option<::std::string::String>,
         ///Alias of syncedAtMs for compatibility.
         #[serde(
             rename = "completedAtMs",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
         )]
         pub completed_at_ms: ::std::option::Option<i64>,
         ///ISO 8601 timestamp when the sync was created.
@@ -5889,12 +6284,17 @@ pub mod types {
             rename = "fileSha256",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub file_sha256: ::std::option::Option<::std::string::String>,
         ///Compressed export size in bytes.
         #[serde(
             rename = "fileSizeBytes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub file_size_bytes: ::std::option::Option<i64>,
         ///Bubble change sequence for the export.
         #[serde(rename = "lastChange")]
@@ -5908,11 +6308,19 @@ pub mod types {
             rename = "syncedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub synced_at: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the sync completed.
         #[serde(
             rename = "syncedAtMs",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
         )]
         pub synced_at_ms: ::std::option::Option<i64>,
         ///Canonical Bubble branch ID for this synced version.
@@ -6078,24 +6486,34 @@ pub mod types {
             rename = "archivedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
+        )]
         pub archived_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
         pub created_at: i64,
         ///Description of the test or component.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Start node canvas center x position.
         #[serde(
             rename = "graphStartX",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub graph_start_x: ::std::option::Option<f64>,
         ///Start node canvas center y position.
         #[serde(
             rename = "graphStartY",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub graph_start_y: ::std::option::Option<f64>,
         ///Opaque identifier for the project test definition.
         pub id: ::std::string::String,
@@ -6106,6 +6524,10 @@ pub mod types {
         #[serde(
             rename = "liveTestUserId",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub live_test_user_id: ::std::option::Option<::std::string::String>,
         ///Name of the test or reusable component.
@@ -6119,6 +6541,10 @@ pub mod types {
         #[serde(
             rename = "testVersionTestUserId",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub test_version_test_user_id: ::std::option::Option<::std::string::String>,
         ///Default timeout in minutes for runnable tests.
@@ -6134,6 +6560,10 @@ pub mod types {
         #[serde(
             rename = "viewportPreset",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<TestViewportPreset>")
         )]
         pub viewport_preset: ::std::option::Option<TestViewportPreset>,
     }
@@ -6151,12 +6581,20 @@ pub mod types {
             rename = "archivedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
+        )]
         pub archived_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
         pub created_at: i64,
         ///Group description.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the test group.
         pub id: ::std::string::String,
@@ -6194,11 +6632,19 @@ pub mod types {
             rename = "branchCacheId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub branch_cache_id: ::std::option::Option<::std::string::String>,
         ///Display label of the branch used for the run.
         #[serde(
             rename = "branchDisplay",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub branch_display: ::std::option::Option<::std::string::String>,
         ///Branch identifier or slug used for the run.
@@ -6206,11 +6652,19 @@ pub mod types {
             rename = "branchId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub branch_id: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource completed.
         #[serde(
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
         )]
         pub completed_at: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was created.
@@ -6221,6 +6675,10 @@ pub mod types {
         #[serde(
             rename = "groupName",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub group_name: ::std::option::Option<::std::string::String>,
         ///Test group run this run belongs to.
@@ -6233,11 +6691,19 @@ pub mod types {
         pub id: ::std::string::String,
         ///Model used for the run.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub model: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the run started.
         #[serde(
             rename = "startedAt",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
         )]
         pub started_at: ::std::option::Option<i64>,
         pub status: TestRunStatus,
@@ -6259,23 +6725,36 @@ pub mod types {
     pub struct TestGroupMember {
         ///Description of the test or component.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Whether the member is a reusable component. (newer capture; absent from the official page)
         #[serde(
             rename = "isComponent",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "bool", default))]
         pub is_component: ::std::option::Option<bool>,
         ///Project test user assigned when the test runs against live data.
         #[serde(
             rename = "liveTestUserId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub live_test_user_id: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the group membership record (official page; absent from the newer capture).
         #[serde(
             rename = "membershipId",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub membership_id: ::std::option::Option<::std::string::String>,
         ///Name of the test or component.
@@ -6287,6 +6766,10 @@ pub mod types {
         #[serde(
             rename = "testVersionTestUserId",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub test_version_test_user_id: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource was last updated.
@@ -6307,11 +6790,19 @@ pub mod types {
             rename = "branchCacheId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub branch_cache_id: ::std::option::Option<::std::string::String>,
         ///Display label of the branch used for the run.
         #[serde(
             rename = "branchDisplay",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub branch_display: ::std::option::Option<::std::string::String>,
         ///Branch identifier or slug used for the run.
@@ -6319,11 +6810,19 @@ pub mod types {
             rename = "branchId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub branch_id: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource completed.
         #[serde(
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
         )]
         pub completed_at: ::std::option::Option<i64>,
         ///Aggregate counts for child run statuses.
@@ -6343,11 +6842,19 @@ pub mod types {
         pub id: ::std::string::String,
         ///Model used for the run.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub model: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the run started.
         #[serde(
             rename = "startedAt",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
         )]
         pub started_at: ::std::option::Option<i64>,
         pub status: TestRunStatus,
@@ -6366,27 +6873,38 @@ pub mod types {
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub created_at: ::std::option::Option<i64>,
         ///Group description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the test group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         ///Group name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub name: ::std::option::Option<::std::string::String>,
         ///Number of tests currently in the group.
         #[serde(
             rename = "testCount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub test_count: ::std::option::Option<i64>,
         ///Unix timestamp in milliseconds when the resource was last updated.
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
     impl TestGroupSummary {
@@ -6419,6 +6937,10 @@ pub mod types {
         #[serde(
             rename = "branchCacheId",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub branch_cache_id: ::std::option::Option<::std::string::String>,
         ///Display label of the branch used for the run.
@@ -6459,6 +6981,10 @@ pub mod types {
         pub id: ::std::string::String,
         ///Model used for the run.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub model: ::std::option::Option<::std::string::String>,
         ///Next step waiting to run, if any.
         #[serde(
@@ -6485,6 +7011,10 @@ pub mod types {
         pub status: TestRunStatus,
         ///Summary of the run's result.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub summary: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the project test definition.
         #[serde(rename = "testId")]
@@ -6493,6 +7023,10 @@ pub mod types {
         #[serde(
             rename = "testName",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub test_name: ::std::option::Option<::std::string::String>,
         ///Timeout in minutes for the run.
@@ -6512,15 +7046,24 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct TestRunAssignedTestUser {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "TestUserDatabase", default))]
         pub database: ::std::option::Option<TestUserDatabase>,
         ///Email address associated with the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for this resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         ///Human-readable name for the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub name: ::std::option::Option<::std::string::String>,
     }
     impl TestRunAssignedTestUser {
@@ -6742,11 +7285,19 @@ pub mod types {
         >,
         ///Operator comment recorded for the step result.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub comment: ::std::option::Option<::std::string::String>,
         ///Unix timestamp in milliseconds when the resource completed.
         #[serde(
             rename = "completedAt",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<i64>")
         )]
         pub completed_at: ::std::option::Option<i64>,
         ///Result of the condition, for condition steps.
@@ -6764,11 +7315,19 @@ pub mod types {
         pub depends_on_step_ids: ::std::vec::Vec<::std::string::String>,
         ///Extra detail for the step.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub details: ::std::option::Option<::std::string::String>,
         ///Canvas node key of the step.
         #[serde(
             rename = "graphNodeKey",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
         )]
         pub graph_node_key: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the step result.
@@ -6780,17 +7339,20 @@ pub mod types {
             rename = "layoutX",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub layout_x: ::std::option::Option<f64>,
         ///Canvas y position of the step.
         #[serde(
             rename = "layoutY",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub layout_y: ::std::option::Option<f64>,
         #[serde(rename = "onFailure")]
         pub on_failure: OnFailure,
         ///Left-to-right depth-first execution display order.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub order: ::std::option::Option<i64>,
         ///Outcome of the parent condition this step depends on.
         #[serde(
@@ -6811,11 +7373,19 @@ pub mod types {
             rename = "sourceComponentId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub source_component_id: ::std::option::Option<::std::string::String>,
         ///Name of the component the result comes from.
         #[serde(
             rename = "sourceComponentName",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub source_component_name: ::std::option::Option<::std::string::String>,
         ///Component step the result comes from.
@@ -6839,6 +7409,10 @@ pub mod types {
         #[serde(
             rename = "stepType",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "TestRunStepStepType", default)
         )]
         pub step_type: ::std::option::Option<TestRunStepStepType>,
         ///Durable guidance for test runners.
@@ -7314,31 +7888,46 @@ pub mod types {
             rename = "graphNodeKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub graph_node_key: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the step.
         pub id: ::std::string::String,
         ///What the test runner should do in this step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub instruction: ::std::option::Option<::std::string::String>,
         ///Older docs: what the entry is (a direct executable step, or a reusable component reference).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub kind: ::std::option::Option<::std::string::String>,
         ///Canvas x position of the step.
         #[serde(
             rename = "layoutX",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub layout_x: ::std::option::Option<f64>,
         ///Canvas y position of the step.
         #[serde(
             rename = "layoutY",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub layout_y: ::std::option::Option<f64>,
         #[serde(
             rename = "onFailure",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "OnFailure", default))]
         pub on_failure: ::std::option::Option<OnFailure>,
         ///Required when the parent canvas node is a condition.
         #[serde(
@@ -7359,6 +7948,7 @@ pub mod types {
             rename = "stepType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "TestStepStepType", default))]
         pub step_type: ::std::option::Option<TestStepStepType>,
         ///Optional durable guidance for future test runners, such as fast selectors, reliable waits, or gotchas for this step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7378,6 +7968,10 @@ pub mod types {
             rename = "componentId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub component_id: ::std::option::Option<::std::string::String>,
         ///Extra detail for the step. For condition steps this is the condition text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7387,29 +7981,44 @@ pub mod types {
             rename = "graphNodeKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub graph_node_key: ::std::option::Option<::std::string::String>,
         ///What the test runner should do in this step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub instruction: ::std::option::Option<::std::string::String>,
         ///Older docs (endpoint pages): `step` for a direct executable step, `component` for a reusable component reference (the values are inferred: the pages do not show them). Required there.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::string::String", default)
+        )]
         pub kind: ::std::option::Option<::std::string::String>,
         ///Canvas x position of the step.
         #[serde(
             rename = "layoutX",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub layout_x: ::std::option::Option<f64>,
         ///Canvas y position of the step.
         #[serde(
             rename = "layoutY",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub layout_y: ::std::option::Option<f64>,
         #[serde(
             rename = "onFailure",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "OnFailure", default))]
         pub on_failure: ::std::option::Option<OnFailure>,
         ///Required when the parent canvas node is a condition.
         #[serde(
@@ -7427,6 +8036,10 @@ pub mod types {
         #[serde(
             rename = "stepType",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "TestStepInputStepType", default)
         )]
         pub step_type: ::std::option::Option<TestStepInputStepType>,
         ///Optional durable guidance for future test runners, such as fast selectors, reliable waits, or gotchas for this step.
@@ -7746,6 +8359,10 @@ pub mod types {
         pub created_at: i64,
         ///Description of the test or component.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the project test definition.
         pub id: ::std::string::String,
@@ -7757,6 +8374,10 @@ pub mod types {
             rename = "liveTestUserId",
             deserialize_with = "::std::option::Option::deserialize"
         )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub live_test_user_id: ::std::option::Option<::std::string::String>,
         ///Name of the test or reusable component.
         pub name: ::std::string::String,
@@ -7764,6 +8385,10 @@ pub mod types {
         #[serde(
             rename = "testVersionTestUserId",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
         )]
         pub test_version_test_user_id: ::std::option::Option<::std::string::String>,
         ///Default timeout in minutes for runnable tests.
@@ -7779,6 +8404,10 @@ pub mod types {
         #[serde(
             rename = "viewportPreset",
             deserialize_with = "::std::option::Option::deserialize"
+        )]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<TestSummaryViewportPreset>")
         )]
         pub viewport_preset: ::std::option::Option<TestSummaryViewportPreset>,
     }
@@ -7943,9 +8572,17 @@ pub mod types {
         pub database: TestUserDatabase,
         ///Test user description.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///Login email.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(required, schema_with = "nullable::<::std::string::String>")
+        )]
         pub email: ::std::option::Option<::std::string::String>,
         ///Opaque identifier for the test user.
         pub id: ::std::string::String,
@@ -8249,6 +8886,10 @@ pub mod types {
     ///`UpdateTestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of PUT /tests/{testId}.")
+    )]
     pub struct UpdateTestBody {
         ///Description of the test or component.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8258,12 +8899,14 @@ pub mod types {
             rename = "graphStartX",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub graph_start_x: ::std::option::Option<f64>,
         ///Start node canvas center y position.
         #[serde(
             rename = "graphStartY",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub graph_start_y: ::std::option::Option<f64>,
         ///Whether the definition should be created or updated as a reusable component.
         #[serde(rename = "isComponent")]
@@ -8289,6 +8932,7 @@ pub mod types {
             rename = "timeoutMinutes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub timeout_minutes: ::std::option::Option<i64>,
         ///Viewport preset the test runs in.
         #[serde(
@@ -8451,6 +9095,10 @@ pub mod types {
     ///`UpdateTestGroupBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of PUT /test-groups/{groupId}.")
+    )]
     pub struct UpdateTestGroupBody {
         ///Group description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8469,6 +9117,10 @@ pub mod types {
     ///`UpdateTestUserBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(description = "The request body of PUT /test-users/{testUserId}.")
+    )]
     pub struct UpdateTestUserBody {
         pub database: TestUserDatabase,
         ///Test user description.
@@ -18856,6 +19508,13 @@ pub mod types {
                 Self(value.into())
             }
         }
+    }
+    /// The schema of `T` or `null`, for a field the document requires and lets be null.
+    #[cfg(feature = "schemars")]
+    fn nullable<T: ::schemars::JsonSchema>(
+        generator: &mut ::schemars::r#gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        <::std::option::Option<T> as ::schemars::JsonSchema>::json_schema(generator)
     }
 }
 #[derive(Clone, Debug)]

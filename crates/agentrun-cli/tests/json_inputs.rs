@@ -14,7 +14,7 @@ const START: &str = r#"{"appId": "demo-app", "prompt": "Inspect the checkout flo
 async fn an_invalid_input_exits_2_says_where_and_sends_nothing() {
     let emulator = manual_emulator().await;
     let agentrun = Agentrun::against(&emulator);
-    let cases: [(&str, &str, &[&str]); 7] = [
+    let cases: [(&str, &str, &[&str]); 9] = [
         (
             r#"buildprint agents start --body '{"appId": 7, "model": "buildprint-gpt-5.3-codex"}'"#,
             "",
@@ -64,6 +64,22 @@ async fn an_invalid_input_exits_2_says_where_and_sends_nothing() {
             &[
                 "POST /agents/run --body",
                 "at /userMessage/attachments/0/value: expected a string, found the number 3",
+            ],
+        ),
+        (
+            // "Either userId or userEmail is required": the schema's anyOf says so.
+            r#"builder run --body '{"userMessage": {"userPrompt": "Add a page"}}'"#,
+            "",
+            &[
+                "at /: expected the required property \"userId\", or the required property \"userEmail\"",
+            ],
+        ),
+        (
+            // Optional is not nullable: `null` is not a permission.
+            r#"buildprint agents start --body '{"appId": "demo-app", "prompt": "Check", "model": "buildprint-gpt-5.3-codex", "permission": null}'"#,
+            "",
+            &[
+                "at /permission: expected a string such as \"read_only\", \"allow_edits\", found null",
             ],
         ),
     ];

@@ -170,7 +170,7 @@ fn mark_types(
 }
 
 /// The `#[serde(rename = "...")]` of a field.
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+pub(crate) fn serde_rename(attrs: &[Attribute]) -> Option<String> {
     let mut renamed = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
