@@ -1,7 +1,9 @@
 //! Every example in the specs, and every example of the providers' official docs pages, through
 //! the generated types: each one deserializes, and serializes back to exactly the JSON the docs
-//! show. Snapshots pin what the spec examples hold. And an answer that carries only what the
-//! docs show (every required field, nothing else) parses, for every operation.
+//! show. Snapshots pin what the spec examples hold. An answer that carries only what the docs
+//! show (every required field, nothing else) parses, for every operation. And every example is
+//! valid against its generated JSON Schema (feature `schemars`), while the same example with a
+//! required field taken away or a field of the wrong type is not.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -295,23 +297,12 @@ fn without_trailing_commas(text: &str) -> String {
     out
 }
 
-/// Every example of the provider's official docs through its generated type; returns how many,
-/// and the repairs made.
-fn replay_docs_examples(name: &str, type_of: Through) -> (usize, Vec<String>) {
+/// Every example of the provider's official docs, keyed as [`through_key`] reads keys (request
+/// bodies that are the renderer's placeholder left out), and the repairs made to read them.
+fn docs_examples(name: &str) -> (Vec<Example>, Vec<String>) {
     let (doc, inventory, prefix) = provider_docs(name);
-    let mut replayed = 0;
+    let mut found = Vec::new();
     let mut repairs = Vec::new();
-    let mut replay = |key: String, at: String, value: Value| {
-        let (_, written) = type_of(&key, &value)
-            .unwrap_or_else(|| panic!("{name}: no type is mapped for {at} (key `{key}`)"))
-            .unwrap_or_else(|e| panic!("{name}: the docs example {at} does not deserialize: {e}"));
-        assert!(
-            same_json(&written, &value),
-            "{name}: the docs example {at} does not serialize back to what the page shows:\n  \
-             docs:    {value}\n  written: {written}"
-        );
-        replayed += 1;
-    };
     let mut requests: Vec<(String, String, String)> = Vec::new();
     for documented in &inventory.operations {
         let Some(url) = &documented.url else { continue };
@@ -325,13 +316,21 @@ fn replay_docs_examples(name: &str, type_of: Through) -> (usize, Vec<String>) {
         if let Some(response) = &documented.response {
             let at = format!("{url} ({} answer)", response.status);
             let value = docs_json(&response.example, response.cut, &mut repairs, &at);
-            replay(format!("{id} {}", response.status), at, value);
+            found.push(Example {
+                key: format!("{id} {}", response.status),
+                at,
+                value,
+            });
         }
         for (component, texts) in &documented.component_examples {
             for text in texts {
                 let at = format!("{url} ({component} example)");
                 let value = docs_json(text, false, &mut repairs, &at);
-                replay(component.clone(), at, value);
+                found.push(Example {
+                    key: component.clone(),
+                    at,
+                    value,
+                });
             }
         }
     }
@@ -349,9 +348,42 @@ fn replay_docs_examples(name: &str, type_of: Through) -> (usize, Vec<String>) {
         }
         let at = format!("{url} (request)");
         let value = docs_json(&text, false, &mut repairs, &at);
-        replay(format!("{id} request"), at, value);
+        found.push(Example {
+            key: format!("{id} request"),
+            at,
+            value,
+        });
     }
-    (replayed, repairs)
+    (found, repairs)
+}
+
+/// Every example of the provider's official docs through its generated type; returns how many,
+/// and the repairs made.
+fn replay_docs_examples(name: &str, type_of: Through) -> (usize, Vec<String>) {
+    let (examples, repairs) = docs_examples(name);
+    for example in &examples {
+        let (_, written) = type_of(&example.key, &example.value)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name}: no type is mapped for {} (key `{}`)",
+                    example.at, example.key
+                )
+            })
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{name}: the docs example {} does not deserialize: {e}",
+                    example.at
+                )
+            });
+        assert!(
+            same_json(&written, &example.value),
+            "{name}: the docs example {} does not serialize back to what the page shows:\n  \
+             docs:    {}\n  written: {written}",
+            example.at,
+            example.value
+        );
+    }
+    (examples.len(), repairs)
 }
 
 #[test]
@@ -448,4 +480,276 @@ fn an_answer_with_only_what_the_docs_show_parses_for_every_operation() {
     // 32 success answers of 31 operations, and the two completion webhooks.
     assert_eq!(minimal_answers_parse("buildprint", buildprint_type), 34);
     assert_eq!(minimal_answers_parse("builder", builder_type), 1);
+}
+
+// --- JSON Schema ------------------------------------------------------------------------------
+
+use schemars::schema::{RootSchema, Schema, SchemaObject};
+
+type SchemaOf = fn(&str) -> Option<RootSchema>;
+
+/// The generated JSON Schema of an example's key: an operation's request body or success
+/// answer, or a component's type.
+fn schema_key(
+    key: &str,
+    request: SchemaOf,
+    response: SchemaOf,
+    components: SchemaOf,
+) -> Option<RootSchema> {
+    match key.split_once(' ') {
+        Some((id, "request")) => request(id),
+        Some((id, status)) if status.starts_with('2') => response(id),
+        _ => components(key),
+    }
+}
+
+fn builder_schema(key: &str) -> Option<RootSchema> {
+    use agentrun_builder::operations::{request_schema, response_schema};
+    use agentrun_builder::types::*;
+    use schemars::schema_for;
+    schema_key(key, request_schema, response_schema, |key| {
+        Some(match key {
+            "Attachments" => schema_for!(Attachments),
+            "Attachment" => schema_for!(Attachment),
+            "UploadAttachment" => schema_for!(UploadAttachment),
+            "UrlAttachment" => schema_for!(UrlAttachment),
+            _ => return None,
+        })
+    })
+}
+
+fn buildprint_schema(key: &str) -> Option<RootSchema> {
+    use agentrun_buildprint::operations::{request_schema, response_schema};
+    use agentrun_buildprint::types::*;
+    use schemars::schema_for;
+    schema_key(key, request_schema, response_schema, |key| {
+        Some(match key {
+            "webhook agent.completed" => schema_for!(AgentCompletedEvent),
+            "webhook review.completed" => schema_for!(ReviewCompletedEvent),
+            "TestStep" => schema_for!(TestStep),
+            _ => return None,
+        })
+    })
+}
+
+/// One changed copy of an example that its schema must refuse.
+struct Mutation {
+    what: String,
+    value: Value,
+}
+
+/// The example replaced by a value of another JSON type, without each required property it
+/// has (or without every alternative of a "one of these is required"), and with each typed
+/// property given a value of another JSON type.
+fn mutations(root: &RootSchema, value: &Value) -> Vec<Mutation> {
+    let other = if value.is_string() {
+        Value::from(12345)
+    } else {
+        Value::from("text")
+    };
+    let mut found = vec![Mutation {
+        what: format!("replaced by {other}"),
+        value: other,
+    }];
+    let Value::Object(members) = value else {
+        return found;
+    };
+    let object = root.schema.object.as_ref();
+    for name in object.into_iter().flat_map(|o| o.required.iter()) {
+        if members.contains_key(name) {
+            let mut changed = members.clone();
+            changed.remove(name);
+            found.push(Mutation {
+                what: format!("without `{name}`"),
+                value: Value::Object(changed),
+            });
+        }
+    }
+    let alternatives: Vec<&String> = root
+        .schema
+        .subschemas
+        .as_ref()
+        .and_then(|s| s.any_of.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|branch| match branch {
+            Schema::Object(b) => b
+                .object
+                .as_ref()
+                .map(|o| o.required.iter().collect::<Vec<_>>()),
+            Schema::Bool(_) => None,
+        })
+        .flatten()
+        .collect();
+    if alternatives.iter().any(|name| members.contains_key(*name)) {
+        let mut changed = members.clone();
+        changed.retain(|name, _| !alternatives.contains(&name));
+        found.push(Mutation {
+            what: "without any of its alternatives".into(),
+            value: Value::Object(changed),
+        });
+    }
+    for (name, member) in members {
+        let Some(schema) = object.and_then(|o| o.properties.get(name)) else {
+            continue;
+        };
+        if member.is_null() || admits_anything(root, schema, 0) {
+            continue;
+        }
+        let other = if member.is_string() {
+            Value::from(12345)
+        } else {
+            Value::from("text")
+        };
+        let mut changed = members.clone();
+        changed.insert(name.clone(), other.clone());
+        found.push(Mutation {
+            what: format!("`{name}` set to {other}"),
+            value: Value::Object(changed),
+        });
+    }
+    found
+}
+
+/// Whether a schema takes any JSON value (a `serde_json::Value` field): nothing typed,
+/// referenced or listed, or an alternative that is.
+fn admits_anything(root: &RootSchema, schema: &Schema, depth: usize) -> bool {
+    let Schema::Object(object) = schema else {
+        return matches!(schema, Schema::Bool(true));
+    };
+    if depth > 16 {
+        return false;
+    }
+    if let Some(reference) = &object.reference {
+        let name = reference.trim_start_matches("#/definitions/");
+        return root
+            .definitions
+            .get(name)
+            .is_some_and(|target| admits_anything(root, target, depth + 1));
+    }
+    let SchemaObject {
+        instance_type,
+        enum_values,
+        const_value,
+        subschemas,
+        ..
+    } = object;
+    if instance_type.is_some() || enum_values.is_some() || const_value.is_some() {
+        return false;
+    }
+    match subschemas.as_deref() {
+        None => true,
+        Some(sub) => {
+            let any = |list: &Option<Vec<Schema>>| {
+                list.as_ref()
+                    .is_some_and(|l| l.iter().any(|s| admits_anything(root, s, depth + 1)))
+            };
+            let all = sub
+                .all_of
+                .as_ref()
+                .is_none_or(|l| l.iter().all(|s| admits_anything(root, s, depth + 1)));
+            (any(&sub.any_of) || any(&sub.one_of))
+                || (sub.any_of.is_none() && sub.one_of.is_none() && all)
+        }
+    }
+}
+
+/// Every example of a provider (its spec's and its docs') against its generated schema: the
+/// example is valid, each mutation is not. Returns (examples, mutations refused).
+fn examples_against_schemas(name: &str, schema_of: SchemaOf) -> (usize, usize, Vec<String>) {
+    let (doc, _, _) = provider_docs(name);
+    let (mut all, _) = docs_examples(name);
+    all.extend(examples(&doc));
+    let mut refused = 0;
+    let mut problems = Vec::new();
+    let mut incomplete = Vec::new();
+    for example in &all {
+        let root = schema_of(&example.key).unwrap_or_else(|| {
+            panic!(
+                "{name}: no schema for {} (key `{}`)",
+                example.at, example.key
+            )
+        });
+        let validator = jsonschema::draft7::new(&serde_json::to_value(&root).unwrap())
+            .unwrap_or_else(|e| {
+                panic!("{name}: the schema of `{}` is not valid: {e}", example.key)
+            });
+        let errors: Vec<String> = validator
+            .iter_errors(&example.value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        if !errors.is_empty() {
+            if names_no_alternative(&root, &example.value) {
+                // A fragment the page prints without the user it says a request needs.
+                incomplete.push(example.at.clone());
+                continue;
+            }
+            problems.push(format!(
+                "{}: the example is refused: {}",
+                example.at,
+                errors.join("; ")
+            ));
+        }
+        let changed = mutations(&root, &example.value);
+        if changed.is_empty() {
+            problems.push(format!("{}: no mutation to try", example.at));
+        }
+        for mutation in changed {
+            if validator.is_valid(&mutation.value) {
+                problems.push(format!("{}: {} is still valid", example.at, mutation.what));
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
+    let bodies = all.iter().filter(|e| e.key.ends_with(" request")).count();
+    eprintln!(
+        "{name}: {} of {} examples valid ({} of {bodies} request bodies), {refused} mutations \
+         refused; refused as incomplete: {incomplete:?}",
+        all.len() - incomplete.len(),
+        all.len(),
+        bodies - incomplete.len(),
+    );
+    (all.len() - incomplete.len(), refused, incomplete)
+}
+
+/// Whether an object example names none of the properties of which the schema requires one.
+fn names_no_alternative(root: &RootSchema, value: &Value) -> bool {
+    let lists: Vec<&schemars::Set<String>> = root
+        .schema
+        .subschemas
+        .as_ref()
+        .and_then(|s| s.any_of.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|branch| match branch {
+            Schema::Object(b) => b.object.as_ref().map(|o| &o.required),
+            Schema::Bool(_) => None,
+        })
+        .collect();
+    !lists.is_empty()
+        && value.as_object().is_some_and(|members| {
+            lists
+                .iter()
+                .all(|list| list.iter().any(|name| !members.contains_key(name)))
+        })
+}
+
+#[test]
+fn every_example_is_valid_against_its_schema_and_a_mutated_one_is_not() {
+    let (builder, builder_refused, incomplete) =
+        examples_against_schemas("builder", builder_schema);
+    let (buildprint, buildprint_refused, none) =
+        examples_against_schemas("buildprint", buildprint_schema);
+    // The docs' examples (8 and 24) and the specs' own (8 each), less Builder's one fragment.
+    assert_eq!((builder, buildprint), (15, 32));
+    assert!(builder_refused > builder && buildprint_refused > buildprint);
+    // The page's `projectId` fragment names no user; the API (and the schema) refuse that.
+    assert_eq!(incomplete.len(), 1, "{incomplete:?}");
+    assert!(
+        incomplete[0].ends_with("agents-run-api (request)"),
+        "{incomplete:?}"
+    );
+    assert!(none.is_empty(), "{none:?}");
 }
