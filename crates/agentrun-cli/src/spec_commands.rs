@@ -14,6 +14,10 @@
 //! description as help and its documented values as the possible ones; a flag of an object
 //! or a list of objects takes JSON. The answer prints as the API's JSON, with or without
 //! `--json`, until someone writes a renderer.
+//!
+//! An operation that takes a body also takes `--body @FILE|-|JSON`, the whole body (flags for
+//! body fields replace its fields). Whatever the body is made of, it is checked against the
+//! operation's JSON Schema ([`crate::validate`]) before a request is built.
 
 use agentrun::buildprint::operations::OPERATIONS;
 use agentrun::runtime::{Body, Field, Kind, Location, Operation};

@@ -2,8 +2,8 @@
 //!
 //! The schemas are the ones the generated types derive (`agentrun::schema`, draft 7); the
 //! check is a real JSON Schema validator's. A problem is reported as the JSON pointer, what the
-//! schema expects there and what the input holds: `at /steps/0/onFailure: expected one of
-//! "stop", "continue", found the number 3`.
+//! schema expects there and what the input holds: `at /steps/0/onFailure: expected a string
+//! such as "stop", "continue", or null, found the number 3`.
 
 use agentrun::Error;
 use agentrun::schemars::schema::RootSchema;
@@ -82,7 +82,7 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// Every problem of `value` against `schema`, in document order.
+/// Every problem of `value` against `schema`, in the order the validator finds them.
 pub(crate) fn problems(schema: &RootSchema, value: &Value) -> Result<Vec<Problem>, Error> {
     let validator = validator(schema)?;
     let mut problems: Vec<Problem> = validator
