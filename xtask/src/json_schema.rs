@@ -25,11 +25,10 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
-use syn::punctuated::Punctuated;
-use syn::{Attribute, Field, Fields, Item, ItemStruct, Path, Token, Type, parse_quote};
+use syn::{Attribute, Field, Fields, Item, ItemStruct, Type, parse_quote};
 
 use crate::downconvert::REQUIRED_ONE_OF;
-use crate::open_enums::types_module;
+use crate::open_enums::{derives, doc_text, types_module};
 use crate::rewrite::deprecated::serde_rename;
 use crate::schemas::resolve_schema;
 use crate::type_schemas::{Origin, is_nullable, origins, property, requires};
@@ -316,38 +315,11 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 
 /// Whether the item derives serde's `Serialize` or `Deserialize`.
 fn derives_serde(attrs: &[Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
-        .any(|path| {
-            path.segments
-                .last()
-                .is_some_and(|s| s.ident == "Serialize" || s.ident == "Deserialize")
-        })
-}
-
-/// An item's doc comment, its lines trimmed and joined.
-fn doc_text(attrs: &[Attribute]) -> String {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(pair) => match &pair.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(text),
-                    ..
-                }) => Some(text.value().trim().to_string()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    lines.join("\n").trim().to_string()
+    derives(attrs).iter().any(|path| {
+        path.segments
+            .last()
+            .is_some_and(|s| s.ident == "Serialize" || s.ident == "Deserialize")
+    })
 }
 
 /// How many fields of each kind of annotation the document asked for, for tests and reports.

@@ -353,7 +353,7 @@ fn json_schema_impl(name: &Ident, values: &[(Ident, String)], description: &str)
 
 /// The text of an item's doc comment, as schemars reads one: each line without its leading
 /// space, joined, trimmed.
-fn doc_text(attrs: &[Attribute]) -> String {
+pub(crate) fn doc_text(attrs: &[Attribute]) -> String {
     let lines: Vec<String> = attrs
         .iter()
         .filter(|a| a.path().is_ident("doc"))
@@ -386,7 +386,8 @@ fn is_replaced_impl(item: &Item, open: &BTreeSet<String>) -> bool {
     replaced && type_name(&item.self_ty).is_some_and(|name| open.contains(&name))
 }
 
-fn derives(attrs: &[Attribute]) -> Vec<Path> {
+/// The paths an item's `#[derive(...)]` attributes name.
+pub(crate) fn derives(attrs: &[Attribute]) -> Vec<Path> {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("derive"))
