@@ -3,7 +3,8 @@
 //! show. Snapshots pin what the spec examples hold. An answer that carries only what the docs
 //! show (every required field, nothing else) parses, for every operation. And every example is
 //! valid against its generated JSON Schema (feature `schemars`), while the same example with a
-//! required field taken away or a field of the wrong type is not.
+//! required field taken away or a field of the wrong type is not, by the `jsonschema` crate's
+//! verdict and by the facade's own validator alike.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -678,6 +679,14 @@ fn examples_against_schemas(name: &str, schema_of: SchemaOf) -> (usize, usize, V
             .iter_errors(&example.value)
             .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect();
+        // The facade's own validator (what the CLI checks inputs with) agrees with jsonschema.
+        let ours = agentrun::schema::problems(&root, &example.value);
+        if ours.is_empty() != errors.is_empty() {
+            problems.push(format!(
+                "{}: agentrun::schema says {ours:?}, jsonschema says {errors:?}",
+                example.at
+            ));
+        }
         if !errors.is_empty() {
             if names_no_alternative(&root, &example.value) {
                 // A fragment the page prints without the user it says a request needs.
@@ -695,8 +704,14 @@ fn examples_against_schemas(name: &str, schema_of: SchemaOf) -> (usize, usize, V
             problems.push(format!("{}: no mutation to try", example.at));
         }
         for mutation in changed {
+            let ours = agentrun::schema::problems(&root, &mutation.value);
             if validator.is_valid(&mutation.value) {
                 problems.push(format!("{}: {} is still valid", example.at, mutation.what));
+            } else if ours.is_empty() {
+                problems.push(format!(
+                    "{}: {} is refused by jsonschema but not by agentrun::schema",
+                    example.at, mutation.what
+                ));
             } else {
                 refused += 1;
             }

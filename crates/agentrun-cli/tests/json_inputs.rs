@@ -113,7 +113,7 @@ async fn a_secret_in_a_rejected_body_is_not_repeated() {
         assert_eq!(out.code, 2, "{out:?}");
         assert!(
             out.stderr
-                .contains("at /password: expected null or a string, found "),
+                .contains("at /password: expected a string or null, found "),
             "{}",
             out.stderr
         );
