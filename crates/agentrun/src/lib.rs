@@ -11,8 +11,8 @@
 //! - **waits** that follow a Buildprint run to its end, with progress ([`BuildprintClient`],
 //!   [`WaitOptions`]);
 //! - **webhooks**, typed and verified against the API ([`webhooks`]);
-//! - **JSON Schema** of every request body and answer, for scripts and LLM tools (feature
-//!   `schemars`, [`schema`]);
+//! - **JSON Schema** of every request body and answer, for scripts and LLM tools, and a check of
+//!   a value against it (feature `schemars`, [`schema`]);
 //! - **one error type** with the HTTP status, the API's `error`/`code`/`reason` and a hint for the
 //!   documented codes ([`Error`]).
 //!
