@@ -7,7 +7,9 @@ use agentrun::auth::BUILDPRINT_BASE_URL;
 use agentrun::buildprint::builder as op;
 use agentrun::buildprint::types as bp;
 use agentrun::runtime::{Operation, Request, one_line};
-use agentrun::{BuildprintClient, BuildprintCredentials, ClientConfig, Error, WaitOptions};
+use agentrun::{
+    BuildprintClient, BuildprintCredentials, ClientConfig, Error, OperationInput, WaitOptions,
+};
 use clap::ArgMatches;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -76,9 +78,22 @@ where
     R: Request,
     R::Output: DeserializeOwned,
 {
+    let input = spec_commands::input(R::OPERATION, m, overrides)?;
+    send_input::<R>(client, &input).await
+}
+
+/// Sends the operation of the builder `R` with `input`, and reads the answer as `R`'s success
+/// type.
+async fn send_input<R>(
+    client: &BuildprintClient,
+    input: &OperationInput,
+) -> Result<R::Output, Error>
+where
+    R: Request,
+    R::Output: DeserializeOwned,
+{
     let operation = R::OPERATION;
-    let input = spec_commands::input(operation, m, overrides)?;
-    let answer = client.send_operation(operation, &input).await?;
+    let answer = client.send_operation(operation, input).await?;
     serde_json::from_value(answer).map_err(|e| Error::Decode {
         operation: Some(operation.label.to_string()),
         message: format!("the answer is not what the spec documents ({e})"),
@@ -148,14 +163,14 @@ fn model(name: &str, choice: &ModelChoice) -> Result<bp::SelectableModel, Error>
                 .collect();
             return Err(Error::Invalid {
                 message: format!(
-                    "--model `{name}` is not one this build of agentrun knows ({}); drop --strict-model to send it and let Buildprint decide",
+                    "the model `{name}` is not one this build of agentrun knows ({}); drop --strict-model to send it and let Buildprint decide",
                     known.join(", ")
                 ),
             });
         }
         // The API decides: the docs list no models, and its 400 names the valid ones.
         eprintln!(
-            "warning: --model `{name}` is not one this build of agentrun knows; sending it as given (Buildprint answers 400 with the valid models if it is not one). Pass --strict-model to refuse unknown models."
+            "warning: the model `{name}` is not one this build of agentrun knows; sending it as given (Buildprint answers 400 with the valid models if it is not one). Pass --strict-model to refuse unknown models."
         );
     }
     Ok(model)
@@ -238,14 +253,16 @@ async fn agents(
 ) -> Result<Outcome, Error> {
     match action {
         Agents::Start {
-            model: name,
+            model: _,
             models,
             wait,
         } => {
-            if let Some(name) = &name {
+            // The model that is sent: --model, or the one in --body.
+            let input = spec_commands::input(op::StartAgent::OPERATION, m, Map::new())?;
+            if let Some(name) = input.get_body().and_then(|b| b["model"].as_str()) {
                 model(name, &models)?;
             }
-            let started = send_flags::<op::StartAgent<'_>>(client, m, Map::new()).await?;
+            let started = send_input::<op::StartAgent<'_>>(client, &input).await?;
             let note = format!(
                 "Started agent {} on {} ({}).",
                 started.agent_id, started.app_id, started.status

@@ -223,7 +223,7 @@ async fn usage_and_configuration_errors_exit_2_and_send_nothing() {
         ),
         (
             "buildprint agents start --app-id demo-app --prompt x --model gpt-9 --strict-model",
-            "--model `gpt-9` is not one this build of agentrun knows (claude-fable-5, ".into(),
+            "the model `gpt-9` is not one this build of agentrun knows (claude-fable-5, ".into(),
         ),
         (
             "buildprint agents start --app-id demo-app --prompt x --model buildprint-gpt-5.6-sol --permission root",
@@ -395,7 +395,7 @@ async fn an_unknown_model_is_sent_with_a_warning_and_the_api_decides() {
     let lines: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{:?}", out.stderr);
     assert!(
-        lines[0].starts_with("warning: --model `buildprint-gpt-9` is not one this build"),
+        lines[0].starts_with("warning: the model `buildprint-gpt-9` is not one this build"),
         "{:?}",
         lines[0]
     );

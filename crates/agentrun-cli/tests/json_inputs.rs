@@ -190,6 +190,40 @@ async fn a_field_the_spec_does_not_document_is_sent_as_given_with_a_warning() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_in_the_body_is_held_to_what_this_build_knows_as_a_flag_is() {
+    let emulator = manual_emulator().await;
+    let body = r#"{"appId": "demo-app", "prompt": "Check", "model": "buildprint-gpt-9"}"#;
+    let strict = sh(
+        &emulator,
+        &format!("buildprint agents start --strict-model --body '{body}'"),
+    )
+    .await;
+    assert_eq!(strict.code, 2, "{strict:?}");
+    assert!(
+        strict
+            .stderr
+            .contains("the model `buildprint-gpt-9` is not one this build"),
+        "{}",
+        strict.stderr
+    );
+    assert_eq!(emulator.received().requests, 0);
+    // Without --strict-model it is sent with a warning, and the API decides (the emulator: 400).
+    let sent = sh(
+        &emulator,
+        &format!("buildprint agents start --body '{body}'"),
+    )
+    .await;
+    assert!(
+        sent.stderr
+            .starts_with("warning: the model `buildprint-gpt-9` is not one this build"),
+        "{}",
+        sent.stderr
+    );
+    assert_eq!(sent.code, 3, "{sent:?}");
+    assert_eq!(emulator.received().requests, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schema_prints_what_the_body_is_checked_against() {
     let agentrun = Agentrun::bare();
     let out = agentrun.line("schema buildprint start-agent").await;

@@ -42,6 +42,11 @@ impl OperationInput {
         self
     }
 
+    /// The JSON body, when there is one.
+    pub fn get_body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+
     /// The request these values make for `operation` on `base_url`; an error names a required
     /// parameter or body that is missing, or a parameter the operation does not have.
     pub fn request(
