@@ -28,6 +28,12 @@ impl ConnectionKill {
     }
 }
 
+/// The most a connection buffers while reading a request: a request head (request line and
+/// headers) larger than this is answered 431. hyper's default (about 400 KiB) let a head just
+/// over it through when it arrived in one read; at 64 KiB no read can jump past it, and 1024
+/// idle connections hold at most 64 MiB of buffers.
+pub(crate) const MAX_BUFFERED_BYTES: usize = 64 * 1024;
+
 /// How the accept loop guards itself: how long headers may take, how many connections at once.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
@@ -86,6 +92,7 @@ pub(crate) async fn serve(
                 .keep_alive(true)
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_read_timeout)
+                .max_buf_size(MAX_BUFFERED_BYTES)
                 .serve_connection(
                     TokioIo::new(rejections::JsonRejections::new(stream)),
                     service,
