@@ -20,8 +20,6 @@
 //! - **a name for an inline body**: typify describes an inline schema with no description as
 //!   `` `StartAgentBody` ``; the schema says `The request body of POST /agents.` instead.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
@@ -31,19 +29,18 @@ use crate::downconvert::REQUIRED_ONE_OF;
 use crate::open_enums::{derives, doc_text, types_module};
 use crate::rewrite::deprecated::serde_rename;
 use crate::schemas::resolve_schema;
-use crate::type_schemas::{Origin, is_nullable, origins, property, requires};
+use crate::type_schemas::{Origin, is_nullable, origins, property, requires, type_argument};
 
 /// The crate feature that turns the derives on.
 pub const FEATURE: &str = "schemars";
 
 /// Adds the feature-gated derive (or impl) to every serde type of the `types` module, with what
-/// `doc` says of its fields; how many types implement `JsonSchema` this way.
-pub fn derive(file: &mut syn::File, doc: &Value) -> usize {
+/// `doc` says of its fields.
+pub fn derive(file: &mut syn::File, doc: &Value) {
     let origins = origins(file, doc);
     let Some(items) = types_module(file) else {
-        return 0;
+        return;
     };
-    let mut derived = 0;
     let mut helper = false;
     let mut added = Vec::new();
     for item in items.iter_mut() {
@@ -55,7 +52,6 @@ pub fn derive(file: &mut syn::File, doc: &Value) -> usize {
         if !derives_serde(attrs) {
             continue;
         }
-        derived += 1;
         let origin = origins.get(&name);
         let description = origin
             .and_then(|o| o.role.clone())
@@ -98,7 +94,6 @@ pub fn derive(file: &mut syn::File, doc: &Value) -> usize {
             }
         });
     }
-    derived
 }
 
 /// Adds the document's word on null and bounds to each field of `item`; whether a field needs
@@ -300,17 +295,10 @@ fn type_text(ty: &Type) -> String {
 /// `T` of `Option<T>` (as typify spells it, `::std::option::Option<T>`).
 fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "Option" {
+    if path.path.segments.last()?.ident != "Option" {
         return None;
     }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        }),
-        _ => None,
-    }
+    type_argument(ty)
 }
 
 /// Whether the item derives serde's `Serialize` or `Deserialize`.
@@ -322,25 +310,27 @@ fn derives_serde(attrs: &[Attribute]) -> bool {
     })
 }
 
-/// How many fields of each kind of annotation the document asked for, for tests and reports.
-pub fn annotations(code: &str) -> BTreeMap<&'static str, usize> {
-    let mut counts = BTreeMap::new();
-    for (key, needle) in [
-        ("not null", "\", default"),
-        ("required and nullable", "schema_with = \"nullable::<"),
-        ("range", "range("),
-        ("length", "length("),
-        ("pattern", "regex("),
-    ] {
-        counts.insert(key, code.matches(needle).count());
-    }
-    counts
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use serde_json::json;
+
+    /// How many fields got each kind of annotation.
+    fn annotations(code: &str) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for (key, needle) in [
+            ("not null", "\", default"),
+            ("required and nullable", "schema_with = \"nullable::<"),
+            ("range", "range("),
+            ("length", "length("),
+            ("pattern", "regex("),
+        ] {
+            counts.insert(key, code.matches(needle).count());
+        }
+        counts
+    }
 
     fn generate(code: syn::File, doc: &Value) -> String {
         let mut file = code;

@@ -284,21 +284,7 @@ fn add_schemars_feature(doc: &mut DocumentMut, needs: &Needs) -> Result<bool> {
         }
         Some(entry) => {
             let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-            let present: Vec<String> = entry
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let missing: Vec<&str> = wanted
-                .into_iter()
-                .filter(|w| !present.iter().any(|p| p == w))
-                .collect();
-            if !missing.is_empty() {
-                let mut all: Array = present.iter().map(String::as_str).collect();
-                all.extend(missing);
+            if let Some(all) = with_missing(entry.as_array(), &wanted) {
                 *entry = value(all);
                 changed = true;
             }
@@ -332,30 +318,32 @@ fn add_features(entry: &mut Item, features: &[&str]) -> bool {
     let Some(table) = entry.as_table_like_mut() else {
         return false;
     };
-    let present: Vec<String> = table
-        .get("features")
-        .and_then(Item::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let missing: Vec<&str> = features
-        .iter()
-        .copied()
-        .filter(|f| !present.iter().any(|p| p == f))
-        .collect();
-    if missing.is_empty() {
+    let Some(all) = with_missing(table.get("features").and_then(Item::as_array), features) else {
         return false;
-    }
-    let mut all: Array = present.iter().map(String::as_str).collect();
-    all.extend(missing);
+    };
     table.insert("features", value(all));
     if let Some(inline) = entry.as_inline_table_mut() {
         inline.fmt();
     }
     true
+}
+
+/// The strings of `present` followed by those of `wanted` it lacks; `None` when it lacks none.
+fn with_missing(present: Option<&Array>, wanted: &[&str]) -> Option<Array> {
+    let present: Vec<&str> = present
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|w| !present.contains(w))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut all: Array = present.into_iter().collect();
+    all.extend(missing);
+    Some(all)
 }
 
 fn library(provider: &Provider, info_title: &str) -> String {

@@ -131,19 +131,23 @@ pub fn is_nullable(doc: &Value, schema: &Value) -> bool {
 /// list depth 1).
 pub fn named_type(ty: &Type) -> Option<(String, usize)> {
     let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    let name = last.ident.to_string();
-    let inner = || match &last.arguments {
+    let name = path.path.segments.last()?.ident.to_string();
+    match name.as_str() {
+        "Option" | "Box" => named_type(type_argument(ty)?),
+        "Vec" => named_type(type_argument(ty)?).map(|(name, depth)| (name, depth + 1)),
+        _ => Some((name, 0)),
+    }
+}
+
+/// The first type argument of a path type's last segment: `T` of `Option<T>`.
+pub fn type_argument(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    match &path.path.segments.last()?.arguments {
         syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
             syn::GenericArgument::Type(t) => Some(t),
             _ => None,
         }),
         _ => None,
-    };
-    match name.as_str() {
-        "Option" | "Box" => named_type(inner()?),
-        "Vec" => named_type(inner()?).map(|(name, depth)| (name, depth + 1)),
-        _ => Some((name, 0)),
     }
 }
 
