@@ -88,9 +88,17 @@ async fn a_finished_agent_and_review_post_their_payloads() {
     assert_eq!(review_event["status"], "completed");
     assert_eq!(review_event["lastError"], json!(null));
 
+    // The receiver records a request before it answers; the log records the answer after.
+    eventually("two answered deliveries", || {
+        let log = emulator.webhook_deliveries();
+        log.len() == 2 && log.iter().all(|d| !d.attempts.is_empty())
+    })
+    .await;
     let log = emulator.webhook_deliveries();
-    assert_eq!(log.len(), 2);
-    assert!(log.iter().all(|d| d.delivered && d.attempts.len() == 1));
+    assert!(
+        log.iter().all(|d| d.delivered && d.attempts.len() == 1),
+        "{log:?}"
+    );
 }
 
 #[tokio::test]

@@ -64,11 +64,17 @@ async fn webhooks_from_the_emulator_are_received_verified_and_handed_on() {
         .unwrap();
     emulator.clock().advance(Duration::from_secs(60));
 
+    // The receiver hands an event on before its answer reaches the emulator, which records the
+    // attempt only then: wait for both sides.
+    let answered = |deliveries: &[agentrun_emulator::Delivery]| {
+        deliveries.len() == 2 && deliveries.iter().all(|d| !d.attempts.is_empty())
+    };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while handled.lock().unwrap().len() < 2 {
+    while handled.lock().unwrap().len() < 2 || !answered(&emulator.webhook_deliveries()) {
         assert!(
             tokio::time::Instant::now() < deadline,
-            "the webhooks never arrived"
+            "the webhooks never arrived: {:?}",
+            emulator.webhook_deliveries()
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -88,7 +94,8 @@ async fn webhooks_from_the_emulator_are_received_verified_and_handed_on() {
     assert!(
         deliveries
             .iter()
-            .all(|d| d.delivered && d.attempts[0].status == Some(204))
+            .all(|d| d.delivered && d.attempts[0].status == Some(204)),
+        "{deliveries:?}"
     );
 }
 
