@@ -61,29 +61,36 @@ fn every_corpus_document_generates_a_crate_that_compiles() {
         .compile(&mut outcomes, &base.join("scratch-target"))
         .unwrap();
     let table = corpus::table(&outcomes);
-    // The causes first, the table last: a CI log that shows only the start of a failure still
-    // shows why.
-    let failures: Vec<String> = outcomes
+    // The causes first, the table last, and the first line alone names a crate and its first
+    // error: a CI log that shows only the start of a failure still shows why.
+    let failures: Vec<(&str, String)> = outcomes
         .iter()
         .filter_map(|outcome| {
-            let name = &outcome.document.name;
-            match &outcome.compiled {
-                Some(Ok(())) => None,
-                Some(Err(errors)) => Some(format!(
-                    "{name} does not compile:\n{}",
-                    errors.lines().take(40).collect::<Vec<_>>().join("\n")
-                )),
-                None => Some(format!("{name} was not compiled")),
-            }
+            let errors = match &outcome.compiled {
+                Some(Ok(())) => return None,
+                Some(Err(errors)) => errors.lines().take(40).collect::<Vec<_>>().join("\n"),
+                None => "it was not compiled".to_string(),
+            };
+            Some((outcome.document.name.as_str(), errors))
         })
         .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} corpus crates fail\n\n{}\n\n{table}",
-        failures.len(),
-        outcomes.len(),
-        failures.join("\n\n")
-    );
+    if let Some((name, errors)) = failures.first() {
+        let first_error = errors
+            .lines()
+            .find(|l| l.contains("error"))
+            .or(errors.lines().next())
+            .unwrap_or_default();
+        let details: Vec<String> = failures
+            .iter()
+            .map(|(name, errors)| format!("{name} does not compile:\n{errors}"))
+            .collect();
+        panic!(
+            "{} of {} corpus crates do not compile; {name}: {first_error}\n\n{}\n\n{table}",
+            failures.len(),
+            outcomes.len(),
+            details.join("\n\n")
+        );
+    }
     eprintln!("{table}");
 }
 
