@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use syn::visit::Visit;
-use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, value};
 
 use crate::providers::Provider;
 use crate::text::{one_line, rust_string};
@@ -213,11 +213,7 @@ pub fn update_manifest(text: &str, needs: &Needs) -> Result<Option<String>> {
         .parse()
         .context("the crate's Cargo.toml is not valid TOML")?;
     let mut changed = false;
-    let dependencies = doc
-        .entry("dependencies")
-        .or_insert_with(|| Item::Table(Table::new()))
-        .as_table_like_mut()
-        .context("the crate's Cargo.toml has a `dependencies` that is not a table")?;
+    let dependencies = dependencies_table(&mut doc)?;
     for dependency in &needs.crates {
         if dependencies.contains_key(dependency.name) {
             continue;
@@ -244,15 +240,19 @@ pub fn update_manifest(text: &str, needs: &Needs) -> Result<Option<String>> {
     Ok(changed.then(|| doc.to_string()))
 }
 
+/// The manifest's `[dependencies]`, made when it has none.
+fn dependencies_table(doc: &mut DocumentMut) -> Result<&mut dyn TableLike> {
+    doc.entry("dependencies")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_like_mut()
+        .context("the crate's Cargo.toml has a `dependencies` that is not a table")
+}
+
 /// The optional schemars dependency and the `schemars` feature that turns it on, with
 /// schemars' support for the optional crates the code uses; whether anything was added.
 fn add_schemars_feature(doc: &mut DocumentMut, needs: &Needs) -> Result<bool> {
     let mut changed = false;
-    let dependencies = doc
-        .entry("dependencies")
-        .or_insert_with(|| Item::Table(Table::new()))
-        .as_table_like_mut()
-        .context("the crate's Cargo.toml has a `dependencies` that is not a table")?;
+    let dependencies = dependencies_table(doc)?;
     if !dependencies.contains_key("schemars") {
         let mut entry = InlineTable::new();
         entry.insert("version", SCHEMARS_VERSION.into());

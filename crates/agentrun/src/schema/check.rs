@@ -288,28 +288,15 @@ impl Checker<'_> {
         let (Some(rules), Some(text)) = (&schema.string, value.as_str()) else {
             return;
         };
-        let length = text.chars().count() as u64;
-        let mut fail = |text: String| out.push(issue(at, Want::Text(text), value));
-        if let Some(min) = rules.min_length
-            && length < u64::from(min)
-        {
-            fail(format!("at least {min} characters"));
-        }
-        if let Some(max) = rules.max_length
-            && length > u64::from(max)
-        {
-            fail(format!("at most {max} characters"));
-        }
+        let size = (rules.min_length, rules.max_length);
+        count_within(text.chars().count(), size, "characters", at, value, out);
         if let Some(pattern) = &rules.pattern {
-            match regress::Regex::new(pattern) {
-                Ok(regex) if regex.find(text).is_none() => {
-                    fail(format!("text matching /{pattern}/"));
-                }
-                Ok(_) => {}
-                Err(_) => fail(format!(
-                    "text matching /{pattern}/ (a pattern this client cannot read)"
-                )),
-            }
+            let want = match regress::Regex::new(pattern) {
+                Ok(regex) if regex.find(text).is_none() => format!("text matching /{pattern}/"),
+                Ok(_) => return,
+                Err(_) => format!("text matching /{pattern}/ (a pattern this client cannot read)"),
+            };
+            out.push(issue(at, Want::Text(want), value));
         }
     }
 
@@ -342,18 +329,9 @@ impl Checker<'_> {
             }
             None => {}
         }
-        let count = items.len() as u64;
+        let size = (rules.min_items, rules.max_items);
+        count_within(items.len(), size, "items", at, value, out);
         let mut fail = |text: String| out.push(issue(at, Want::Text(text), value));
-        if let Some(min) = rules.min_items
-            && count < u64::from(min)
-        {
-            fail(format!("at least {min} items"));
-        }
-        if let Some(max) = rules.max_items
-            && count > u64::from(max)
-        {
-            fail(format!("at most {max} items"));
-        }
         if rules.unique_items == Some(true)
             && items
                 .iter()
@@ -431,26 +409,28 @@ impl Checker<'_> {
                 ));
             }
         }
-        let count = members.len() as u64;
-        if let Some(min) = rules.min_properties
-            && count < u64::from(min)
-        {
-            out.push(issue(
-                at,
-                Want::Text(format!("at least {min} properties")),
-                value,
-            ));
-        }
-        if let Some(max) = rules.max_properties
-            && count > u64::from(max)
-        {
-            out.push(issue(
-                at,
-                Want::Text(format!("at most {max} properties")),
-                value,
-            ));
-        }
+        let size = (rules.min_properties, rules.max_properties);
+        count_within(members.len(), size, "properties", at, value, out);
     }
+}
+
+/// A size rule (`minLength`/`maxLength`, `minItems`/`maxItems`, `minProperties`/`maxProperties`):
+/// `count` `unit`s against the `(min, max)` bounds.
+fn count_within(
+    count: usize,
+    (min, max): (Option<u32>, Option<u32>),
+    unit: &str,
+    at: &str,
+    value: &Value,
+    out: &mut Vec<Issue>,
+) {
+    let count = count as u64;
+    let want = match (min, max) {
+        (Some(min), _) if count < u64::from(min) => format!("at least {min} {unit}"),
+        (_, Some(max)) if count > u64::from(max) => format!("at most {max} {unit}"),
+        _ => return,
+    };
+    out.push(issue(at, Want::Text(want), value));
 }
 
 /// The issues of a failed `anyOf`/`oneOf`: those of the branch that got furthest into the value
