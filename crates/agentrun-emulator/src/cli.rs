@@ -161,6 +161,15 @@ pub fn run(args: &EmulatorArgs, verbose: bool) -> ExitCode {
 }
 
 async fn serve(config: Config, addr: String) -> ExitCode {
+    // The handlers go in before the address is announced: a caller that reads `listening on`
+    // and signals at once must find them there, not the default action that kills the process.
+    let shutdown = match Shutdown::install() {
+        Ok(shutdown) => shutdown,
+        Err(error) => {
+            eprintln!("error: cannot install the SIGINT and SIGTERM handlers: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let emulator = match Emulator::start(config, addr.as_str()).await {
         Ok(emulator) => emulator,
         Err(error) => {
@@ -190,30 +199,50 @@ async fn serve(config: Config, addr: String) -> ExitCode {
         shown(&config.builder_private_key, DEFAULT_BUILDER_PRIVATE_KEY),
         emulator.url(),
     );
-    shutdown_signal().await;
+    shutdown.received().await;
     emulator.shutdown().await;
     ExitCode::SUCCESS
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// The signals that stop the emulator, listened for from the moment it is installed.
+struct Shutdown {
     #[cfg(unix)]
-    {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => {
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    interrupt: tokio::signal::windows::CtrlC,
+}
+
+impl Shutdown {
+    /// Installs the handlers: from here on SIGINT and SIGTERM (Ctrl-C on Windows) are caught.
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(windows)]
+        {
+            Ok(Self {
+                interrupt: tokio::signal::windows::ctrl_c()?,
+            })
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
+
+    /// Waits for the first of the signals.
+    async fn received(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(windows)]
+        {
+            let _ = self.interrupt.recv().await;
+        }
     }
 }
