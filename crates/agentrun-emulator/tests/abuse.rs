@@ -63,8 +63,9 @@ async fn connections_past_the_limit_wait_for_a_free_slot() {
     let emulator = start(with(|c| c.max_connections = 2)).await;
     let addr = emulator.addr();
     let served = tokio::task::spawn_blocking(move || {
+        // No pause is needed for the two to take the slots: the server takes a slot before it
+        // accepts, and the kernel hands connections over in the order they were made.
         let idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
-        std::thread::sleep(Duration::from_millis(100));
         let mut third = TcpStream::connect(addr).unwrap();
         third
             .write_all(b"GET /_emulator/received HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

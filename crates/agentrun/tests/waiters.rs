@@ -305,8 +305,10 @@ async fn a_wait_ends_at_its_deadline_when_the_server_never_answers() {
         .unwrap_err();
     let late = started.elapsed().saturating_sub(Duration::from_secs(1));
     assert!(matches!(error, Error::WaitTimeout { .. }), "{error}");
+    // The bound tells the deadline apart from the request timeout (60 s), with room for a busy
+    // machine: a tighter one would only measure the scheduler.
     assert!(
-        late < Duration::from_secs(1),
-        "ended {late:?} after its deadline"
+        late < Duration::from_secs(15),
+        "ended {late:?} after its deadline: a poll outlived the wait"
     );
 }
