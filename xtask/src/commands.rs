@@ -405,15 +405,22 @@ fn source_url<'a>(provider: &'a Provider, url: Option<&'a str>) -> Result<&'a st
     })
 }
 
-/// `cargo xtask corpus [DIR] [--scratch DIR] [--no-check]`: every document of `dir` generated as
-/// a new provider's crate, and compiled; a table of the results. Exits 1 when one fails.
+/// `cargo xtask corpus [DIR | --set NAME] [--scratch DIR] [--no-check]`: every document of a
+/// corpus set (or of `dir`) generated as a new provider's crate, and compiled; a table of the
+/// results. Exits 1 when one fails.
 pub fn corpus_command(
     root: &Path,
     dir: Option<&Path>,
+    set: Option<&str>,
     scratch: Option<&Path>,
     compile: bool,
 ) -> Result<ExitCode> {
-    let dir = dir.map_or_else(|| root.join("xtask/tests/corpus"), Path::to_path_buf);
+    let dir = match dir {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            corpus::set_dir(root, set.unwrap_or(corpus::DEFAULT_SET)).map_err(|e| anyhow!(e))?
+        }
+    };
     let scratch_dir = scratch.map_or_else(|| root.join("target/corpus"), Path::to_path_buf);
     let documents = corpus::documents(&dir)?;
     if documents.is_empty() {
@@ -440,9 +447,17 @@ pub fn corpus_command(
     print!("{}", corpus::table(&outcomes));
     let mut failed = false;
     for outcome in &outcomes {
-        if let Err(error) = &outcome.generated {
-            failed = true;
-            println!("\n{}: generate failed: {error}", outcome.document.name);
+        match &outcome.generated {
+            Err(error) => {
+                failed = true;
+                println!("\n{}: generate failed: {error}", outcome.document.name);
+            }
+            Ok(generated) => {
+                if let Some(problem) = generated.unaccounted() {
+                    failed = true;
+                    println!("\n{}: {problem}", outcome.document.name);
+                }
+            }
         }
         if let Some(Err(error)) = &outcome.compiled {
             failed = true;

@@ -2,8 +2,12 @@
 //! provider's crate would be, and all compiled with one `cargo check`.
 //!
 //! This is how a new provider meets the pipeline: its document, no overlay, the scaffolded
-//! `Cargo.toml` and `lib.rs`. `xtask/tests/corpus.rs` runs it on the committed corpus, and
-//! `cargo xtask corpus [DIR]` on any directory of documents, with a table of the results.
+//! `Cargo.toml` and `lib.rs`. The documents are other people's, so the project holds none of
+//! them: they are read from a folder of corpus sets beside the workspace ([`sets_dir`]:
+//! `../shared/corpus`, or `$AGENTRUN_CORPUS`), one folder per set (`generation-1`, ...), each
+//! with a `SOURCES.md` that says where every document comes from.
+//! `xtask/tests/corpus.rs` runs the check on [`DEFAULT_SET`], and `cargo xtask corpus [DIR]
+//! [--set NAME]` on any set or directory of documents, with a table of the results.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +22,48 @@ use crate::document::write_atomic;
 use crate::generate::generate;
 use crate::normalize::operations;
 use crate::providers::{Provider, Providers};
+
+/// The environment variable that names the folder holding the corpus sets.
+pub const SETS_ENV: &str = "AGENTRUN_CORPUS";
+
+/// The set the tests and `cargo xtask corpus` read when none is named: the 30 documents whose
+/// sources `xtask/tests/corpus/SOURCES.md` records.
+pub const DEFAULT_SET: &str = "generation-1";
+
+/// The folder holding the corpus sets: `$AGENTRUN_CORPUS` when it is set (and not empty),
+/// otherwise `../shared/corpus` beside the workspace root.
+pub fn sets_dir(workspace: &Path) -> PathBuf {
+    match std::env::var_os(SETS_ENV).filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => workspace
+            .parent()
+            .unwrap_or(workspace)
+            .join("shared")
+            .join("corpus"),
+    }
+}
+
+/// The folder of the set `name`, or why it cannot be read: it is absent, or not a folder.
+///
+/// The error says where it looked and how to point elsewhere, in one line, so a test can print
+/// it as the reason it skipped.
+pub fn set_dir(workspace: &Path, name: &str) -> std::result::Result<PathBuf, String> {
+    let sets = sets_dir(workspace);
+    let dir = sets.join(name);
+    if dir.is_dir() {
+        return Ok(dir);
+    }
+    let from = if std::env::var_os(SETS_ENV).is_some_and(|v| !v.is_empty()) {
+        format!("${SETS_ENV}")
+    } else {
+        "../shared/corpus beside the workspace".to_string()
+    };
+    Err(format!(
+        "the corpus set `{name}` is not at {} (from {from}): set {SETS_ENV} to the folder that \
+         holds the corpus sets, or pass a folder of documents",
+        dir.display()
+    ))
+}
 
 /// One document of a corpus.
 #[derive(Debug, Clone)]
@@ -63,6 +109,40 @@ pub struct Generated {
     pub degraded: Vec<String>,
 }
 
+impl Generated {
+    /// What the generated client fails to account for: an operation of the normalized
+    /// document that is not one client method, or an operation of the source document that is
+    /// neither in the client nor noted as left out. `None` when every operation is accounted
+    /// for.
+    pub fn unaccounted(&self) -> Option<String> {
+        if self.methods != self.operations {
+            return Some(format!(
+                "the normalized document has {} operations but the client {} methods",
+                self.operations, self.methods
+            ));
+        }
+        let left_out = self
+            .degraded
+            .iter()
+            .filter(|line| {
+                line.split(": ")
+                    .nth(1)
+                    .is_some_and(|what| what.starts_with("left out:"))
+                    && crate::schemas::METHODS
+                        .iter()
+                        .any(|m| line.starts_with(&format!("{} /", m.to_uppercase())))
+            })
+            .count();
+        (self.source_operations != self.operations + left_out).then(|| {
+            format!(
+                "{} operations in the document, {} in the client and {left_out} noted as left \
+                 out: an operation went missing without a note",
+                self.source_operations, self.operations
+            )
+        })
+    }
+}
+
 /// The documents of a directory (`.json`, `.yaml`, `.yml`), by name.
 pub fn documents(dir: &Path) -> Result<Vec<Document>> {
     let mut found = Vec::new();
@@ -96,6 +176,52 @@ pub fn documents(dir: &Path) -> Result<Vec<Document>> {
 #[derive(Debug)]
 pub struct Scratch {
     root: PathBuf,
+    workspace: PathBuf,
+}
+
+/// A `cargo` command for the workspace at `dir`, a scratch copy or offshoot of `workspace`,
+/// that builds against what `workspace` has already built.
+///
+/// Its intermediate files go to `workspace`'s own build directory (cargo's `build-dir`): a
+/// registry crate built there with the same features and profile is reused, not built again,
+/// while the scratch workspace's own crates get files of their own (their paths differ). Its
+/// final artifacts (binaries, uplifted libraries) go to `artifacts`, so a scratch build never
+/// replaces a binary of `workspace`. Cargo holds no lock while tests run, so a test may run it.
+pub fn cargo_sharing_builds(workspace: &Path, dir: &Path, artifacts: &Path) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", artifacts)
+        // Scratch builds are one-shot: incremental caches would only cost time and disk.
+        .env("CARGO_INCREMENTAL", "0");
+    if let Some(build_dir) = build_dir(workspace) {
+        command.env("CARGO_BUILD_BUILD_DIR", build_dir);
+    }
+    command
+}
+
+/// `workspace`'s build directory, as cargo reports it; `None` when cargo cannot say, and the
+/// scratch build then builds everything itself.
+fn build_dir(workspace: &Path) -> Option<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(workspace)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .output()
+        .ok()
+        .filter(|output| output.status.success())?;
+    let metadata: Value = serde_json::from_slice(&output.stdout).ok()?;
+    metadata["build_directory"]
+        .as_str()
+        .or(metadata["target_directory"].as_str())
+        .map(PathBuf::from)
 }
 
 impl Scratch {
@@ -120,12 +246,20 @@ impl Scratch {
         }
         Ok(Self {
             root: root.to_path_buf(),
+            workspace: workspace.to_path_buf(),
         })
     }
 
     /// The scratch workspace's root.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// A `cargo` command run in the scratch workspace, with its final artifacts in
+    /// `artifacts` and its intermediate files shared with the workspace it was made from
+    /// ([`cargo_sharing_builds`]).
+    pub fn cargo(&self, artifacts: &Path) -> Command {
+        cargo_sharing_builds(&self.workspace, &self.root, artifacts)
     }
 
     /// Generates `document` into a crate of the scratch workspace, as `cargo xtask generate`
@@ -182,8 +316,8 @@ impl Scratch {
 
     /// Compiles the crates of `outcomes` that generated, with one [`Scratch::check`], and
     /// records each crate's result in its outcome.
-    pub fn compile(&self, outcomes: &mut [Outcome], target_dir: &Path) -> Result<()> {
-        let results = self.check(target_dir)?;
+    pub fn compile(&self, outcomes: &mut [Outcome], artifacts: &Path) -> Result<()> {
+        let results = self.check(artifacts)?;
         for outcome in outcomes.iter_mut().filter(|o| o.generated.is_ok()) {
             outcome.compiled = results.get(&outcome.document.crate_name()).cloned();
         }
@@ -191,16 +325,15 @@ impl Scratch {
     }
 
     /// Runs one `cargo check` over every crate of the scratch workspace, with the `schemars`
-    /// feature (build files in
-    /// `target_dir`); returns each crate's result, by crate name. A crate compiled only when
-    /// cargo says it built it: one cargo never got to is not taken for a success.
+    /// feature ([`Scratch::cargo`], artifacts in `artifacts`); returns each crate's result, by
+    /// crate name. A crate compiled only when cargo says it built it: one cargo never got to is
+    /// not taken for a success.
     pub fn check(
         &self,
-        target_dir: &Path,
+        artifacts: &Path,
     ) -> Result<BTreeMap<String, std::result::Result<(), String>>> {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
-            .current_dir(&self.root)
+        let output = self
+            .cargo(artifacts)
             .args([
                 "check",
                 "--workspace",
@@ -211,10 +344,6 @@ impl Scratch {
                 "--message-format=json",
                 "--quiet",
             ])
-            .env("CARGO_TARGET_DIR", target_dir)
-            // A one-shot check: incremental caches would only cost time and disk (about 1.5 GB
-            // for the corpus with the feature on, four times the rest of its build).
-            .env("CARGO_INCREMENTAL", "0")
             .output()
             .context("cannot run cargo")?;
         let crates_dir = self.root.join("crates");

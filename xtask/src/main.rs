@@ -46,11 +46,17 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 30)]
         timeout: u64,
     },
-    /// Generate every OpenAPI document of a directory as a new provider's crate, in a scratch
-    /// workspace, and compile them all: how well the pipeline takes real-world documents.
+    /// Generate every OpenAPI document of a corpus set (or a directory) as a new provider's
+    /// crate, in a scratch workspace, and compile them all: how well the pipeline takes
+    /// real-world documents.
     Corpus {
-        /// The directory of documents (default: xtask/tests/corpus).
+        /// A directory of documents, instead of a corpus set.
+        #[arg(conflicts_with = "set")]
         dir: Option<PathBuf>,
+        /// The corpus set: a folder of `../shared/corpus`, or of $AGENTRUN_CORPUS when it is
+        /// set (default: generation-1).
+        #[arg(long, value_name = "NAME")]
+        set: Option<String>,
         /// Where the scratch workspace goes (default: target/corpus).
         #[arg(long, value_name = "DIR")]
         scratch: Option<PathBuf>,
@@ -111,9 +117,16 @@ fn main() -> ExitCode {
         } => commands::generate_command(&root, provider.as_deref(), check, verbose),
         Command::Corpus {
             dir,
+            set,
             scratch,
             no_check,
-        } => commands::corpus_command(&root, dir.as_deref(), scratch.as_deref(), !no_check),
+        } => commands::corpus_command(
+            &root,
+            dir.as_deref(),
+            set.as_deref(),
+            scratch.as_deref(),
+            !no_check,
+        ),
         Command::Fidelity { provider, spec } => {
             commands::fidelity_command(&root, provider.as_deref(), spec.as_deref())
         }
