@@ -2,17 +2,20 @@
 //! is (`generated/hostile-api.yaml`), as a new provider's crate: its own tests
 //! (`generated/over_http.rs`) run against a server on loopback, and its doctests run, so a code
 //! block from a description that ran as a doctest would fail here.
+//!
+//! Heavy (it builds and tests a crate in a scratch workspace, against the dependencies this
+//! workspace has already built): `.ci/run` runs it with `--ignored`.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use xtask::corpus::{Document, Scratch};
 use xtask::providers::workspace_root;
 
 #[test]
+#[ignore = "heavy: builds and tests a generated crate in a scratch workspace; .ci/run runs it"]
 fn a_generated_client_sends_what_its_document_says() {
     let root = workspace_root();
     let fixtures = root.join("xtask/tests/generated");
@@ -45,11 +48,9 @@ fn a_generated_client_sends_what_its_document_says() {
     text.push_str("\n[dev-dependencies]\ntest-server.workspace = true\ntokio.workspace = true\n");
     std::fs::write(&manifest, text).unwrap();
 
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(scratch.root())
+    let output = scratch
+        .cargo(&base.join("scratch-target"))
         .args(["test", "--quiet", "-p", &document.crate_name()])
-        .env("CARGO_TARGET_DIR", base.join("scratch-target"))
         .output()
         .unwrap();
     assert!(
