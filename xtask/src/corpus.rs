@@ -125,12 +125,13 @@ impl Generated {
             .degraded
             .iter()
             .filter(|line| {
-                line.split(": ")
-                    .nth(1)
-                    .is_some_and(|what| what.starts_with("left out:"))
-                    && crate::schemas::METHODS
-                        .iter()
-                        .any(|m| line.starts_with(&format!("{} /", m.to_uppercase())))
+                // `METHOD /path: left out: why`, where the path may hold no `: ` but `why` may.
+                line.split_once(": ").is_some_and(|(place, what)| {
+                    what.starts_with("left out:")
+                        && crate::schemas::METHODS
+                            .iter()
+                            .any(|m| place.starts_with(&format!("{} /", m.to_uppercase())))
+                })
             })
             .count();
         (self.source_operations != self.operations + left_out).then(|| {
@@ -495,4 +496,47 @@ pub fn table(outcomes: &[Outcome]) -> String {
         outcomes.len()
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(source: usize, operations: usize, degraded: &[&str]) -> Generated {
+        Generated {
+            source_operations: source,
+            operations,
+            methods: operations,
+            types: 0,
+            degraded: degraded.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn an_operation_noted_as_left_out_is_accounted_for() {
+        let noted = generated(
+            2,
+            1,
+            &["GET /a/{b}/attach: left out: progenitor failed on it (x: y)"],
+        );
+        assert_eq!(noted.unaccounted(), None);
+    }
+
+    #[test]
+    fn an_operation_missing_without_a_note_is_reported() {
+        let silent = generated(2, 1, &["GET /a: its responses are typed as any JSON value"]);
+        assert!(
+            silent
+                .unaccounted()
+                .is_some_and(|p| p.contains("went missing without a note")),
+            "{:?}",
+            silent.unaccounted()
+        );
+        // A note about a schema, not an operation, accounts for nothing.
+        let schema = generated(2, 1, &["#/components/schemas/A: left out: no type"]);
+        assert!(schema.unaccounted().is_some());
+        let mut mismatch = generated(1, 1, &[]);
+        mismatch.methods = 0;
+        assert!(mismatch.unaccounted().is_some());
+    }
 }
