@@ -224,8 +224,16 @@ fn one_of_impl(
     }
     copy.vis = syn::Visibility::Inherited;
     copy.attrs.retain(|a| !a.path().is_ident("derive"));
+    // The derive goes after the doc comment and before the struct's `#[serde(...)]`
+    // attributes: a helper attribute used before the derive that introduces it is refused
+    // (`legacy_derive_helpers`).
+    let after_docs = copy
+        .attrs
+        .iter()
+        .take_while(|a| a.path().is_ident("doc"))
+        .count();
     copy.attrs
-        .push(parse_quote!(#[derive(::schemars::JsonSchema)]));
+        .insert(after_docs, parse_quote!(#[derive(::schemars::JsonSchema)]));
     copy.attrs.push(parse_quote!(#[allow(dead_code)]));
     if let Some(text) = description {
         copy.attrs
@@ -422,6 +430,7 @@ mod tests {
                 pub mod types {
                     /// `Ask`
                     #[derive(::serde::Deserialize, ::serde::Serialize)]
+                    #[serde(deny_unknown_fields)]
                     pub struct Ask {
                         #[serde(rename = "userId")]
                         pub user_id: Option<String>,
@@ -442,6 +451,16 @@ mod tests {
         );
         assert!(
             !code.contains("derive(::schemars::JsonSchema))]\n    pub struct Ask"),
+            "{code}"
+        );
+        // The copy's derive comes before the serde attribute it reads.
+        let copy = &code[code
+            .find("impl ::schemars::JsonSchema for Ask")
+            .unwrap_or(0)..];
+        let derive = copy.find("#[derive(::schemars::JsonSchema)]");
+        let helper = copy.find("#[serde(deny_unknown_fields)]");
+        assert!(
+            matches!((derive, helper), (Some(d), Some(h)) if d < h),
             "{code}"
         );
     }
