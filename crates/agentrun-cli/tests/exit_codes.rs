@@ -188,17 +188,19 @@ async fn a_terminal_gets_a_spinner_with_status_and_time() {
     let emulator = manual_emulator().await;
     let out = Agentrun::against(&emulator)
         .env("AGENTRUN_PROGRESS", "spinner")
-        .line(&format!("{START_AND_WAIT} Wait --timeout 350ms"))
+        .line(&format!("{START_AND_WAIT} Wait --timeout 1s"))
         .await;
     assert_eq!(out.code, 4, "{out:?}");
-    // Redrawn in place: a braille frame, the status and the time elapsed.
+    // Redrawn in place: a braille frame, the status and the time elapsed. Which frame first
+    // shows the status depends on when the first poll is answered, so any may; a frame drawn
+    // within the first second says `0.`.
     assert!(
         out.stderr.starts_with("\r\x1b[2K⠋ agent ag_000003: "),
         "{:?}",
         out.stderr
     );
     assert!(
-        out.stderr.contains("⠙ agent ag_000003: queued · 0."),
+        out.stderr.contains(" agent ag_000003: queued · 0."),
         "{:?}",
         out.stderr
     );
