@@ -33,14 +33,19 @@ pub const DEFAULT_SET: &str = "generation-1";
 /// The folder holding the corpus sets: `$AGENTRUN_CORPUS` when it is set (and not empty),
 /// otherwise `../shared/corpus` beside the workspace root.
 pub fn sets_dir(workspace: &Path) -> PathBuf {
-    match std::env::var_os(SETS_ENV).filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => workspace
+    sets_from_env().unwrap_or_else(|| {
+        workspace
             .parent()
             .unwrap_or(workspace)
             .join("shared")
-            .join("corpus"),
-    }
+            .join("corpus")
+    })
+}
+
+fn sets_from_env() -> Option<PathBuf> {
+    std::env::var_os(SETS_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// The folder of the set `name`, or why it cannot be read: it is absent, or not a folder.
@@ -48,15 +53,13 @@ pub fn sets_dir(workspace: &Path) -> PathBuf {
 /// The error says where it looked and how to point elsewhere, in one line, so a test can print
 /// it as the reason it skipped.
 pub fn set_dir(workspace: &Path, name: &str) -> std::result::Result<PathBuf, String> {
-    let sets = sets_dir(workspace);
-    let dir = sets.join(name);
+    let dir = sets_dir(workspace).join(name);
     if dir.is_dir() {
         return Ok(dir);
     }
-    let from = if std::env::var_os(SETS_ENV).is_some_and(|v| !v.is_empty()) {
-        format!("${SETS_ENV}")
-    } else {
-        "../shared/corpus beside the workspace".to_string()
+    let from = match sets_from_env() {
+        Some(_) => format!("${SETS_ENV}"),
+        None => "../shared/corpus beside the workspace".to_string(),
     };
     Err(format!(
         "the corpus set `{name}` is not at {} (from {from}): set {SETS_ENV} to the folder that \
