@@ -377,6 +377,24 @@ pub fn drift_corpus_command(root: &Path, dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `cargo xtask drift-suite [DIR]`: drift's verdict on every pair of a labelled suite (by
+/// default oasdiff's checker tests, `drift-oasdiff` beside the corpus sets), the agreement per
+/// category, then each disagreement. A measurement: it exits 0 whatever the agreement.
+pub fn drift_suite_command(root: &Path, dir: Option<&Path>) -> Result<ExitCode> {
+    use crate::drift::suite;
+    let dir = match dir {
+        Some(dir) => dir.to_path_buf(),
+        None => corpus::set_dir(root, "drift-oasdiff").map_err(|e| anyhow!(e))?,
+    };
+    let outcomes: Vec<suite::Outcome> = suite::load(&dir)?.iter().map(suite::judge).collect();
+    print!("{}", suite::agreement_table(&outcomes));
+    let disagreements = suite::disagreements(&outcomes);
+    if !disagreements.is_empty() {
+        print!("\n{disagreements}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The providers a fetch or drift works on: the named one, or every one that publishes a
 /// document.
 fn fetched_providers<'a>(

@@ -98,6 +98,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = commands::ReportFormat::Text)]
         format: commands::ReportFormat,
     },
+    /// Measure drift on a labelled suite of document pairs nobody here wrote (a folder with a
+    /// manifest.json): agreement per category, then each disagreement.
+    DriftSuite {
+        /// The suite's folder (default: drift-oasdiff in ../shared/corpus, or in
+        /// $AGENTRUN_CORPUS).
+        dir: Option<PathBuf>,
+    },
     /// Write drift's labelled mutation corpus (single changes to the Buildprint snapshot) to a
     /// directory, to measure other diff tools on the same pairs, and print drift's accuracy.
     DriftCorpus {
@@ -142,6 +149,7 @@ fn main() -> ExitCode {
         ),
         Command::Drift { rules: true, .. } => commands::drift_rules_command(),
         Command::DriftCorpus { dir } => commands::drift_corpus_command(&root, &dir),
+        Command::DriftSuite { dir } => commands::drift_suite_command(&root, dir.as_deref()),
         Command::Drift {
             rules: false,
             old,

@@ -28,6 +28,7 @@ mod operations;
 mod render;
 mod rules;
 mod schemas;
+pub mod suite;
 #[cfg(test)]
 mod tests;
 
