@@ -31,6 +31,7 @@ mod schemas;
 pub mod suite;
 #[cfg(test)]
 mod tests;
+mod validation;
 
 pub use rules::{Rule, catalog};
 
@@ -124,6 +125,7 @@ impl Bump {
 /// Brings a document to the form `compare` reads: OpenAPI 3.0, shared responses, bodies and
 /// parameters inlined, schema references made into component references.
 pub fn prepare(mut doc: Value, origin: &str) -> Result<Value> {
+    validation::set_aside(&mut doc)?;
     to_openapi_30(&mut doc, None, origin, &mut Notes::default())?;
     Ok(doc)
 }

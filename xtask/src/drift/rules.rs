@@ -143,6 +143,15 @@ rules! {
     ResponsePatternAdded = ("response-pattern-added", Additive, "old clients read every value that matches it"),
     /// A response pattern is gone or different.
     ResponsePatternChanged = ("response-pattern-changed", Breaking, "old clients check values against the old pattern"),
+    /// A request schema validates more strictly: a JSON Schema 2020 keyword (`contains`,
+    /// `dependentRequired`, `if`, `patternProperties`, `not`, ...) added or made stricter.
+    RequestValidationTightened = ("request-validation-tightened", Breaking, "the server checks it, even where the client does not: values old clients send may be refused"),
+    /// A request schema validates more loosely: such a keyword removed or relaxed.
+    RequestValidationLoosened = ("request-validation-loosened", Additive, "every value old clients send still passes"),
+    /// A response schema validates more strictly.
+    ResponseValidationTightened = ("response-validation-tightened", Additive, "old clients read every value that passes it"),
+    /// A response schema validates more loosely, or differently.
+    ResponseValidationLoosened = ("response-validation-loosened", Breaking, "code written to the old schema may meet values it ruled out"),
     /// A request value may no longer be null.
     RequestNullRemoved = ("request-null-removed", Breaking, "old clients may send null"),
     /// A request value may now be null.

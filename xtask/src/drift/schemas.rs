@@ -95,6 +95,7 @@ impl Differ<'_> {
         }
         self.format(side, at, old, new);
         self.constraints(side, at, old, new);
+        self.validation(side, at, old, new);
         self.enum_values(side, at, old, new, false);
         self.properties(side, at, old, new);
         for (key, label) in [("items", "[]"), ("additionalProperties", "{*}")] {

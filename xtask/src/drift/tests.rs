@@ -473,3 +473,76 @@ fn union_branches_are_matched_by_content_not_position() {
         ["Additive POST /agents request body oneOf[2] .delay: optional field added (integer)"]
     );
 }
+
+/// A 3.1 document whose request and response bodies are both `schema`, prepared as drift
+/// prepares any input.
+fn prepared_31(schema: Value) -> Value {
+    let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": op(schema.clone(), schema)});
+    prepare(doc, "test.json").unwrap()
+}
+
+#[test]
+fn json_schema_2020_keywords_are_compared_by_side_even_though_3_0_drops_them() {
+    let plain = json!({"type": "array", "items": {"type": "string"}});
+    let mut contains = plain.clone();
+    contains["contains"] = json!({"const": "x"});
+    // Added: the server refuses arrays old clients send; old clients read what passes.
+    assert_eq!(
+        lines(prepared_31(plain.clone()), prepared_31(contains.clone())),
+        [
+            "Breaking POST /agents request body: `contains` added",
+            "Additive POST /agents response 202: `contains` added",
+        ]
+    );
+    // Removed: the reverse.
+    assert_eq!(
+        lines(prepared_31(contains), prepared_31(plain)),
+        [
+            "Breaking POST /agents response 202: `contains` removed",
+            "Additive POST /agents request body: `contains` removed",
+        ]
+    );
+}
+
+#[test]
+fn a_count_or_a_dependency_list_changes_in_one_direction_a_subschema_in_both() {
+    let object = |extra: Value| {
+        let mut schema = json!({"type": "object", "properties": {
+            "card": {"type": "string"}, "billing": {"type": "string"}, "cvc": {"type": "string"}}});
+        for (k, v) in extra.as_object().unwrap() {
+            schema[k] = v.clone();
+        }
+        schema
+    };
+    let one = object(json!({"dependentRequired": {"card": ["billing"]}}));
+    let two = object(json!({"dependentRequired": {"card": ["billing", "cvc"]}}));
+    assert_eq!(
+        lines(prepared_31(one.clone()), prepared_31(two.clone())),
+        [
+            "Breaking POST /agents request body: `dependentRequired` changed",
+            "Additive POST /agents response 202: `dependentRequired` changed",
+        ]
+    );
+    assert_eq!(
+        lines(prepared_31(two), prepared_31(one)),
+        [
+            "Breaking POST /agents response 202: `dependentRequired` changed",
+            "Additive POST /agents request body: `dependentRequired` changed",
+        ]
+    );
+    let when = |pattern: &str| {
+        object(json!({"if": {"properties": {"card": {"pattern": pattern}}},
+                      "then": {"required": ["cvc"]}}))
+    };
+    assert_eq!(
+        lines(prepared_31(when("^4")), prepared_31(when("^5"))),
+        [
+            "Breaking POST /agents request body: `if` changed",
+            "Breaking POST /agents response 202: `if` changed",
+        ]
+    );
+    // The same keywords with the same values are no change; nor is a property named like one.
+    let named = object(json!({"properties": {"contains": {"type": "string"}}}));
+    assert!(lines(prepared_31(named.clone()), prepared_31(named)).is_empty());
+}
