@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::schemas::{is_required, media_types};
+use super::schemas::{is_required, media_types, type_name};
 use super::{At, Differ, Rule, Side};
 use crate::document::escape_segment;
 use crate::normalize::operations;
@@ -501,7 +501,19 @@ impl Differ<'_> {
                             &format!("header `{new_name}`"),
                             &["headers", new_name, "schema"],
                         );
-                        self.schema(Side::Response, &here, o, n);
+                        // A header arrives as text: one documented as any string (no format)
+                        // admits every value of a narrower type.
+                        let (old_type, new_type) = (type_name(o), type_name(n));
+                        if old_type == "string" && new_type != "string" && o.get("format").is_none()
+                        {
+                            self.push(
+                                Rule::ResponseTypeNarrowed,
+                                &here,
+                                format!("type changed from string to {new_type}"),
+                            );
+                        } else {
+                            self.schema(Side::Response, &here, o, n);
+                        }
                     }
                 }
             }

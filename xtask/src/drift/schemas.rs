@@ -20,8 +20,12 @@ impl Differ<'_> {
     /// Compares two schemas at `at`. A component reached through a reference is compared once
     /// per side, at the component, so a change in a shared schema is reported once.
     pub(super) fn schema(&mut self, side: Side, at: &At, old: &Value, new: &Value) {
-        // Nullability belongs to the wrappers around a reference as much as to what it names.
-        let (old_null, new_null) = (wrapped_nullable(old), wrapped_nullable(new));
+        // Nullability belongs to the wrappers around a reference as much as to what it names,
+        // so it is judged once, here, through the references.
+        let (old_null, new_null) = (
+            nullable_through(self.old, old),
+            nullable_through(self.new, new),
+        );
         match (side, old_null, new_null) {
             (Side::Request, true, false) => {
                 self.push(Rule::RequestNullRemoved, at, "no longer accepts null")
@@ -37,6 +41,11 @@ impl Differ<'_> {
             }
             _ => {}
         }
+        self.schema_not_null(side, at, old, new);
+    }
+
+    /// [`Differ::schema`] once nullability is judged: references followed, bodies compared.
+    fn schema_not_null(&mut self, side: Side, at: &At, old: &Value, new: &Value) {
         let (old, new) = (unwrap(old), unwrap(new));
         let old_ref = old.get("$ref").and_then(Value::as_str).and_then(ref_name);
         let new_ref = new.get("$ref").and_then(Value::as_str).and_then(ref_name);
@@ -61,7 +70,7 @@ impl Differ<'_> {
             _ => at.clone(),
         };
         let (old, new) = (resolve(self.old, old), resolve(self.new, new));
-        self.schema(side, &at, old, new);
+        self.schema_not_null(side, &at, old, new);
     }
 
     fn schema_body(&mut self, side: Side, at: &At, old: &Value, new: &Value) {
@@ -77,6 +86,27 @@ impl Differ<'_> {
         }
         if is_open_enum(old) && is_open_enum(new) {
             return self.enum_values(side, at, old, new, true);
+        }
+        // A union narrowed to one of its branches (`oneOf: [A, B]` to `A`), or a schema
+        // widened into an `anyOf` that holds it, is compared as the union it was or became:
+        // the other branches are variants removed or added. (A schema wrapped in a `oneOf`
+        // stays a change of type: a value that matches two branches fails a `oneOf`.)
+        for key in ["oneOf", "anyOf"] {
+            let union = |s: &Value| {
+                s.get(key)
+                    .and_then(Value::as_array)
+                    .is_some_and(|b| b.len() > 1)
+            };
+            let alone = |s: &Value| serde_json::json!({ key: [s.clone()] });
+            match (union(old), union(new)) {
+                (true, false) if new.get(key).is_none() => {
+                    return self.unions(side, at, old, &alone(new));
+                }
+                (false, true) if key == "anyOf" && old.get(key).is_none() => {
+                    return self.unions(side, at, &alone(old), new);
+                }
+                _ => {}
+            }
         }
         let (old_type, new_type) = (type_name(old), type_name(new));
         if old_type != new_type {
@@ -201,7 +231,8 @@ impl Differ<'_> {
                 }
             }
         }
-        let (o, n) = (old.get("pattern"), new.get("pattern"));
+        // `pattern: ""` matches every string: it is no pattern.
+        let (o, n) = (pattern(old), pattern(new));
         if o != n {
             // A pattern removed accepts more; one added or changed may refuse what passed.
             let rule = match (side, o.is_some(), n.is_some()) {
@@ -482,6 +513,27 @@ fn wrapped_nullable(schema: &Value) -> bool {
     }
 }
 
+/// Whether a schema admits null: it, a wrapper it stands for, or a schema it refers to.
+fn nullable_through(doc: &Value, schema: &Value) -> bool {
+    let mut current = schema;
+    // A reference cycle of wrappers admits nothing new after a few steps.
+    for _ in 0..32 {
+        if wrapped_nullable(current) {
+            return true;
+        }
+        let inner = unwrap(current);
+        if inner.get("$ref").is_none() {
+            return false;
+        }
+        let next = resolve(doc, inner);
+        if std::ptr::eq(next, inner) {
+            return false;
+        }
+        current = next;
+    }
+    false
+}
+
 fn required_fields(schema: &Value) -> BTreeSet<String> {
     schema
         .get("required")
@@ -647,8 +699,13 @@ fn is_open_enum(schema: &Value) -> bool {
     })
 }
 
+/// A schema's `pattern`, where `pattern: ""`, which every string matches, is none.
+fn pattern(schema: &Value) -> Option<&Value> {
+    schema.get("pattern").filter(|p| p.as_str() != Some(""))
+}
+
 /// A short name for a schema's type, for messages and for matching union branches.
-fn type_name(schema: &Value) -> String {
+pub(super) fn type_name(schema: &Value) -> String {
     if let Some(name) = schema.get("$ref").and_then(Value::as_str) {
         return ref_name(name).unwrap_or(name).to_string();
     }

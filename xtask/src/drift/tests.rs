@@ -546,3 +546,84 @@ fn a_count_or_a_dependency_list_changes_in_one_direction_a_subschema_in_both() {
     let named = object(json!({"properties": {"contains": {"type": "string"}}}));
     assert!(lines(prepared_31(named.clone()), prepared_31(named)).is_empty());
 }
+
+#[test]
+fn an_empty_pattern_is_no_pattern() {
+    let with = |pattern: &str| {
+        spec(
+            op(
+                json!({"type": "string", "pattern": pattern}),
+                json!({"type": "string"}),
+            ),
+            json!({}),
+        )
+    };
+    assert!(
+        lines(with("^\\w+$"), with(""))
+            .iter()
+            .all(|l| l.starts_with("Additive"))
+    );
+    assert!(lines(with(""), with("^\\w+$"))[0].starts_with("Breaking"));
+}
+
+#[test]
+fn a_response_header_documented_as_any_string_may_become_a_narrower_type() {
+    let header = |schema: Value| {
+        let mut doc = spec(
+            op(json!({"type": "string"}), json!({"type": "string"})),
+            json!({}),
+        );
+        doc["paths"]["/agents"]["post"]["responses"]["202"]["headers"] =
+            json!({"X-Rate": {"schema": schema}});
+        doc
+    };
+    let text = json!({"type": "string"});
+    let number = json!({"type": "integer"});
+    let date = json!({"type": "string", "format": "date-time"});
+    assert_eq!(
+        lines(header(text.clone()), header(number.clone())),
+        ["Additive POST /agents response 202 header `X-Rate`: type changed from string to integer"]
+    );
+    // A date is not any string, and text is not a number.
+    assert!(lines(header(date), header(number.clone()))[0].starts_with("Breaking"));
+    assert!(lines(header(number), header(text))[0].starts_with("Breaking"));
+}
+
+#[test]
+fn a_union_narrowed_to_one_branch_loses_variants_and_a_schema_in_one_of_changes_type() {
+    let a = json!({"type": "string", "enum": ["a"]});
+    let b = json!({"enum": ["b"]});
+    let union = json!({"oneOf": [a.clone(), b]});
+    // In a response, a variant fewer is additive; in a request, breaking.
+    let narrowed = lines(
+        spec(op(json!({"type": "string"}), union.clone()), json!({})),
+        spec(op(json!({"type": "string"}), a.clone()), json!({})),
+    );
+    assert_eq!(narrowed.len(), 1, "{narrowed:?}");
+    assert!(narrowed[0].starts_with("Additive") && narrowed[0].contains("variant"));
+    let request = lines(
+        spec(op(union, json!({"type": "string"})), json!({})),
+        spec(op(a.clone(), json!({"type": "string"})), json!({})),
+    );
+    assert!(request[0].starts_with("Breaking") && request[0].contains("variant"));
+    // Wrapped in a oneOf whose branches overlap, a body old clients send may match two.
+    let object = json!({"type": "object", "properties": {"foo": {"type": "string"}}});
+    let wrapped = json!({"oneOf": [object.clone(), object.clone()]});
+    let changed = lines(
+        spec(op(object, json!({"type": "string"})), json!({})),
+        spec(op(wrapped, json!({"type": "string"})), json!({})),
+    );
+    assert!(changed[0].starts_with("Breaking"), "{changed:?}");
+}
+
+#[test]
+fn a_nullable_inline_enum_moved_behind_a_reference_still_admits_null() {
+    let inline = json!({"type": "object", "properties": {"role": {
+        "type": "string", "enum": ["user", "admin"], "nullable": true}}});
+    let referred = json!({"type": "object", "properties": {"role": {
+        "allOf": [{"$ref": "#/components/schemas/Role"}], "nullable": true}}});
+    let role = json!({"Role": {"type": "string", "enum": ["user", "admin"]}});
+    let old = spec(op(inline.clone(), inline), json!({}));
+    let new = spec(op(referred.clone(), referred), role);
+    assert_eq!(lines(old, new), Vec::<String>::new());
+}
