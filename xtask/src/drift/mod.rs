@@ -139,6 +139,7 @@ pub fn compare(old: &Value, new: &Value) -> Report {
         seen: BTreeSet::new(),
     };
     differ.operations();
+    differ.webhooks();
     let mut changes = differ.changes;
     let users = operations::schema_users(new);
     for change in &mut changes {

@@ -211,6 +211,39 @@ fn describe_security(alternatives: &[BTreeSet<String>]) -> String {
 }
 
 impl Differ<'_> {
+    /// The webhooks (3.1's `webhooks`, kept under [`crate::downconvert::WEBHOOKS`]) each
+    /// document declares, by event name and method.
+    pub(super) fn webhooks(&mut self) {
+        let events = |doc: &Value| -> BTreeSet<(String, String)> {
+            doc.get(crate::downconvert::WEBHOOKS)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .flat_map(|(event, item)| {
+                    item.as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter(|(method, _)| crate::schemas::METHODS.contains(&method.as_str()))
+                        .map(move |(method, _)| (event.clone(), method.clone()))
+                })
+                .collect()
+        };
+        let (old, new) = (events(self.old), events(self.new));
+        let at = |(event, method): &(String, String)| {
+            At::new(
+                format!("webhook {event} ({})", method.to_uppercase()),
+                // Where the document as written declares it (3.1's `webhooks`).
+                format!("/webhooks/{}/{method}", escape_segment(event)),
+            )
+        };
+        for hook in old.difference(&new) {
+            self.push(Rule::WebhookRemoved, &at(hook), "webhook removed");
+        }
+        for hook in new.difference(&old) {
+            self.push(Rule::WebhookAdded, &at(hook), "webhook added");
+        }
+    }
+
     pub(super) fn operations(&mut self) {
         // Operations match by method and path shape (`/agents/{}`): renaming a path parameter
         // changes nothing on the wire. Each carries its effective parameters (the path item's

@@ -48,6 +48,11 @@ rules! {
     /// An operation is no longer marked deprecated.
     OperationUndeprecated = ("operation-undeprecated", Additive, "the method loses its #[deprecated] mark"),
 
+    /// A webhook the API sent is gone.
+    WebhookRemoved = ("webhook-removed", Breaking, "receivers built for it never get it again, and its payload type goes"),
+    /// A new webhook.
+    WebhookAdded = ("webhook-added", Additive, "old receivers are not sent it unless they subscribe"),
+
     /// Authentication is required where none was.
     SecurityAdded = ("security-required", Breaking, "old clients send no credentials"),
     /// Authentication is no longer required.
@@ -236,9 +241,15 @@ mod tests {
                 "{id} is not kebab-case"
             );
             assert!(
-                ["operation-", "security-", "request-", "response-"]
-                    .iter()
-                    .any(|side| id.starts_with(side)),
+                [
+                    "operation-",
+                    "webhook-",
+                    "security-",
+                    "request-",
+                    "response-"
+                ]
+                .iter()
+                .any(|side| id.starts_with(side)),
                 "{id} does not say where it applies"
             );
         }

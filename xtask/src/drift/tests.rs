@@ -627,3 +627,45 @@ fn a_nullable_inline_enum_moved_behind_a_reference_still_admits_null() {
     let new = spec(op(referred.clone(), referred), role);
     assert_eq!(lines(old, new), Vec::<String>::new());
 }
+
+#[test]
+fn a_webhook_removed_breaks_receivers_and_one_added_does_not() {
+    let with = |events: &[&str]| {
+        let mut hooks = serde_json::Map::new();
+        for event in events {
+            hooks.insert(
+                event.to_string(),
+                json!({"post": {"requestBody": {"content": {"application/json": {
+                    "schema": {"type": "object"}}}},
+                    "responses": {"200": {"description": "ok"}}}}),
+            );
+        }
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {}, "webhooks": hooks});
+        prepare(doc, "test.json").unwrap()
+    };
+    let report = compare(
+        &with(&["orderCreated", "orderDeleted"]),
+        &with(&["orderCreated", "orderUpdated"]),
+    );
+    let found: Vec<(String, &str, String)> = report
+        .changes
+        .iter()
+        .map(|c| (c.place.clone(), c.rule.id(), c.pointer.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "webhook orderDeleted (POST)".to_string(),
+                "webhook-removed",
+                "/webhooks/orderDeleted/post".to_string()
+            ),
+            (
+                "webhook orderUpdated (POST)".to_string(),
+                "webhook-added",
+                "/webhooks/orderUpdated/post".to_string()
+            ),
+        ]
+    );
+}
