@@ -77,7 +77,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Whether the pair is scored (its label is not `warn`) and drift agrees with it.
+    /// Whether drift gave the labelled verdict (never, for a `warn` label, which is not scored).
     pub fn agrees(&self) -> bool {
         matches!(&self.found, Ok((label, _)) if *label == self.pair.expected)
     }
@@ -140,6 +140,7 @@ pub fn judge(pair: &Pair) -> Outcome {
                 .filter(|c| c.impact == super::Impact::Breaking)
                 .map(|c| c.rule.id())
                 .collect();
+            fired.sort_unstable();
             fired.dedup();
             let label = if fired.is_empty() {
                 Label::NotBreaking
