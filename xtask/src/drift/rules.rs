@@ -171,10 +171,13 @@ rules! {
     RequestEnumValueRemoved = ("request-enum-value-removed", Breaking, "old clients may send it"),
     /// A new value clients may send.
     RequestEnumValueAdded = ("request-enum-value-added", Additive, "old clients never send it"),
-    /// A new value in a closed response enum.
+    /// A new value in a closed response enum: one of numbers, which is generated as a
+    /// checked newtype.
     ResponseEnumValueAdded = ("response-enum-value-added", Breaking, "old clients cannot read a value their enum lacks"),
-    /// A new value in an open response enum (any string accepted).
-    ResponseOpenEnumValueAdded = ("response-open-enum-value-added", Additive, "old clients read unknown values as strings"),
+    /// A new value in a response enum of strings, which is generated open (`Unknown(String)`).
+    ResponseOpenEnumValueAdded = ("response-open-enum-value-added", Additive, "old clients read an unlisted value as `Unknown`"),
+    /// No value a response enum (or `const`) listed is listed any more.
+    ResponseEnumValuesReplaced = ("response-enum-values-replaced", Breaking, "old clients read every new value as `Unknown`, and the ones their code handles never come"),
     /// A response value is no longer listed.
     ResponseEnumValueRemoved = ("response-enum-value-removed", Additive, "old clients read the values that remain"),
     /// A request value is limited to a list where it was free.
@@ -183,6 +186,9 @@ rules! {
     RequestValuesUnrestricted = ("request-values-unrestricted", Additive, "every value old clients send is still valid"),
     /// A response value is limited to a list where it was free.
     ResponseValuesRestricted = ("response-values-restricted", Additive, "old clients read any value"),
+    /// A response string is no longer limited to a list: the open enum old clients have
+    /// reads any string.
+    ResponseOpenEnumUnrestricted = ("response-open-enum-unrestricted", Additive, "old clients read an unlisted value as `Unknown`"),
     /// A response value is no longer limited to a list.
     ResponseValuesUnrestricted = ("response-values-unrestricted", Breaking, "old clients read it into their closed enum"),
     /// A request field is gone.

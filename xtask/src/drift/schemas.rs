@@ -260,6 +260,8 @@ impl Differ<'_> {
     /// response gain values without breaking old clients.
     fn enum_values(&mut self, side: Side, at: &At, old: &Value, new: &Value, open: bool) {
         let (old_values, new_values) = (enum_values(old), enum_values(new));
+        // Every string enum is generated open (`open_enums.rs`): an unlisted value is read.
+        let opened = open || (string_enum(old) && is_type(new, "string"));
         match (old_values.is_empty(), new_values.is_empty()) {
             (true, true) => return,
             (true, false) if !open => {
@@ -272,14 +274,35 @@ impl Differ<'_> {
                 return self.push(rule, at, format!("values limited to {}", listed.join(", ")));
             }
             (false, true) if !open => {
-                let rule = by_side(
-                    side,
-                    Rule::RequestValuesUnrestricted,
-                    Rule::ResponseValuesUnrestricted,
-                );
+                let rule = match side {
+                    Side::Request => Rule::RequestValuesUnrestricted,
+                    Side::Response if opened => Rule::ResponseOpenEnumUnrestricted,
+                    Side::Response => Rule::ResponseValuesUnrestricted,
+                };
                 return self.push(rule, at, "values no longer limited to a list");
             }
             _ => {}
+        }
+        if side == Side::Response
+            && !old_values.is_empty()
+            && !new_values.is_empty()
+            && old_values.is_disjoint(&new_values)
+        {
+            // An open enum reads the new values, but as `Unknown`: none of them is one the old
+            // client knows (a `const` changed, say).
+            let list = |values: &BTreeSet<String>| {
+                values
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let what = format!(
+                "values {} replaced by {}",
+                list(&old_values),
+                list(&new_values)
+            );
+            return self.push(Rule::ResponseEnumValuesReplaced, at, what);
         }
         for value in old_values.difference(&new_values) {
             let rule = by_side(
@@ -292,7 +315,7 @@ impl Differ<'_> {
         for value in new_values.difference(&old_values) {
             let rule = match side {
                 Side::Request => Rule::RequestEnumValueAdded,
-                Side::Response if open => Rule::ResponseOpenEnumValueAdded,
+                Side::Response if opened => Rule::ResponseOpenEnumValueAdded,
                 Side::Response => Rule::ResponseEnumValueAdded,
             };
             self.push(rule, at, format!("enum value `{value}` added"));
@@ -678,6 +701,20 @@ fn enum_values(schema: &Value) -> BTreeSet<String> {
         }
     }
     values
+}
+
+/// An enum of strings: the generated client reads it as an open enum, whose `Unknown`
+/// variant holds a value the document does not list.
+fn string_enum(schema: &Value) -> bool {
+    let values = schema.get("enum").and_then(Value::as_array);
+    values.is_some_and(|v| {
+        v.iter().any(Value::is_string) && v.iter().all(|v| v.is_string() || v.is_null())
+    }) && (schema.get("type").is_none() || is_type(schema, "string"))
+}
+
+/// Whether a schema's `type` is `ty`.
+fn is_type(schema: &Value, ty: &str) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some(ty)
 }
 
 /// An enum that admits any string besides the listed values: `x-extensible-enum`, our

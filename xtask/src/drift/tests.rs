@@ -344,30 +344,84 @@ fn request_and_response_fields_are_classified_by_side() {
 fn enum_values_removed_from_requests_or_added_to_closed_responses_break() {
     let model = |values: Value| json!({"type": "string", "enum": values});
     let open = |values: Value| json!({"anyOf": [model(values), {"type": "string"}]});
-    let doc = |values: Value| {
+    let level = |values: Value| json!({"type": "integer", "enum": values});
+    let doc = |values: Value, levels: Value| {
         spec(
             op(
                 json!({"type": "object", "properties": {"model": {"$ref": "#/components/schemas/Selectable"}}}),
                 json!({"type": "object", "properties": {
                     "model": {"$ref": "#/components/schemas/Model"},
-                    "state": {"$ref": "#/components/schemas/State"}}}),
+                    "state": {"$ref": "#/components/schemas/State"},
+                    "level": {"$ref": "#/components/schemas/Level"}}}),
             ),
             json!({"Selectable": model(values.clone()), "Model": model(values.clone()),
-                   "State": open(values)}),
+                   "State": open(values), "Level": level(levels)}),
         )
     };
     assert_eq!(
-        lines(doc(json!(["a", "b"])), doc(json!(["b", "c"]))),
+        lines(
+            doc(json!(["a", "b"]), json!([1, 2])),
+            doc(json!(["b", "c"]), json!([2, 3]))
+        ),
         [
-            // An old client cannot read `c` into its closed enum...
-            "Breaking schema Model: enum value `c` added",
+            // An old client cannot read 3 into its closed enum of numbers...
+            "Breaking schema Level: enum value `3` added",
             "Breaking schema Selectable: enum value `a` removed",
+            "Additive schema Level: enum value `1` removed",
+            // ...but reads any string: every enum of strings is generated open, whether the
+            // document says so or not.
             "Additive schema Model: enum value `a` removed",
+            "Additive schema Model: enum value `c` added",
             "Additive schema Selectable: enum value `c` added",
             "Additive schema State: enum value `a` removed",
-            // ...but reads any string where the enum is open.
             "Additive schema State: enum value `c` added",
         ]
+    );
+    // A response string no longer limited to a list is read into the old open enum too.
+    let free = spec(
+        op(
+            json!({"type": "object"}),
+            json!({"type": "object", "properties": {"model": {"type": "string"}}}),
+        ),
+        json!({}),
+    );
+    let listed = spec(
+        op(
+            json!({"type": "object"}),
+            json!({"type": "object", "properties": {"model": model(json!(["a"]))}}),
+        ),
+        json!({}),
+    );
+    assert_eq!(
+        compare(&listed, &free)
+            .changes
+            .iter()
+            .map(|c| c.rule.id())
+            .collect::<Vec<_>>(),
+        ["response-open-enum-unrestricted"]
+    );
+    // A `const` changed leaves none of the values old code handles.
+    let constant = |value: &str| {
+        spec(
+            op(
+                json!({"type": "object"}),
+                json!({"type": "object", "properties": {"status": {"type": "string", "const": value}}}),
+            ),
+            json!({}),
+        )
+    };
+    let old = prepare(constant("ok"), "old").expect("prepared");
+    let new = prepare(constant("success"), "new").expect("prepared");
+    assert_eq!(
+        compare(&old, &new)
+            .changes
+            .iter()
+            .map(|c| (c.rule.id(), c.what.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "response-enum-values-replaced",
+            "values `ok` replaced by `success`"
+        )]
     );
 }
 
