@@ -179,7 +179,8 @@ fn rewrite_enum(item: &mut ItemEnum, unknown: &Ident) {
     }
     let doc = format!(
         " Open: a value the API adds later arrives as [`Self::{unknown}`] instead of failing \
-         the response."
+         the response. Non-exhaustive: a value the document adds becomes a variant in a minor \
+         release, so a `match` needs a `_` arm."
     );
     // Right after typify's own doc lines, so the whole comment stays above the derives.
     let at = item
@@ -189,6 +190,7 @@ fn rewrite_enum(item: &mut ItemEnum, unknown: &Ident) {
         .map_or(0, |i| i + 1);
     item.attrs.insert(at, parse_quote!(#[doc = #doc]));
     item.attrs.insert(at, parse_quote!(#[doc = ""]));
+    item.attrs.push(parse_quote!(#[non_exhaustive]));
     for variant in item.variants.iter_mut() {
         let value = variant
             .attrs
@@ -451,6 +453,11 @@ mod tests {
         let (code, opened) = open(STATUS);
         assert_eq!(opened, ["Status"]);
         assert!(code.contains("Unknown(::std::string::String)"), "{code}");
+        // A value the document adds later is a new variant: a minor release.
+        assert!(
+            code.contains("#[non_exhaustive]\n    pub enum Status {"),
+            "{code}"
+        );
         assert!(!code.contains("Copy"), "{code}");
         assert!(!code.contains("TryFrom<&str>"), "{code}");
         assert!(
@@ -491,6 +498,7 @@ mod tests {
         );
         assert_eq!(opened, ["Kind"]);
         assert!(code.contains("pub enum UploadType {\n"), "{code}");
+        assert_eq!(code.matches("#[non_exhaustive]").count(), 1, "{code}");
     }
 
     #[test]

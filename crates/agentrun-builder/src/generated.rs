@@ -78,8 +78,9 @@ facade checks it before sending.
     }
     ///Always `processing` when the run is accepted.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AgentRunStatus {
         /// `processing`
         Processing,
@@ -230,8 +231,9 @@ facade checks it before sending.
     }
     ///The MIME type of an uploaded file. The docs type it as a string and list seven supported types; their names are inferred from the page's use-case column, in the page's order (only `image/png` and `application/pdf` appear in its examples). Any other string is sent as given: the API decides.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AttachmentContentType {
         /// `image/png`
         ImagePng,

@@ -156,8 +156,9 @@ pub mod types {
     }
     ///The event name.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AgentCompletedEventEvent {
         /// `agent.completed`
         AgentCompleted,
@@ -288,8 +289,9 @@ pub mod types {
     }
     ///Type of REST API resource represented by the response.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AgentKind {
         /// `agent`
         Agent,
@@ -467,8 +469,9 @@ pub mod types {
     }
     ///Current lifecycle state of the sandbox used by the run.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AgentLifecycleSandboxState {
         /// `none`
         None,
@@ -702,8 +705,9 @@ pub mod types {
     }
     ///`AutomationActionKindsItem`
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AutomationActionKindsItem {
         /// `run_tests`
         RunTests,
@@ -859,8 +863,9 @@ pub mod types {
     }
     ///What triggers the automation.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum AutomationTriggerKind {
         /// `manual`
         Manual,
@@ -1028,8 +1033,9 @@ pub mod types {
     }
     ///Outcome of a condition step.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConditionOutcome {
         /// `met`
         Met,
@@ -1165,8 +1171,9 @@ pub mod types {
     }
     ///Lifecycle state of a linked agent conversation.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ConversationState {
         /// `draft`
         Draft,
@@ -1496,8 +1503,9 @@ pub mod types {
     }
     ///Viewport preset the test runs in.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CreateTestBodyViewportPreset {
         /// `desktop`
         Desktop,
@@ -1781,8 +1789,9 @@ pub mod types {
     }
     ///Machine-readable error code. The getting-started page documents these; others may come.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ErrorCode {
         /// `api_access_required`
         ApiAccessRequired,
@@ -2098,8 +2107,9 @@ pub mod types {
     }
     ///Normalized role for the history message.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum HistoryMessageRole {
         /// `user`
         User,
@@ -2380,8 +2390,9 @@ pub mod types {
     }
     ///Model identifier used for the run. The docs say "15 allowed enum values" without listing them; these are the known ones, and any other string is read as is.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum Model {
         /// `claude-opus-4.6`
         ClaudeOpus46,
@@ -2730,8 +2741,9 @@ pub mod types {
     }
     ///What the run does when the step fails.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum OnFailure {
         /// `stop`
         Stop,
@@ -2874,8 +2886,9 @@ pub mod types {
     }
     ///Whether the run can only inspect the app or is also allowed to make edits.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum Permission {
         /// `read_only`
         ReadOnly,
@@ -3019,8 +3032,9 @@ pub mod types {
     }
     ///Reasoning effort for the selected model.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReasoningEffort {
         /// `none`
         None,
@@ -3288,8 +3302,9 @@ pub mod types {
     }
     ///Type of REST API resource represented by the response.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewAgentKind {
         /// `agent`
         Agent,
@@ -3588,8 +3603,9 @@ pub mod types {
     }
     ///The event name.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewCompletedEventEvent {
         /// `review.completed`
         ReviewCompleted,
@@ -3777,8 +3793,9 @@ pub mod types {
     }
     ///Who created the review element.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewElementCreatedBy {
         /// `ai`
         Ai,
@@ -3914,8 +3931,9 @@ pub mod types {
     }
     ///Priority of the review element.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewElementPriority {
         /// `high`
         High,
@@ -4056,8 +4074,9 @@ pub mod types {
     }
     ///Whether the element still needs attention.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewElementState {
         /// `open`
         Open,
@@ -4195,8 +4214,9 @@ pub mod types {
     }
     ///Kind of review element.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewElementType {
         /// `change`
         Change,
@@ -4492,8 +4512,9 @@ pub mod types {
     }
     ///Provider backing the selected model.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewMetadataProvider {
         /// `claude`
         Claude,
@@ -4657,8 +4678,9 @@ pub mod types {
     }
     ///Current review status.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewMetadataStatus {
         /// `open`
         Open,
@@ -4959,8 +4981,9 @@ pub mod types {
     }
     ///Provider backing the selected model.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewSummaryProvider {
         /// `claude`
         Claude,
@@ -5124,8 +5147,9 @@ pub mod types {
     }
     ///Current review status.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ReviewSummaryStatus {
         /// `open`
         Open,
@@ -5288,8 +5312,9 @@ pub mod types {
     }
     ///Which Bubble environment the run targets.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RunEnvironment {
         /// `test`
         Test,
@@ -5427,8 +5452,9 @@ pub mod types {
     }
     ///Run status. `queued`: the run has been accepted and is waiting to execute; `running`: actively executing; `completed`: finished successfully; `error`: terminated with an error (see `lastError` when available).
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum RunStatus {
         /// `queued`
         Queued,
@@ -5587,8 +5613,9 @@ pub mod types {
     }
     ///Model identifier to use for the run.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SelectableModel {
         /// `claude-fable-5`
         ClaudeFable5,
@@ -6076,8 +6103,9 @@ pub mod types {
     }
     ///High-level sync status derived from the stage.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SyncStatusStatus {
         /// `in_progress`
         InProgress,
@@ -6339,8 +6367,9 @@ pub mod types {
     }
     ///Whether the sync was started by hand or automatically.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum SyncedVersionSyncSource {
         /// `manual`
         Manual,
@@ -7106,8 +7135,9 @@ pub mod types {
     }
     ///Status of a test run or test group run.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestRunStatus {
         /// `queued`
         Queued,
@@ -7426,8 +7456,9 @@ pub mod types {
     }
     ///Whether the step comes from the test itself or from a component.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestRunStepSourceKind {
         /// `step`
         Step,
@@ -7566,8 +7597,9 @@ pub mod types {
     }
     ///Status of the step result.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestRunStepStatus {
         /// `pending`
         Pending,
@@ -7735,8 +7767,9 @@ pub mod types {
     }
     ///Kind of step.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestRunStepStepType {
         /// `test`
         Test,
@@ -8053,8 +8086,9 @@ pub mod types {
     }
     ///Newer docs: kind of step, `test` when left out. Required there. Left without a schema default, so a step written with the older `kind` alone is not sent as a `test` step.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestStepInputStepType {
         /// `test`
         Test,
@@ -8204,8 +8238,9 @@ pub mod types {
     }
     ///Newer docs: kind of step.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestStepStepType {
         /// `test`
         Test,
@@ -8418,8 +8453,9 @@ pub mod types {
     }
     ///Viewport preset the test runs in.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestSummaryViewportPreset {
         /// `desktop`
         Desktop,
@@ -8599,8 +8635,9 @@ pub mod types {
     }
     ///Which Bubble database this test user should target.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestUserDatabase {
         /// `test`
         Test,
@@ -8739,8 +8776,9 @@ pub mod types {
     }
     ///Viewport preset the test runs in.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum TestViewportPreset {
         /// `desktop`
         Desktop,
@@ -8948,8 +8986,9 @@ pub mod types {
     }
     ///Viewport preset the test runs in.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UpdateTestBodyViewportPreset {
         /// `desktop`
         Desktop,
@@ -9145,8 +9184,9 @@ pub mod types {
     }
     ///Lifecycle stage of the synced version.
     ///
-    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response.
+    /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum VersionStage {
         /// `pending`
         Pending,

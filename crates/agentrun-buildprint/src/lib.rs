@@ -6,7 +6,8 @@
 //! snapshot in `openapi/buildprint/`) plus our overlay, which names the methods and adds the
 //! documented versions endpoints; `src/generated.rs` is never edited by hand. Every string enum
 //! is open: when Buildprint adds a model or a status, responses that carry it still parse, with
-//! the new value in an `Unknown` variant.
+//! the new value in an `Unknown` variant. Each is `#[non_exhaustive]`, so the spec listing a
+//! new value adds a variant in a minor release; a `match` needs a `_` arm.
 //!
 //! Requests authenticate with a workspace token (`bp_...`) as a bearer token, and the base URL
 //! includes `/api/public/v1`. The `agentrun` facade crate reads both from the environment and
