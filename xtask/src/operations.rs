@@ -90,7 +90,6 @@ pub fn append(file: &mut syn::File, doc: &Value) {
             }
         });
     }
-    let count = entries.len();
     let module: syn::File = syn::parse_quote! {
         /// Every operation of the spec this client was generated from, in the spec's order:
         /// what the facade's errors, the CLI and the emulator read instead of spelling an
@@ -102,12 +101,13 @@ pub fn append(file: &mut syn::File, doc: &Value) {
             #[allow(unused_imports)]
             use super::types;
 
-            /// The operations, one per client method.
-            pub static OPERATIONS: [Operation; #count] = [#(#entries),*];
+            /// The operations, one per client method. A slice, so that an operation added
+            /// to the spec changes no type (a minor release).
+            pub static OPERATIONS: &[Operation] = &[#(#entries),*];
 
             /// The operation with this `operationId`.
             pub fn find(id: &str) -> Option<&'static Operation> {
-                Operation::find(&OPERATIONS, id)
+                Operation::find(OPERATIONS, id)
             }
 
             /// Reads `value` as the success answer of the operation `id` and writes it back,

@@ -123,11 +123,11 @@ fn the_operation_tables_follow_the_specs() {
         }
     };
     check(
-        &agentrun_buildprint::operations::OPERATIONS,
+        agentrun_buildprint::operations::OPERATIONS,
         agentrun_buildprint::OPENAPI_DOCUMENT,
     );
     check(
-        &agentrun_builder::operations::OPERATIONS,
+        agentrun_builder::operations::OPERATIONS,
         agentrun_builder::OPENAPI_DOCUMENT,
     );
     // A builder's impl names its own operation.

@@ -1549,8 +1549,9 @@ pub mod operations {
     use agentrun_runtime::{Body, Field, Kind, Location, Operation};
     #[allow(unused_imports)]
     use super::types;
-    /// The operations, one per client method.
-    pub static OPERATIONS: [Operation; 1usize] = [
+    /// The operations, one per client method. A slice, so that an operation added
+    /// to the spec changes no type (a minor release).
+    pub static OPERATIONS: &[Operation] = &[
         Operation {
             id: "runAgent",
             method_name: "run_agent",
@@ -1626,7 +1627,7 @@ pub mod operations {
     ];
     /// The operation with this `operationId`.
     pub fn find(id: &str) -> Option<&'static Operation> {
-        Operation::find(&OPERATIONS, id)
+        Operation::find(OPERATIONS, id)
     }
     /// Reads `value` as the success answer of the operation `id` and writes it back,
     /// through its generated type: what the type holds (its `Debug`) and what it

@@ -23479,8 +23479,9 @@ pub mod operations {
     use agentrun_runtime::{Body, Field, Kind, Location, Operation};
     #[allow(unused_imports)]
     use super::types;
-    /// The operations, one per client method.
-    pub static OPERATIONS: [Operation; 31usize] = [
+    /// The operations, one per client method. A slice, so that an operation added
+    /// to the spec changes no type (a minor release).
+    pub static OPERATIONS: &[Operation] = &[
         Operation {
             id: "startAgent",
             method_name: "start_agent",
@@ -24885,7 +24886,7 @@ pub mod operations {
     ];
     /// The operation with this `operationId`.
     pub fn find(id: &str) -> Option<&'static Operation> {
-        Operation::find(&OPERATIONS, id)
+        Operation::find(OPERATIONS, id)
     }
     /// Reads `value` as the success answer of the operation `id` and writes it back,
     /// through its generated type: what the type holds (its `Debug`) and what it

@@ -20,8 +20,8 @@ impl ProviderName {
 
     fn operations(self) -> &'static [Operation] {
         match self {
-            Self::Builder => &agentrun::builder::operations::OPERATIONS,
-            Self::Buildprint => &agentrun::buildprint::operations::OPERATIONS,
+            Self::Builder => agentrun::builder::operations::OPERATIONS,
+            Self::Buildprint => agentrun::buildprint::operations::OPERATIONS,
         }
     }
 

@@ -28,7 +28,7 @@ fn names(op: &Operation) -> (String, String) {
 #[test]
 fn every_operation_has_a_command_with_a_flag_per_field() {
     let mut problems = Vec::new();
-    for op in &TABLE {
+    for op in TABLE {
         let (resource, name) = names(op);
         let Some(command) = action(&resource, &name) else {
             problems.push(format!(

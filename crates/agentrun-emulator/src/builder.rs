@@ -19,7 +19,7 @@ use crate::world::BuilderRun;
 pub(crate) fn routes() -> axum::Router<Arc<Shared>> {
     crate::spec_answer::routes(
         "",
-        &agentrun_builder::operations::OPERATIONS,
+        agentrun_builder::operations::OPERATIONS,
         agentrun_builder::OPENAPI_DOCUMENT,
         vec![crate::spec_answer::model::<
             agentrun_builder::builder::RunAgent<'_>,

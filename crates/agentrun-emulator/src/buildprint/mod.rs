@@ -72,7 +72,7 @@ fn models() -> Vec<Model> {
 pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     crate::spec_answer::routes(
         BASE,
-        &OPERATIONS,
+        OPERATIONS,
         agentrun_buildprint::OPENAPI_DOCUMENT,
         models(),
     )
@@ -90,7 +90,7 @@ async fn openapi_json() -> Response {
 
 /// The bearer token, then the plan: what every Buildprint endpoint checks first.
 async fn authorize(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let Some(operation) = crate::spec_answer::matched(&OPERATIONS, BASE, &request) else {
+    let Some(operation) = crate::spec_answer::matched(OPERATIONS, BASE, &request) else {
         return next.run(request).await;
     };
     if !operation.authenticated {
