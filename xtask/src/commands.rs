@@ -8,7 +8,7 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use crate::corpus;
 use crate::document::{self, write_atomic};
-use crate::drift::{compare, prepare};
+use crate::drift::{Input, diff, prepare};
 use crate::fetch::download;
 use crate::generate::{
     Generation, generate, short_diff, snapshot_contents, snapshot_file, snapshot_path,
@@ -224,13 +224,10 @@ pub fn fetch_command(
         if let Some(committed) = committed {
             let origin = provider.spec.display().to_string();
             let old = document::parse(&committed, &origin, document::Format::Json)
-                .and_then(|old| prepare(old, &origin));
-            let new = prepare(download.document, url);
-            if let (Ok(old), Ok(new)) = (old, new) {
-                print!(
-                    "{}",
-                    compare(&old, &new).render("the previous snapshot", url)
-                );
+                .and_then(|old| provider_input(&providers, provider, old, origin));
+            let new = provider_input(&providers, provider, download.document, url.to_string());
+            if let Ok(report) = old.and_then(|old| diff(old, new?)) {
+                print!("{}", report.render("the previous snapshot", url));
             }
         }
         match load_provider(&providers, provider) {
@@ -284,13 +281,17 @@ pub fn drift_command(
     timeout: Duration,
     format: ReportFormat,
 ) -> Result<ExitCode> {
-    let (old_name, old, new_name, new) = match input {
-        DriftInput::Files(old, new) => (
-            old.display().to_string(),
-            document::read(old)?,
-            new.display().to_string(),
-            document::read(new)?,
-        ),
+    let (old, new) = match input {
+        DriftInput::Files(old, new) => {
+            let input = |path: &Path| -> Result<Input> {
+                Ok(Input::plain(
+                    document::read(path)?,
+                    path.display().to_string(),
+                    path.parent().map(Path::to_path_buf),
+                ))
+            };
+            (input(old)?, input(new)?)
+        }
         DriftInput::Provider { name, url } => {
             let providers = Providers::load(root)?;
             let provider = providers.get(name)?;
@@ -298,14 +299,18 @@ pub fn drift_command(
             let old = document::read(&root.join(&provider.spec))?;
             let new = download(url, timeout)?.document;
             (
-                provider.spec.display().to_string(),
-                old,
-                url.to_string(),
-                new,
+                provider_input(
+                    &providers,
+                    provider,
+                    old,
+                    provider.spec.display().to_string(),
+                )?,
+                provider_input(&providers, provider, new, url.to_string())?,
             )
         }
     };
-    let report = compare(&prepare(old, &old_name)?, &prepare(new, &new_name)?);
+    let (old_name, new_name) = (old.name.clone(), new.name.clone());
+    let report = diff(old, new)?;
     print!(
         "{}",
         match format {
@@ -318,6 +323,23 @@ pub fn drift_command(
         ExitCode::from(FOUND)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// A provider's document as drift reads it: as it is on the wire, and with the provider's
+/// overlay and options for the crate generated from it.
+fn provider_input(
+    providers: &Providers,
+    provider: &Provider,
+    doc: serde_json::Value,
+    name: String,
+) -> Result<Input> {
+    let (generated, options, _) =
+        crate::normalize::with_provider_settings(providers, provider, doc.clone(), &name)?;
+    Ok(Input {
+        doc,
+        name,
+        generated: (generated, options),
     })
 }
 

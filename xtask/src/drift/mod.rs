@@ -14,6 +14,9 @@
 //! (the old one for what was removed).
 //!
 //! Descriptions, summaries and examples are not compared.
+//!
+//! That is the wire verdict, and the exit code. The crate's version bump is the other verdict
+//! ([`api`]): both documents are generated, and the public APIs of the two crates compared.
 
 use std::collections::BTreeSet;
 
@@ -23,6 +26,7 @@ use serde_json::Value;
 use crate::normalize::to_openapi_30;
 use crate::notes::Notes;
 
+pub mod api;
 pub mod corpus;
 mod operations;
 mod render;
@@ -68,6 +72,20 @@ pub struct Change {
 pub struct Report {
     /// The changes.
     pub changes: Vec<Change>,
+    /// How the generated crate's public API changes.
+    pub api: CrateApi,
+}
+
+/// The generated crate's side of a report.
+#[derive(Debug, Clone, Default)]
+pub enum CrateApi {
+    /// The crates were not generated (`compare` alone): the bump is estimated from the wire.
+    #[default]
+    NotCompared,
+    /// Both documents generated: every difference between their public APIs.
+    Compared(Vec<api::ApiChange>),
+    /// A document did not generate; why.
+    Failed(String),
 }
 
 impl Report {
@@ -79,27 +97,78 @@ impl Report {
             .count()
     }
 
-    /// The version bump a crate generated from the old document needs: major when a change
-    /// breaks clients, minor when something was added, patch when nothing changed.
-    pub fn bump(&self) -> Bump {
+    /// The wire verdict: whether a client generated from the old document can fail against
+    /// the new API (the exit code), or what changed at all.
+    pub fn wire(&self) -> Wire {
         if self.breaking() > 0 {
-            Bump::Major
+            Wire::Breaking
         } else if self.changes.is_empty() {
-            Bump::Patch
+            Wire::Unchanged
         } else {
-            Bump::Minor
+            Wire::Additive
+        }
+    }
+
+    /// The version bump the generated crate needs: from the two crates' public APIs when they
+    /// were compared, estimated from the wire verdict when not.
+    pub fn bump(&self) -> Bump {
+        match &self.api {
+            CrateApi::Compared(changes) => api::bump(changes),
+            CrateApi::NotCompared | CrateApi::Failed(_) => match self.wire() {
+                Wire::Breaking => Bump::Major,
+                Wire::Additive => Bump::Minor,
+                Wire::Unchanged => Bump::Patch,
+            },
+        }
+    }
+
+    /// Why the bump is what it is, in a few words.
+    fn bump_why(&self) -> String {
+        let bump = self.bump();
+        match &self.api {
+            CrateApi::Compared(_) => match bump {
+                Bump::Major => "code compiled against the old crate can stop compiling".into(),
+                Bump::Minor => "code compiled against the old crate keeps compiling".into(),
+                Bump::Patch => "the crate's public API is the same".into(),
+            },
+            CrateApi::NotCompared => format!("estimated from the wire verdict: {}", bump.why()),
+            CrateApi::Failed(why) => format!(
+                "estimated from the wire verdict, as the crates could not be compared: {why}"
+            ),
         }
     }
 }
 
-/// The semver consequence of a drift report for the generated crate.
+/// Whether a client generated from the old document keeps working against the new API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// It can fail: `cargo xtask drift` exits 1.
+    Breaking,
+    /// Something changed, and old clients keep working.
+    Additive,
+    /// Nothing a client sees changed.
+    Unchanged,
+}
+
+impl Wire {
+    /// `breaking`, `additive` or `unchanged`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Wire::Breaking => "breaking",
+            Wire::Additive => "additive",
+            Wire::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// The semver consequence of a drift report for the generated crate; ordered from the largest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Bump {
-    /// Something a client relied on changed.
+    /// Code compiled against the old crate can stop compiling, or clients break.
     Major,
     /// Something was added.
     Minor,
-    /// Nothing a client sees changed.
+    /// Nothing changed that code can see.
     Patch,
 }
 
@@ -153,7 +222,53 @@ pub fn compare(old: &Value, new: &Value) -> Report {
     }
     changes.sort();
     changes.dedup();
-    Report { changes }
+    Report {
+        changes,
+        api: CrateApi::NotCompared,
+    }
+}
+
+/// One side of [`diff`]: a document, its name for messages, and what it is generated with.
+pub struct Input {
+    /// The document as read.
+    pub doc: Value,
+    /// How to name it: a file or a URL.
+    pub name: String,
+    /// The document the crate is generated from (an overlay applied) and the options.
+    pub generated: (Value, crate::normalize::Options),
+}
+
+impl Input {
+    /// A document generated as it is, with no provider settings.
+    pub fn plain(doc: Value, name: String, base_dir: Option<std::path::PathBuf>) -> Input {
+        let options = crate::normalize::Options {
+            base_dir,
+            ..Default::default()
+        };
+        Input {
+            generated: (doc.clone(), options),
+            doc,
+            name,
+        }
+    }
+}
+
+/// Compares two documents on the wire (see [`compare`]), and the crates generated from them
+/// (see [`api`]). Only a document that cannot be read or prepared is an error; one that does
+/// not generate leaves the bump estimated, saying why.
+pub fn diff(old: Input, new: Input) -> Result<Report> {
+    let mut report = compare(&prepare(old.doc, &old.name)?, &prepare(new.doc, &new.name)?);
+    let (old_doc, old_options) = old.generated;
+    let (new_doc, new_options) = new.generated;
+    let generated = api::Api::generate(old_doc, &old_options, &old.name).and_then(|old_api| {
+        api::Api::generate(new_doc, &new_options, &new.name)
+            .map(|new_api| old_api.changes_to(&new_api))
+    });
+    report.api = match generated {
+        Ok(changes) => CrateApi::Compared(changes),
+        Err(e) => CrateApi::Failed(crate::text::one_line(&format!("{e:#}"))),
+    };
+    Ok(report)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

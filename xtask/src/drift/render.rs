@@ -5,7 +5,21 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::{Change, Impact, Report};
+use super::{Change, CrateApi, Impact, Report, Wire};
+
+/// How many API changes the text and Markdown reports list; JSON lists all.
+const MOST_LISTED: usize = 40;
+
+/// What the wire verdict means.
+fn wire_why(wire: Wire) -> &'static str {
+    match wire {
+        Wire::Breaking => {
+            "a client generated from the old document can fail against the new API; exit code 1"
+        }
+        Wire::Additive => "clients generated from the old document keep working",
+        Wire::Unchanged => "no change a client can see",
+    }
+}
 
 impl Report {
     /// The report as text, naming the two documents compared. Every string that comes from
@@ -52,14 +66,52 @@ impl Report {
                 }
             }
         }
-        let bump = self.bump();
+        self.render_api_text(&mut out);
         let _ = writeln!(
             out,
-            "\nVersion bump the generated crate needs: {} ({}).",
-            bump.as_str(),
-            bump.why()
+            "\nWire verdict: {} ({}).",
+            self.wire().as_str(),
+            wire_why(self.wire())
+        );
+        let _ = writeln!(
+            out,
+            "Version bump the generated crate needs: {} ({}).",
+            self.bump().as_str(),
+            safe_text(&self.bump_why())
         );
         out
+    }
+
+    /// The crate's API changes, as text: the first [`MOST_LISTED`].
+    fn render_api_text(&self, out: &mut String) {
+        let CrateApi::Compared(changes) = &self.api else {
+            return;
+        };
+        if changes.is_empty() {
+            let _ = writeln!(out, "\nThe generated crate's public API is unchanged.");
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\nThe generated crate's public API: {}.",
+            crate::surface::plural(changes.len(), "change")
+        );
+        for change in changes.iter().take(MOST_LISTED) {
+            let _ = writeln!(
+                out,
+                "  {:<5} {}: {}",
+                change.bump.as_str(),
+                safe_text(&change.item),
+                safe_text(&change.what)
+            );
+        }
+        if changes.len() > MOST_LISTED {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (`--format json` lists every one)",
+                changes.len() - MOST_LISTED
+            );
+        }
     }
 
     /// The report as Markdown that is safe to paste into a pull request body: every string from
@@ -103,12 +155,41 @@ impl Report {
                 }
             }
         }
-        let bump = self.bump();
+        if let CrateApi::Compared(changes) = &self.api
+            && !changes.is_empty()
+        {
+            let _ = writeln!(
+                out,
+                "\n#### The generated crate's public API\n\n| Bump | Item | What changed |\n|---|---|---|"
+            );
+            for change in changes.iter().take(MOST_LISTED) {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} |",
+                    change.bump.as_str(),
+                    change.item.replace(['`', '|'], ""),
+                    safe_markdown(&change.what)
+                );
+            }
+            if changes.len() > MOST_LISTED {
+                let _ = writeln!(
+                    out,
+                    "\n{} more; `cargo xtask drift --format json` lists every one.",
+                    changes.len() - MOST_LISTED
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\nWire verdict: **{}** ({}).",
+            self.wire().as_str(),
+            wire_why(self.wire())
+        );
         let _ = writeln!(
             out,
             "\nVersion bump the generated crate needs: **{}** ({}).",
-            bump.as_str(),
-            bump.why()
+            self.bump().as_str(),
+            safe_markdown(&self.bump_why())
         );
         out
     }
@@ -132,13 +213,27 @@ impl Report {
                 })
             })
             .collect();
+        let api_changes: Vec<Value> = match &self.api {
+            CrateApi::Compared(changes) => changes
+                .iter()
+                .map(|c| serde_json::json!({"bump": c.bump.as_str(), "item": c.item, "what": c.what}))
+                .collect(),
+            CrateApi::NotCompared | CrateApi::Failed(_) => Vec::new(),
+        };
         let report = serde_json::json!({
             "old": old,
             "new": new,
+            "wire": self.wire().as_str(),
             "breaking": self.breaking(),
             "additive": self.changes.len() - self.breaking(),
             "bump": self.bump().as_str(),
+            "bump_from": match self.api {
+                CrateApi::Compared(_) => "crate-api",
+                CrateApi::NotCompared | CrateApi::Failed(_) => "wire-estimate",
+            },
+            "bump_why": self.bump_why(),
             "changes": changes,
+            "api_changes": api_changes,
         });
         let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
         text.push('\n');

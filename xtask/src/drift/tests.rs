@@ -243,6 +243,7 @@ fn hostile_report() -> Report {
                 affects: Vec::new(),
             },
         ],
+        api: CrateApi::NotCompared,
     }
 }
 
@@ -257,10 +258,15 @@ fn the_text_report_escapes_what_the_document_says_and_ends_with_the_bump() {
         1,
         "{text}"
     );
-    assert!(text.trim_end().ends_with(
-        "Version bump the generated crate needs: major (a change breaks clients generated \
-         from the old document)."
-    ));
+    assert!(
+        text.trim_end().ends_with(
+            "Wire verdict: breaking (a client generated from the old document can fail \
+             against the new API; exit code 1).\nVersion bump the generated crate needs: major \
+             (estimated from the wire verdict: a change breaks clients generated from the old \
+             document)."
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -291,13 +297,14 @@ fn the_json_report_and_the_bump_follow_the_changes() {
     assert_eq!(json["changes"][0]["pointer"], "/paths/~1a/get/parameters/0");
     let additive = Report {
         changes: vec![hostile_report().changes[1].clone()],
+        api: CrateApi::NotCompared,
     };
     assert_eq!(additive.bump(), Bump::Minor);
     assert_eq!(Report::default().bump(), Bump::Patch);
     assert!(
         Report::default()
             .render("a", "b")
-            .contains("needs: patch (no change a client can see)")
+            .contains("needs: patch (estimated from the wire verdict: no change a client can see)")
     );
 }
 
@@ -485,25 +492,71 @@ fn a_shared_schema_is_reported_once_and_recursion_ends() {
 }
 
 #[test]
-fn the_rendered_report_groups_by_impact() {
-    let old = spec(
-        json!({"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}),
-        json!({}),
-    );
-    let new = spec(
-        json!({"/b": {"get": {"responses": {"200": {"description": "ok"}}}}}),
-        json!({}),
-    );
-    let text = compare(&old, &new).render("old.json", "new.json");
+fn the_rendered_report_groups_by_impact_and_gives_both_verdicts() {
+    let get = |path: &str, id: &str| {
+        json!({path: {"get": {"operationId": id, "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}})
+    };
+    let thing = |extra: Value| {
+        let mut properties = json!({"id": {"type": "string"}});
+        properties
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({"Thing": {"type": "object", "required": ["id"], "properties": properties}})
+    };
+    let input = |doc: Value, name: &str| Input::plain(doc, name.to_string(), None);
+    let old = spec(get("/a", "getA"), thing(json!({})));
+    let new = spec(get("/b", "getB"), thing(json!({})));
+    let text = diff(input(old.clone(), "old.json"), input(new, "new.json"))
+        .unwrap()
+        .render("old.json", "new.json");
     assert_eq!(
         text,
-        "API drift from old.json to new.json: 1 breaking, 1 additive.\n\nBreaking:\n  - GET /a: operation removed [operation-removed]\n\nAdditive:\n  + GET /b: operation added [operation-added]\n\nVersion bump the generated crate needs: major (a change \
-         breaks clients generated from the old document).\n"
+        "API drift from old.json to new.json: 1 breaking, 1 additive.\n\nBreaking:\n  - GET /a: \
+         operation removed [operation-removed]\n\nAdditive:\n  + GET /b: operation added \
+         [operation-added]\n\nThe generated crate's public API: 4 changes.\n  major Client::get_a: \
+         method removed\n  major builder::GetA: struct removed\n  minor Client::get_b: method \
+         added\n  minor builder::GetB: struct added\n\nWire verdict: breaking (a client generated \
+         from the old document can fail against the new API; exit code 1).\nVersion bump the \
+         generated crate needs: major (code compiled against the old crate can stop compiling).\n"
+    );
+    // An optional response field breaks no client, but is a new public field of a struct.
+    let grown = spec(
+        get("/a", "getA"),
+        thing(json!({"cost": {"type": "number"}})),
+    );
+    let report = diff(input(old.clone(), "old.json"), input(grown, "new.json")).unwrap();
+    assert_eq!(report.wire(), Wire::Additive);
+    assert_eq!(report.bump(), Bump::Major);
+    let text = report.render("old.json", "new.json");
+    assert!(
+        text.contains(
+            "  major types::Thing::cost: field added: struct literals and patterns of \
+             `types::Thing` need it\n"
+        ),
+        "{text}"
     );
     assert_eq!(
-        compare(&old, &old).render("a", "b"),
-        "No API changes from a to b.\n\nVersion bump the generated crate needs: patch (no change a \
-         client can see).\n"
+        diff(input(old.clone(), "a"), input(old.clone(), "b"))
+            .unwrap()
+            .render("a", "b"),
+        "No API changes from a to b.\n\nThe generated crate's public API is unchanged.\n\nWire \
+         verdict: unchanged (no change a client can see).\nVersion bump the generated crate \
+         needs: patch (the crate's public API is the same).\n"
+    );
+    // When a document does not generate, the bump is estimated, and the report says why.
+    let report = Report {
+        changes: Vec::new(),
+        api: CrateApi::Failed("new.json: no operation generates".into()),
+    };
+    assert!(
+        report.render("a", "b").ends_with(
+            "needs: patch (estimated from the wire verdict, as the crates could not be \
+             compared: new.json: no operation generates).\n"
+        ),
+        "{}",
+        report.render("a", "b")
     );
 }
 

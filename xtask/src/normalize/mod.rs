@@ -77,8 +77,26 @@ pub struct Options {
 /// Reads a provider's spec, applies its overlay and normalizes the result.
 pub fn load_provider(providers: &Providers, provider: &Provider) -> Result<Normalized> {
     let spec_path = providers.path(&provider.spec);
-    let mut doc = document::read(&spec_path)?;
-    let mut origin = provider.spec.display().to_string();
+    let doc = document::read(&spec_path)?;
+    let (doc, options, origin) = with_provider_settings(
+        providers,
+        provider,
+        doc,
+        &provider.spec.display().to_string(),
+    )?;
+    normalize(doc, &options, &origin)
+}
+
+/// A document as `provider` generates it: its overlay applied, and the options its entry sets
+/// (path prefix, the directory other files are read from). Returns the document, the options
+/// and the origin to name in errors.
+pub fn with_provider_settings(
+    providers: &Providers,
+    provider: &Provider,
+    mut doc: Value,
+    origin: &str,
+) -> Result<(Value, Options, String)> {
+    let mut origin = origin.to_string();
     if let Some(overlay_path) = &provider.overlay {
         let overlay_origin = overlay_path.display().to_string();
         let overlay_doc = document::read(&providers.path(overlay_path))?;
@@ -91,9 +109,12 @@ pub fn load_provider(providers: &Providers, provider: &Provider) -> Result<Norma
     }
     let options = Options {
         strip_path_prefix: provider.strip_path_prefix.clone(),
-        base_dir: spec_path.parent().map(Path::to_path_buf),
+        base_dir: providers
+            .path(&provider.spec)
+            .parent()
+            .map(Path::to_path_buf),
     };
-    normalize(doc, &options, &origin)
+    Ok((doc, options, origin))
 }
 
 /// Normalizes a parsed document; `origin` names it in errors.

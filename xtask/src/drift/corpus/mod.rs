@@ -128,10 +128,10 @@ pub fn mutations() -> Vec<Mutation> {
 
 /// The verdict a report gives: breaking when any change is, additive when anything changed.
 pub fn verdict(report: &super::Report) -> Verdict {
-    match report.bump() {
-        super::Bump::Major => Verdict::Breaking,
-        super::Bump::Minor => Verdict::Additive,
-        super::Bump::Patch => Verdict::NoChange,
+    match report.wire() {
+        super::Wire::Breaking => Verdict::Breaking,
+        super::Wire::Additive => Verdict::Additive,
+        super::Wire::Unchanged => Verdict::NoChange,
     }
 }
 
