@@ -210,14 +210,21 @@ pub fn compare(old: &Value, new: &Value) -> Report {
     differ.operations();
     differ.webhooks();
     let mut changes = differ.changes;
+    // A shared schema is compared once per side it is on; each change names the operations
+    // (and webhooks) that reach the schema on that side.
     let users = operations::schema_users(new);
     for change in &mut changes {
-        if let Some(name) = change
-            .place
-            .strip_prefix("schema ")
-            .and_then(|rest| rest.split(' ').next())
-        {
-            change.affects = users.get(name).cloned().unwrap_or_default();
+        if let (Some(name), Some(side)) = (
+            change
+                .place
+                .strip_prefix("schema ")
+                .and_then(|rest| rest.split(' ').next()),
+            change.rule.side(),
+        ) {
+            change.affects = users
+                .get(&(name.to_string(), side))
+                .cloned()
+                .unwrap_or_default();
         }
     }
     changes.sort();
@@ -271,6 +278,7 @@ pub fn diff(old: Input, new: Input) -> Result<Report> {
     Ok(report)
 }
 
+/// Which way a value travels: what a client sends, or what it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Side {
     Request,

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::schemas::{is_required, media_types, type_name};
+use super::schemas::{by_side, is_required, media_types, type_name};
 use super::{At, Differ, Rule, Side};
 use crate::document::escape_segment;
 use crate::normalize::operations;
@@ -16,35 +16,79 @@ fn key(path: &str, method: &str) -> String {
     format!("{} {path}", method.to_uppercase())
 }
 
-/// Each component schema, with the operations whose parameters, request body or responses
-/// reach it (through any chain of references), by label.
-pub(super) fn schema_users(doc: &Value) -> BTreeMap<String, Vec<String>> {
-    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// Each component schema, with the operations that reach it (through any chain of
+/// references) on each side: in their parameters or request body (`POST /agents (request)`),
+/// in their responses (`GET /agents/{agentId} (response)`), and the webhooks whose payload
+/// reaches it, which receivers read as a response (`webhook agent.completed (POST payload)`).
+pub(super) fn schema_users(doc: &Value) -> BTreeMap<(String, Side), Vec<String>> {
+    let mut users: BTreeMap<(String, Side), Vec<String>> = BTreeMap::new();
+    let mut add = |root: Option<Value>, side: Side, label: String| {
+        for name in reachable(doc, root.as_ref()) {
+            users.entry((name, side)).or_default().push(label.clone());
+        }
+    };
     for (path, method, op) in operations(doc) {
-        let mut reached = BTreeSet::new();
-        crate::schemas::referenced_schemas(&Value::Object(op.clone()), &mut reached);
-        let mut queue: Vec<String> = reached.iter().cloned().collect();
-        while let Some(name) = queue.pop() {
-            let mut next = BTreeSet::new();
-            if let Some(schema) =
-                doc.pointer(&format!("/components/schemas/{}", escape_segment(&name)))
-            {
-                crate::schemas::referenced_schemas(schema, &mut next);
-            }
-            for found in next {
-                if reached.insert(found.clone()) {
-                    queue.push(found);
-                }
-            }
-        }
-        for name in reached {
-            users.entry(name).or_default().push(key(path, method));
-        }
+        let operation = key(path, method);
+        let request = serde_json::json!([op.get("parameters"), op.get("requestBody")]);
+        add(
+            Some(request),
+            Side::Request,
+            format!("{operation} (request)"),
+        );
+        add(
+            op.get("responses").cloned(),
+            Side::Response,
+            format!("{operation} (response)"),
+        );
     }
-    for operations in users.values_mut() {
-        operations.sort();
+    for (event, method, hook) in webhooks(doc) {
+        let label = format!("webhook {event} ({} payload)", method.to_uppercase());
+        add(hook.get("requestBody").cloned(), Side::Response, label);
+    }
+    for labels in users.values_mut() {
+        labels.sort();
+        labels.dedup();
     }
     users
+}
+
+/// The component schemas `root` reaches through any chain of references.
+fn reachable(doc: &Value, root: Option<&Value>) -> BTreeSet<String> {
+    let mut reached = BTreeSet::new();
+    if let Some(root) = root {
+        crate::schemas::referenced_schemas(root, &mut reached);
+    }
+    let mut queue: Vec<String> = reached.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        let mut next = BTreeSet::new();
+        if let Some(schema) = doc.pointer(&format!("/components/schemas/{}", escape_segment(&name)))
+        {
+            crate::schemas::referenced_schemas(schema, &mut next);
+        }
+        for found in next {
+            if reached.insert(found.clone()) {
+                queue.push(found);
+            }
+        }
+    }
+    reached
+}
+
+/// A document's webhooks: event, method and operation (3.1's `webhooks`, kept aside by
+/// the conversion to 3.0).
+fn webhooks(doc: &Value) -> Vec<(&String, &String, &Value)> {
+    doc.get(crate::downconvert::WEBHOOKS)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(event, item)| {
+            item.as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(method, _)| crate::schemas::METHODS.contains(&method.as_str()))
+                .map(move |(method, hook)| (event, method, hook))
+        })
+        .collect()
 }
 
 /// An operation's method and path with its parameter names blanked: `GET /agents/{}`.
@@ -213,19 +257,13 @@ fn describe_security(alternatives: &[BTreeSet<String>]) -> String {
 impl Differ<'_> {
     /// The webhooks (3.1's `webhooks`, kept under [`crate::downconvert::WEBHOOKS`]) each
     /// document declares, by event name and method.
+    /// Webhooks added and removed, and the payload of each kept one, judged as a response:
+    /// the API sends it and receivers (the facade's verifier among them) read it.
     pub(super) fn webhooks(&mut self) {
-        let events = |doc: &Value| -> BTreeSet<(String, String)> {
-            doc.get(crate::downconvert::WEBHOOKS)
-                .and_then(Value::as_object)
+        let events = |doc: &'_ Value| -> BTreeMap<(String, String), Value> {
+            webhooks(doc)
                 .into_iter()
-                .flatten()
-                .flat_map(|(event, item)| {
-                    item.as_object()
-                        .into_iter()
-                        .flatten()
-                        .filter(|(method, _)| crate::schemas::METHODS.contains(&method.as_str()))
-                        .map(move |(method, _)| (event.clone(), method.clone()))
-                })
+                .map(|(event, method, hook)| ((event.clone(), method.clone()), hook.clone()))
                 .collect()
         };
         let (old, new) = (events(self.old), events(self.new));
@@ -236,11 +274,39 @@ impl Differ<'_> {
                 format!("/webhooks/{}/{method}", escape_segment(event)),
             )
         };
-        for hook in old.difference(&new) {
+        for hook in old.keys().filter(|hook| !new.contains_key(*hook)) {
             self.push(Rule::WebhookRemoved, &at(hook), "webhook removed");
         }
-        for hook in new.difference(&old) {
+        for hook in new.keys().filter(|hook| !old.contains_key(*hook)) {
             self.push(Rule::WebhookAdded, &at(hook), "webhook added");
+        }
+        for (hook, old_hook) in &old {
+            let Some(new_hook) = new.get(hook) else {
+                continue;
+            };
+            let at = at(hook).child("payload", &["requestBody"]);
+            let body = |hook: &Value| hook.get("requestBody").cloned();
+            match (body(old_hook), body(new_hook)) {
+                (Some(o), Some(n)) => {
+                    match (is_required(&o), is_required(&n)) {
+                        (true, false) => self.push(
+                            Rule::WebhookPayloadBecameOptional,
+                            &at,
+                            "payload may now be left out",
+                        ),
+                        (false, true) => self.push(
+                            Rule::WebhookPayloadBecameRequired,
+                            &at,
+                            "payload always sent now",
+                        ),
+                        _ => {}
+                    }
+                    self.contents(Side::Response, &at, &o, &n);
+                }
+                (Some(_), None) => self.push(Rule::ResponseBodyRemoved, &at, "payload removed"),
+                (None, Some(_)) => self.push(Rule::ResponseBodyAdded, &at, "payload added"),
+                (None, None) => {}
+            }
         }
     }
 
@@ -586,14 +652,37 @@ impl Differ<'_> {
                 );
                 continue;
             };
-            if let (Some(o), Some(n)) = (old_schema, new_schema) {
-                let label = if old_types.len() > 1 || new_types.len() > 1 {
-                    format!("({media})")
-                } else {
-                    String::new()
-                };
-                let at = at.child(&label, &["content", new_key, "schema"]);
-                self.schema(side, &at, o, n);
+            let label = if old_types.len() > 1 || new_types.len() > 1 {
+                format!("({media})")
+            } else {
+                String::new()
+            };
+            let at = at.child(&label, &["content", new_key, "schema"]);
+            // `schema: {}` says no more than no schema: any value.
+            let typed = |schema: &Option<Value>| {
+                schema
+                    .clone()
+                    .filter(|s| s.as_object().is_none_or(|o| !o.is_empty()))
+            };
+            match (typed(old_schema), typed(new_schema)) {
+                (Some(o), Some(n)) => self.schema(side, &at, &o, &n),
+                (None, Some(_)) => {
+                    let rule = by_side(
+                        side,
+                        Rule::RequestMediaTypeSchemaAdded,
+                        Rule::ResponseMediaTypeSchemaAdded,
+                    );
+                    self.push(rule, &at, format!("`{media}` now has a schema"));
+                }
+                (Some(_), None) => {
+                    let rule = by_side(
+                        side,
+                        Rule::RequestMediaTypeSchemaRemoved,
+                        Rule::ResponseMediaTypeSchemaRemoved,
+                    );
+                    self.push(rule, &at, format!("`{media}` no longer has a schema"));
+                }
+                (None, None) => {}
             }
         }
         for (media, (key, _)) in &new_types {

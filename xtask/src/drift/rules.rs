@@ -53,6 +53,11 @@ rules! {
     /// A new webhook.
     WebhookAdded = ("webhook-added", Additive, "old receivers are not sent it unless they subscribe"),
 
+    /// A webhook's payload may now be left out.
+    WebhookPayloadBecameOptional = ("webhook-payload-became-optional", Breaking, "receivers built for it expect a body"),
+    /// A webhook's payload is always sent now.
+    WebhookPayloadBecameRequired = ("webhook-payload-became-required", Additive, "receivers read a body either way"),
+
     /// Authentication is required where none was.
     SecurityAdded = ("security-required", Breaking, "old clients send no credentials"),
     /// Authentication is no longer required.
@@ -91,6 +96,15 @@ rules! {
     RequestMediaTypeRemoved = ("request-media-type-removed", Breaking, "old clients send a media type the API refuses"),
     /// A request media type is accepted too.
     RequestMediaTypeAdded = ("request-media-type-added", Additive, "old clients keep sending the old one"),
+
+    /// A request media type gains a schema where any value was accepted.
+    RequestMediaTypeSchemaAdded = ("request-media-type-schema-added", Breaking, "the server now validates bodies it took as they were"),
+    /// A request media type's schema is gone: any value is accepted.
+    RequestMediaTypeSchemaRemoved = ("request-media-type-schema-removed", Additive, "every body old clients send is still accepted"),
+    /// A response media type gains a schema where any value could come.
+    ResponseMediaTypeSchemaAdded = ("response-media-type-schema-added", Additive, "old clients read any value there"),
+    /// A response media type's schema is gone: any value may come.
+    ResponseMediaTypeSchemaRemoved = ("response-media-type-schema-removed", Breaking, "old clients parse it into the old schema's type"),
 
     /// A success status is gone.
     ResponseSuccessStatusRemoved = ("response-success-status-removed", Breaking, "old clients expect that answer"),
@@ -217,6 +231,20 @@ rules! {
     ResponseVariantAdded = ("response-variant-added", Breaking, "old clients cannot read it"),
     /// A union variant in a response is gone.
     ResponseVariantRemoved = ("response-variant-removed", Additive, "old clients read the variants that remain"),
+}
+
+impl Rule {
+    /// The side a rule judges a value on, from its id: `request-` or `response-`.
+    pub(super) fn side(self) -> Option<super::Side> {
+        let id = self.id();
+        if id.starts_with("request-") {
+            Some(super::Side::Request)
+        } else if id.starts_with("response-") {
+            Some(super::Side::Response)
+        } else {
+            None
+        }
+    }
 }
 
 /// The catalog as text, one rule per line: what `cargo xtask drift --rules` prints.

@@ -9,7 +9,7 @@ use crate::document::escape_segment;
 use crate::schemas::ref_name;
 
 /// Picks the rule for the side a change is on.
-fn by_side(side: Side, request: Rule, response: Rule) -> Rule {
+pub(super) fn by_side(side: Side, request: Rule, response: Rule) -> Rule {
     match side {
         Side::Request => request,
         Side::Response => response,

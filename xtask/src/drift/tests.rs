@@ -97,32 +97,60 @@ fn security_requirements_are_compared_as_what_an_old_client_sends() {
 }
 
 #[test]
-fn a_change_in_a_shared_schema_names_every_operation_that_reaches_it() {
+fn a_change_in_a_shared_schema_is_judged_on_each_side_naming_who_reaches_it_there() {
     let doc = |status: Value| {
-        let answer = json!({"description": "ok", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Agent"}}}});
+        let agent = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Agent"}}});
+        let answer = json!({"description": "ok", "content": agent.clone()});
         let list = json!({"description": "ok", "content": {"application/json": {
             "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Page"}}}}});
-        spec(
-            json!({"/agents/{id}": {"get": {"responses": {"200": answer}}},
+        let mut doc = spec(
+            json!({"/agents/{id}": {"get": {"responses": {"200": answer}},
+                                    "put": {"requestBody": {"content": agent.clone()},
+                                            "responses": {"204": {"description": "ok"}}}},
                    "/agents": {"get": {"responses": {"200": list}}}}),
             json!({"Agent": {"type": "object", "properties": {"status": status}},
                    "Page": {"type": "object", "properties": {
                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}}}}),
-        )
+        );
+        doc["openapi"] = json!("3.1.0");
+        doc["webhooks"] = json!({"agent.done": {"post": {"requestBody": {"content": agent},
+            "responses": {"200": {"description": "ok"}}}}});
+        prepare(doc, "doc").expect("prepared")
     };
     let report = compare(
         &doc(json!({"type": "string"})),
         &doc(json!({"type": "integer"})),
     );
-    let change = &report.changes[0];
-    assert!(change.place.starts_with("schema Agent"), "{change:?}");
-    assert_eq!(change.affects, ["GET /agents", "GET /agents/{id}"]);
-    assert!(
-        report
-            .render("a", "b")
-            .contains("affects GET /agents, GET /agents/{id}")
+    let found: Vec<(&str, &str, Vec<&str>)> = report
+        .changes
+        .iter()
+        .map(|c| {
+            let affects = c.affects.iter().map(String::as_str).collect();
+            (c.rule.id(), c.place.as_str(), affects)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "request-type-changed",
+                "schema Agent .status",
+                vec!["PUT /agents/{id} (request)"]
+            ),
+            (
+                "response-type-changed",
+                "schema Agent .status",
+                vec![
+                    "GET /agents (response)",
+                    "GET /agents/{id} (response)",
+                    "webhook agent.done (POST payload)"
+                ]
+            ),
+        ]
     );
+    assert!(report.render("a", "b").contains(
+        "affects GET /agents (response), GET /agents/{id} (response), webhook agent.done (POST payload)"
+    ));
 }
 
 #[test]
@@ -782,6 +810,51 @@ fn a_webhook_removed_breaks_receivers_and_one_added_does_not() {
                 "webhook-added",
                 "/webhooks/orderUpdated/post".to_string()
             ),
+        ]
+    );
+}
+
+#[test]
+fn a_webhook_payload_is_judged_as_what_receivers_read() {
+    let hook = |required: bool, properties: Value, needed: Value| {
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {}, "webhooks": {"orderCreated": {"post": {"requestBody": {
+                "required": required, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": properties, "required": needed}}}},
+                "responses": {"200": {"description": "ok"}}}}}});
+        prepare(doc, "test.json").unwrap()
+    };
+    let id = json!({"orderId": {"type": "string"}});
+    let both = json!({"orderId": {"type": "string"}, "amount": {"type": "number"}});
+    // Always sent now, with a new field: old receivers read it as before. (The conversion to
+    // 3.0 makes the payload a component, so its types are generated.)
+    let report = compare(
+        &hook(false, id.clone(), json!([])),
+        &hook(true, both.clone(), json!([])),
+    );
+    let found: Vec<String> = report
+        .changes
+        .iter()
+        .map(|c| format!("{:?} {}: {} {:?}", c.impact, c.place, c.what, c.affects))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "Additive schema OrderCreatedPayload .amount: field added (number) \
+             [\"webhook orderCreated (POST payload)\"]",
+            "Additive webhook orderCreated (POST) payload: payload always sent now []",
+        ]
+    );
+    // A field receivers read is gone, or may be left out; so may the whole payload.
+    assert_eq!(
+        lines(
+            hook(true, both, json!(["orderId"])),
+            hook(false, id, json!([]))
+        ),
+        [
+            "Breaking schema OrderCreatedPayload .amount: field removed",
+            "Breaking schema OrderCreatedPayload .orderId: field may now be missing",
+            "Breaking webhook orderCreated (POST) payload: payload may now be left out",
         ]
     );
 }
