@@ -146,14 +146,104 @@ rules! {
     ResponseFormatNarrowed = ("response-format-narrowed", Additive, "old clients read every value of it"),
     /// A response format is dropped, widened or changed.
     ResponseFormatChanged = ("response-format-changed", Breaking, "old clients may fail to read the new values"),
-    /// A request limit (maxLength, minimum, maxItems, multipleOf, uniqueItems...) is looser or gone.
-    RequestLimitLoosened = ("request-limit-loosened", Additive, "every value old clients send still fits"),
-    /// A request limit is tighter or new.
-    RequestLimitTightened = ("request-limit-tightened", Breaking, "values old clients send may be refused"),
-    /// A response limit is tighter or new.
-    ResponseLimitTightened = ("response-limit-tightened", Additive, "old clients read every value that fits it"),
-    /// A response limit is looser or gone.
-    ResponseLimitLoosened = ("response-limit-loosened", Breaking, "old clients check values against the old limit"),
+    // Limits, one rule per keyword and direction: a tighter one refuses what a client sent
+    // before, a looser one lets through what a client did not expect.
+    /// A request's `maxLength` is tighter or new.
+    RequestMaxLengthTightened = ("request-max-length-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `maxLength` is looser or gone.
+    RequestMaxLengthLoosened = ("request-max-length-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `maxLength` is tighter or new.
+    ResponseMaxLengthTightened = ("response-max-length-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `maxLength` is looser or gone.
+    ResponseMaxLengthLoosened = ("response-max-length-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `minLength` is tighter or new.
+    RequestMinLengthTightened = ("request-min-length-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `minLength` is looser or gone.
+    RequestMinLengthLoosened = ("request-min-length-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `minLength` is tighter or new.
+    ResponseMinLengthTightened = ("response-min-length-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `minLength` is looser or gone.
+    ResponseMinLengthLoosened = ("response-min-length-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `maximum` is tighter or new.
+    RequestMaximumTightened = ("request-maximum-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `maximum` is looser or gone.
+    RequestMaximumLoosened = ("request-maximum-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `maximum` is tighter or new.
+    ResponseMaximumTightened = ("response-maximum-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `maximum` is looser or gone.
+    ResponseMaximumLoosened = ("response-maximum-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `minimum` is tighter or new.
+    RequestMinimumTightened = ("request-minimum-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `minimum` is looser or gone.
+    RequestMinimumLoosened = ("request-minimum-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `minimum` is tighter or new.
+    ResponseMinimumTightened = ("response-minimum-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `minimum` is looser or gone.
+    ResponseMinimumLoosened = ("response-minimum-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `exclusiveMaximum` is tighter or new.
+    RequestExclusiveMaximumTightened = ("request-exclusive-maximum-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `exclusiveMaximum` is looser or gone.
+    RequestExclusiveMaximumLoosened = ("request-exclusive-maximum-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `exclusiveMaximum` is tighter or new.
+    ResponseExclusiveMaximumTightened = ("response-exclusive-maximum-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `exclusiveMaximum` is looser or gone.
+    ResponseExclusiveMaximumLoosened = ("response-exclusive-maximum-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `exclusiveMinimum` is tighter or new.
+    RequestExclusiveMinimumTightened = ("request-exclusive-minimum-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `exclusiveMinimum` is looser or gone.
+    RequestExclusiveMinimumLoosened = ("request-exclusive-minimum-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `exclusiveMinimum` is tighter or new.
+    ResponseExclusiveMinimumTightened = ("response-exclusive-minimum-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `exclusiveMinimum` is looser or gone.
+    ResponseExclusiveMinimumLoosened = ("response-exclusive-minimum-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `maxItems` is tighter or new.
+    RequestMaxItemsTightened = ("request-max-items-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `maxItems` is looser or gone.
+    RequestMaxItemsLoosened = ("request-max-items-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `maxItems` is tighter or new.
+    ResponseMaxItemsTightened = ("response-max-items-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `maxItems` is looser or gone.
+    ResponseMaxItemsLoosened = ("response-max-items-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `minItems` is tighter or new.
+    RequestMinItemsTightened = ("request-min-items-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `minItems` is looser or gone.
+    RequestMinItemsLoosened = ("request-min-items-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `minItems` is tighter or new.
+    ResponseMinItemsTightened = ("response-min-items-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `minItems` is looser or gone.
+    ResponseMinItemsLoosened = ("response-min-items-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `uniqueItems` is tighter or new.
+    RequestUniqueItemsTightened = ("request-unique-items-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `uniqueItems` is looser or gone.
+    RequestUniqueItemsLoosened = ("request-unique-items-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `uniqueItems` is tighter or new.
+    ResponseUniqueItemsTightened = ("response-unique-items-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `uniqueItems` is looser or gone.
+    ResponseUniqueItemsLoosened = ("response-unique-items-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `maxProperties` is tighter or new.
+    RequestMaxPropertiesTightened = ("request-max-properties-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `maxProperties` is looser or gone.
+    RequestMaxPropertiesLoosened = ("request-max-properties-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `maxProperties` is tighter or new.
+    ResponseMaxPropertiesTightened = ("response-max-properties-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `maxProperties` is looser or gone.
+    ResponseMaxPropertiesLoosened = ("response-max-properties-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `minProperties` is tighter or new.
+    RequestMinPropertiesTightened = ("request-min-properties-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `minProperties` is looser or gone.
+    RequestMinPropertiesLoosened = ("request-min-properties-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `minProperties` is tighter or new.
+    ResponseMinPropertiesTightened = ("response-min-properties-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `minProperties` is looser or gone.
+    ResponseMinPropertiesLoosened = ("response-min-properties-loosened", Breaking, "old clients check values against the old limit"),
+    /// A request's `multipleOf` is tighter or new.
+    RequestMultipleOfTightened = ("request-multiple-of-tightened", Breaking, "values old clients send may be refused"),
+    /// A request's `multipleOf` is looser or gone.
+    RequestMultipleOfLoosened = ("request-multiple-of-loosened", Additive, "every value old clients send still fits"),
+    /// A response's `multipleOf` is tighter or new.
+    ResponseMultipleOfTightened = ("response-multiple-of-tightened", Additive, "old clients read every value that fits it"),
+    /// A response's `multipleOf` is looser or gone.
+    ResponseMultipleOfLoosened = ("response-multiple-of-loosened", Breaking, "old clients check values against the old limit"),
     /// A request pattern is gone.
     RequestPatternRemoved = ("request-pattern-removed", Additive, "every value old clients send still matches"),
     /// A request pattern is new or different.
@@ -223,6 +313,34 @@ rules! {
     ResponsePropertyBecameRequired = ("response-property-became-required", Additive, "old clients read it either way"),
     /// A new response field.
     ResponsePropertyAdded = ("response-property-added", Additive, "old clients ignore fields they do not know"),
+    /// A request field became read-only.
+    RequestPropertyBecameReadOnly = ("request-property-became-read-only", Breaking, "old clients send it, and the server ignores or refuses it"),
+    /// A read-only field may now be sent.
+    RequestPropertyNoLongerReadOnly = ("request-property-no-longer-read-only", Additive, "old clients never send it, which is allowed"),
+    /// A response field became write-only.
+    ResponsePropertyBecameWriteOnly = ("response-property-became-write-only", Breaking, "old clients read it, and it is no longer sent"),
+    /// A write-only field is now sent back.
+    ResponsePropertyNoLongerWriteOnly = ("response-property-no-longer-write-only", Additive, "old clients ignore fields they do not know"),
+    /// A request union gains a discriminator.
+    RequestDiscriminatorAdded = ("request-discriminator-added", Additive, "the server picks the variant by a property old clients' variants carry"),
+    /// A request union loses its discriminator.
+    RequestDiscriminatorRemoved = ("request-discriminator-removed", Additive, "the server matches what old clients send against the variants instead"),
+    /// A response union gains a discriminator.
+    ResponseDiscriminatorAdded = ("response-discriminator-added", Additive, "the values sent are the same; old clients match them as before"),
+    /// A response union loses its discriminator.
+    ResponseDiscriminatorRemoved = ("response-discriminator-removed", Additive, "the values sent are the same; the property still names the variant"),
+    /// A request union's discriminator is another property.
+    RequestDiscriminatorPropertyChanged = ("request-discriminator-property-changed", Breaking, "old clients name the variant in the old property"),
+    /// A response union's discriminator is another property.
+    ResponseDiscriminatorPropertyChanged = ("response-discriminator-property-changed", Breaking, "old clients read the variant from the old property"),
+    /// A discriminator value old clients may send is no longer mapped.
+    RequestDiscriminatorValueRemoved = ("request-discriminator-value-removed", Breaking, "old clients may send it"),
+    /// A new discriminator value clients may send.
+    RequestDiscriminatorValueAdded = ("request-discriminator-value-added", Additive, "old clients never send it"),
+    /// A discriminator value a response may carry is no longer mapped.
+    ResponseDiscriminatorValueRemoved = ("response-discriminator-value-removed", Additive, "old clients read the values that remain"),
+    /// A new discriminator value a response may carry.
+    ResponseDiscriminatorValueAdded = ("response-discriminator-value-added", Breaking, "old clients cannot read a variant their tagged enum lacks"),
     /// A union variant old clients may send is gone.
     RequestVariantRemoved = ("request-variant-removed", Breaking, "old clients may send that variant"),
     /// A new union variant clients may send.
@@ -231,6 +349,165 @@ rules! {
     ResponseVariantAdded = ("response-variant-added", Breaking, "old clients cannot read it"),
     /// A union variant in a response is gone.
     ResponseVariantRemoved = ("response-variant-removed", Additive, "old clients read the variants that remain"),
+}
+
+/// A JSON Schema keyword that limits values; each has its own four rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Limit {
+    /// `maxLength`.
+    MaxLength,
+    /// `minLength`.
+    MinLength,
+    /// `maximum`.
+    Maximum,
+    /// `minimum`.
+    Minimum,
+    /// `exclusiveMaximum`.
+    ExclusiveMaximum,
+    /// `exclusiveMinimum`.
+    ExclusiveMinimum,
+    /// `maxItems`.
+    MaxItems,
+    /// `minItems`.
+    MinItems,
+    /// `uniqueItems`.
+    UniqueItems,
+    /// `maxProperties`.
+    MaxProperties,
+    /// `minProperties`.
+    MinProperties,
+    /// `multipleOf`.
+    MultipleOf,
+}
+
+impl Limit {
+    /// Upper bounds given as a number.
+    pub(super) const UPPER: [Limit; 4] = [
+        Limit::MaxLength,
+        Limit::Maximum,
+        Limit::MaxItems,
+        Limit::MaxProperties,
+    ];
+    /// Lower bounds given as a number.
+    pub(super) const LOWER: [Limit; 4] = [
+        Limit::MinLength,
+        Limit::Minimum,
+        Limit::MinItems,
+        Limit::MinProperties,
+    ];
+    /// Limits that are on when `true`.
+    pub(super) const FLAGS: [Limit; 3] = [
+        Limit::ExclusiveMaximum,
+        Limit::ExclusiveMinimum,
+        Limit::UniqueItems,
+    ];
+
+    /// The keyword as the document spells it.
+    pub(super) fn keyword(self) -> &'static str {
+        match self {
+            Limit::MaxLength => "maxLength",
+            Limit::MinLength => "minLength",
+            Limit::Maximum => "maximum",
+            Limit::Minimum => "minimum",
+            Limit::ExclusiveMaximum => "exclusiveMaximum",
+            Limit::ExclusiveMinimum => "exclusiveMinimum",
+            Limit::MaxItems => "maxItems",
+            Limit::MinItems => "minItems",
+            Limit::UniqueItems => "uniqueItems",
+            Limit::MaxProperties => "maxProperties",
+            Limit::MinProperties => "minProperties",
+            Limit::MultipleOf => "multipleOf",
+        }
+    }
+
+    /// The rule for a change of this limit on `side`, tighter or looser.
+    pub(super) fn rule(self, side: super::Side, tighter: bool) -> Rule {
+        let [
+            request_tighter,
+            request_looser,
+            response_tighter,
+            response_looser,
+        ] = match self {
+            Limit::MaxLength => [
+                Rule::RequestMaxLengthTightened,
+                Rule::RequestMaxLengthLoosened,
+                Rule::ResponseMaxLengthTightened,
+                Rule::ResponseMaxLengthLoosened,
+            ],
+            Limit::MinLength => [
+                Rule::RequestMinLengthTightened,
+                Rule::RequestMinLengthLoosened,
+                Rule::ResponseMinLengthTightened,
+                Rule::ResponseMinLengthLoosened,
+            ],
+            Limit::Maximum => [
+                Rule::RequestMaximumTightened,
+                Rule::RequestMaximumLoosened,
+                Rule::ResponseMaximumTightened,
+                Rule::ResponseMaximumLoosened,
+            ],
+            Limit::Minimum => [
+                Rule::RequestMinimumTightened,
+                Rule::RequestMinimumLoosened,
+                Rule::ResponseMinimumTightened,
+                Rule::ResponseMinimumLoosened,
+            ],
+            Limit::ExclusiveMaximum => [
+                Rule::RequestExclusiveMaximumTightened,
+                Rule::RequestExclusiveMaximumLoosened,
+                Rule::ResponseExclusiveMaximumTightened,
+                Rule::ResponseExclusiveMaximumLoosened,
+            ],
+            Limit::ExclusiveMinimum => [
+                Rule::RequestExclusiveMinimumTightened,
+                Rule::RequestExclusiveMinimumLoosened,
+                Rule::ResponseExclusiveMinimumTightened,
+                Rule::ResponseExclusiveMinimumLoosened,
+            ],
+            Limit::MaxItems => [
+                Rule::RequestMaxItemsTightened,
+                Rule::RequestMaxItemsLoosened,
+                Rule::ResponseMaxItemsTightened,
+                Rule::ResponseMaxItemsLoosened,
+            ],
+            Limit::MinItems => [
+                Rule::RequestMinItemsTightened,
+                Rule::RequestMinItemsLoosened,
+                Rule::ResponseMinItemsTightened,
+                Rule::ResponseMinItemsLoosened,
+            ],
+            Limit::UniqueItems => [
+                Rule::RequestUniqueItemsTightened,
+                Rule::RequestUniqueItemsLoosened,
+                Rule::ResponseUniqueItemsTightened,
+                Rule::ResponseUniqueItemsLoosened,
+            ],
+            Limit::MaxProperties => [
+                Rule::RequestMaxPropertiesTightened,
+                Rule::RequestMaxPropertiesLoosened,
+                Rule::ResponseMaxPropertiesTightened,
+                Rule::ResponseMaxPropertiesLoosened,
+            ],
+            Limit::MinProperties => [
+                Rule::RequestMinPropertiesTightened,
+                Rule::RequestMinPropertiesLoosened,
+                Rule::ResponseMinPropertiesTightened,
+                Rule::ResponseMinPropertiesLoosened,
+            ],
+            Limit::MultipleOf => [
+                Rule::RequestMultipleOfTightened,
+                Rule::RequestMultipleOfLoosened,
+                Rule::ResponseMultipleOfTightened,
+                Rule::ResponseMultipleOfLoosened,
+            ],
+        };
+        match (side, tighter) {
+            (super::Side::Request, true) => request_tighter,
+            (super::Side::Request, false) => request_looser,
+            (super::Side::Response, true) => response_tighter,
+            (super::Side::Response, false) => response_looser,
+        }
+    }
 }
 
 impl Rule {

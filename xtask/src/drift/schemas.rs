@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::rules::Limit;
 use super::{At, Differ, Rule, Side};
 use crate::document::escape_segment;
 use crate::schemas::ref_name;
@@ -178,12 +179,11 @@ impl Differ<'_> {
     /// request), a looser one lets through what a client did not expect (breaking in a
     /// response); the other direction breaks nothing.
     fn constraints(&mut self, side: Side, at: &At, old: &Value, new: &Value) {
-        const UPPER: [&str; 4] = ["maxLength", "maximum", "maxItems", "maxProperties"];
-        const LOWER: [&str; 4] = ["minLength", "minimum", "minItems", "minProperties"];
         let number = |s: &Value, key: &str| s.get(key).and_then(Value::as_f64);
-        for key in UPPER.iter().chain(LOWER.iter()) {
+        for limit in Limit::UPPER.into_iter().chain(Limit::LOWER) {
+            let key = limit.keyword();
             let (o, n) = (number(old, key), number(new, key));
-            let upper = UPPER.contains(key);
+            let upper = Limit::UPPER.contains(&limit);
             let tighter = match (o, n) {
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
@@ -194,15 +194,17 @@ impl Differ<'_> {
             self.limit(
                 side,
                 at,
+                limit,
                 tighter,
                 format!("`{key}` changed from {} to {}", show(o), show(n)),
             );
         }
         let flag = |s: &Value, key: &str| s.get(key) == Some(&Value::Bool(true));
-        for key in ["exclusiveMaximum", "exclusiveMinimum", "uniqueItems"] {
+        for limit in Limit::FLAGS {
+            let key = limit.keyword();
             let (o, n) = (flag(old, key), flag(new, key));
             if o != n {
-                self.limit(side, at, n, format!("`{key}` is now {n}"));
+                self.limit(side, at, limit, n, format!("`{key}` is now {n}"));
             }
         }
         let number = |s: &Value| s.get("multipleOf").and_then(Value::as_f64);
@@ -218,17 +220,10 @@ impl Differ<'_> {
                     matches!((o, n), (Some(o), Some(n)) if (o / n).fract() == 0.0) || n.is_none();
                 let show = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
                 let what = format!("`multipleOf` changed from {} to {}", show(o), show(n));
-                if tighter || looser {
-                    self.limit(side, at, tighter, what);
-                } else {
-                    // Neither admits all of the other's values: breaking on both sides.
-                    let rule = by_side(
-                        side,
-                        Rule::RequestLimitTightened,
-                        Rule::ResponseLimitLoosened,
-                    );
-                    self.push(rule, at, what);
-                }
+                // Neither admits all of the other's values: breaking on both sides, tighter
+                // for what a client sends and looser for what it reads.
+                let tighter = tighter || (!looser && side == Side::Request);
+                self.limit(side, at, Limit::MultipleOf, tighter, what);
             }
         }
         // `pattern: ""` matches every string: it is no pattern.
@@ -246,14 +241,8 @@ impl Differ<'_> {
     }
 
     /// A limit made tighter or looser, judged by side.
-    fn limit(&mut self, side: Side, at: &At, tighter: bool, what: String) {
-        let rule = match (side, tighter) {
-            (Side::Request, true) => Rule::RequestLimitTightened,
-            (Side::Request, false) => Rule::RequestLimitLoosened,
-            (Side::Response, true) => Rule::ResponseLimitTightened,
-            (Side::Response, false) => Rule::ResponseLimitLoosened,
-        };
-        self.push(rule, at, what);
+    fn limit(&mut self, side: Side, at: &At, limit: Limit, tighter: bool, what: String) {
+        self.push(limit.rule(side, tighter), at, what);
     }
 
     /// Enum values; an open enum (any string accepted besides the listed ones) lets a
@@ -340,17 +329,34 @@ impl Differ<'_> {
         };
         let (old_props, new_props) = (visible(old), visible(new));
         let (old_required, new_required) = (required_fields(old), required_fields(new));
+        // A field that is still there but hidden on this side now (or no longer).
+        let listed = |schema: &Value, name: &str| {
+            schema.get("properties").and_then(|p| p.get(name)).is_some()
+        };
         for (name, old_prop) in &old_props {
             let Some(new_prop) = new_props.get(name) else {
-                let rule = by_side(
-                    side,
-                    Rule::RequestPropertyRemoved,
-                    Rule::ResponsePropertyRemoved,
-                );
+                let (rule, what) = match (side, listed(new, name)) {
+                    (Side::Request, true) => (
+                        Rule::RequestPropertyBecameReadOnly,
+                        "field became read-only",
+                    ),
+                    (Side::Response, true) => (
+                        Rule::ResponsePropertyBecameWriteOnly,
+                        "field became write-only",
+                    ),
+                    (side, false) => (
+                        by_side(
+                            side,
+                            Rule::RequestPropertyRemoved,
+                            Rule::ResponsePropertyRemoved,
+                        ),
+                        "field removed",
+                    ),
+                };
                 self.push(
                     rule,
                     &at.child(&format!(".{name}"), &["properties", name]),
-                    "field removed",
+                    what,
                 );
                 continue;
             };
@@ -390,6 +396,23 @@ impl Differ<'_> {
             }
             let here = at.child(&format!(".{name}"), &["properties", name]);
             let ty = type_name(unwrap(new_prop));
+            if listed(old, name) {
+                let (rule, what) = match (side, new_required.contains(name)) {
+                    (Side::Request, true) => (
+                        Rule::RequestPropertyRequiredAdded,
+                        "no longer read-only, and required",
+                    ),
+                    (Side::Request, false) => {
+                        (Rule::RequestPropertyNoLongerReadOnly, "no longer read-only")
+                    }
+                    (Side::Response, _) => (
+                        Rule::ResponsePropertyNoLongerWriteOnly,
+                        "no longer write-only",
+                    ),
+                };
+                self.push(rule, &here, what);
+                continue;
+            }
             match (side, new_required.contains(name)) {
                 (Side::Request, true) => self.push(
                     Rule::RequestPropertyRequiredAdded,
@@ -423,7 +446,76 @@ impl Differ<'_> {
         }
     }
 
+    /// A union's discriminator: the property that names the variant, and the values it maps.
+    fn discriminator(&mut self, side: Side, at: &At, old: &Value, new: &Value) {
+        let property = |s: &Value| {
+            s.pointer("/discriminator/propertyName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let here = at.child("discriminator", &["discriminator"]);
+        match (property(old), property(new)) {
+            (None, None) => return,
+            (None, Some(name)) => {
+                let rule = by_side(
+                    side,
+                    Rule::RequestDiscriminatorAdded,
+                    Rule::ResponseDiscriminatorAdded,
+                );
+                return self.push(rule, &here, format!("discriminator `{name}` added"));
+            }
+            (Some(name), None) => {
+                let rule = by_side(
+                    side,
+                    Rule::RequestDiscriminatorRemoved,
+                    Rule::ResponseDiscriminatorRemoved,
+                );
+                return self.push(rule, &here, format!("discriminator `{name}` removed"));
+            }
+            (Some(o), Some(n)) if o != n => {
+                let rule = by_side(
+                    side,
+                    Rule::RequestDiscriminatorPropertyChanged,
+                    Rule::ResponseDiscriminatorPropertyChanged,
+                );
+                return self.push(
+                    rule,
+                    &here,
+                    format!("discriminator property changed from `{o}` to `{n}`"),
+                );
+            }
+            _ => {}
+        }
+        // Mapped values by key; a value retargeted at another schema is compared through the
+        // variants (a component renamed is no change).
+        let keys = |s: &Value| -> BTreeSet<String> {
+            s.pointer("/discriminator/mapping")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let (old_keys, new_keys) = (keys(old), keys(new));
+        let mapping = here.child("mapping", &["mapping"]);
+        for value in old_keys.difference(&new_keys) {
+            let rule = by_side(
+                side,
+                Rule::RequestDiscriminatorValueRemoved,
+                Rule::ResponseDiscriminatorValueRemoved,
+            );
+            self.push(rule, &mapping, format!("value `{value}` no longer mapped"));
+        }
+        for value in new_keys.difference(&old_keys) {
+            let rule = by_side(
+                side,
+                Rule::RequestDiscriminatorValueAdded,
+                Rule::ResponseDiscriminatorValueAdded,
+            );
+            self.push(rule, &mapping, format!("value `{value}` mapped"));
+        }
+    }
+
     fn unions(&mut self, side: Side, at: &At, old: &Value, new: &Value) {
+        self.discriminator(side, at, old, new);
         for key in ["oneOf", "anyOf"] {
             let branches = |s: &Value| -> Vec<Value> {
                 s.get(key)

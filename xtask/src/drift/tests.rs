@@ -858,3 +858,195 @@ fn a_webhook_payload_is_judged_as_what_receivers_read() {
         ]
     );
 }
+
+/// The rule ids `compare` gives, on the request side and on the response side, for a field
+/// whose schema goes from `old` to `new`.
+fn rule_ids(old: Value, new: Value) -> (Vec<&'static str>, Vec<&'static str>) {
+    let field = |schema: &Value| json!({"type": "object", "properties": {"x": schema}});
+    let ids = |report: Report| report.changes.iter().map(|c| c.rule.id()).collect();
+    (
+        ids(compare(
+            &spec(op(field(&old), json!({})), json!({})),
+            &spec(op(field(&new), json!({})), json!({})),
+        )),
+        ids(compare(
+            &spec(op(json!({}), field(&old)), json!({})),
+            &spec(op(json!({}), field(&new)), json!({})),
+        )),
+    )
+}
+
+#[test]
+fn each_limit_keyword_has_its_own_rules() {
+    let cases = [
+        (
+            json!({"type": "string"}),
+            json!({"type": "string", "maxLength": 5}),
+            "max-length",
+        ),
+        (
+            json!({"type": "string", "minLength": 2}),
+            json!({"type": "string", "minLength": 3}),
+            "min-length",
+        ),
+        (
+            json!({"type": "integer", "maximum": 9}),
+            json!({"type": "integer", "maximum": 5}),
+            "maximum",
+        ),
+        (
+            json!({"type": "integer"}),
+            json!({"type": "integer", "minimum": 1}),
+            "minimum",
+        ),
+        (
+            json!({"type": "array"}),
+            json!({"type": "array", "maxItems": 3}),
+            "max-items",
+        ),
+        (
+            json!({"type": "array", "minItems": 0}),
+            json!({"type": "array", "minItems": 1}),
+            "min-items",
+        ),
+        (
+            json!({"type": "array"}),
+            json!({"type": "array", "uniqueItems": true}),
+            "unique-items",
+        ),
+        (
+            json!({"type": "object"}),
+            json!({"type": "object", "maxProperties": 3}),
+            "max-properties",
+        ),
+        (
+            json!({"type": "object"}),
+            json!({"type": "object", "minProperties": 1}),
+            "min-properties",
+        ),
+        (
+            json!({"type": "number", "multipleOf": 2}),
+            json!({"type": "number", "multipleOf": 4}),
+            "multiple-of",
+        ),
+    ];
+    for (looser, tighter, keyword) in cases {
+        let (request, response) = rule_ids(looser.clone(), tighter.clone());
+        assert_eq!(
+            request,
+            [format!("request-{keyword}-tightened")],
+            "{keyword}"
+        );
+        assert_eq!(
+            response,
+            [format!("response-{keyword}-tightened")],
+            "{keyword}"
+        );
+        let (request, response) = rule_ids(tighter, looser);
+        assert_eq!(
+            request,
+            [format!("request-{keyword}-loosened")],
+            "{keyword}"
+        );
+        assert_eq!(
+            response,
+            [format!("response-{keyword}-loosened")],
+            "{keyword}"
+        );
+    }
+    // A step that neither divides nor is divided by the old one breaks on both sides.
+    let (request, response) = rule_ids(
+        json!({"type": "number", "multipleOf": 2}),
+        json!({"type": "number", "multipleOf": 3}),
+    );
+    assert_eq!(
+        (request, response),
+        (
+            vec!["request-multiple-of-tightened"],
+            vec!["response-multiple-of-loosened"]
+        )
+    );
+    let verdicts = |id: &str| Rule::ALL.iter().find(|r| r.id() == id).map(|r| r.impact());
+    assert_eq!(
+        verdicts("request-max-length-tightened"),
+        Some(Impact::Breaking)
+    );
+    assert_eq!(
+        verdicts("response-max-length-loosened"),
+        Some(Impact::Breaking)
+    );
+    assert_eq!(
+        verdicts("response-max-length-tightened"),
+        Some(Impact::Additive)
+    );
+}
+
+#[test]
+fn a_field_becoming_read_only_or_write_only_is_judged_on_its_side() {
+    let plain = json!({"type": "string"});
+    let read_only = json!({"type": "string", "readOnly": true});
+    let write_only = json!({"type": "string", "writeOnly": true});
+    assert_eq!(
+        rule_ids(plain.clone(), read_only.clone()),
+        (vec!["request-property-became-read-only"], vec![])
+    );
+    assert_eq!(
+        rule_ids(read_only, plain.clone()),
+        (vec!["request-property-no-longer-read-only"], vec![])
+    );
+    assert_eq!(
+        rule_ids(plain.clone(), write_only.clone()),
+        (vec![], vec!["response-property-became-write-only"])
+    );
+    assert_eq!(
+        rule_ids(write_only, plain),
+        (vec![], vec!["response-property-no-longer-write-only"])
+    );
+}
+
+#[test]
+fn a_discriminator_is_compared_by_property_and_mapped_values() {
+    let pet = |property: Option<&str>, mapped: &[&str]| {
+        let mut union = json!({"oneOf": [
+            {"type": "object", "properties": {"kind": {"type": "string"}, "bark": {"type": "string"}}},
+            {"type": "object", "properties": {"kind": {"type": "string"}, "purr": {"type": "string"}}}]});
+        if let Some(property) = property {
+            let mapping: serde_json::Map<String, Value> = mapped
+                .iter()
+                .map(|v| (v.to_string(), json!("#/components/schemas/Any")))
+                .collect();
+            union["discriminator"] = json!({"propertyName": property, "mapping": mapping});
+        }
+        union
+    };
+    assert_eq!(
+        rule_ids(pet(None, &[]), pet(Some("kind"), &["dog"])),
+        (
+            vec!["request-discriminator-added"],
+            vec!["response-discriminator-added"]
+        )
+    );
+    assert_eq!(
+        rule_ids(pet(Some("kind"), &[]), pet(Some("type"), &[])),
+        (
+            vec!["request-discriminator-property-changed"],
+            vec!["response-discriminator-property-changed"]
+        )
+    );
+    assert_eq!(
+        rule_ids(
+            pet(Some("kind"), &["dog", "cat"]),
+            pet(Some("kind"), &["dog", "fox"])
+        ),
+        (
+            vec![
+                "request-discriminator-value-removed",
+                "request-discriminator-value-added"
+            ],
+            vec![
+                "response-discriminator-value-added",
+                "response-discriminator-value-removed"
+            ]
+        )
+    );
+}
