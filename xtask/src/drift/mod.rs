@@ -209,6 +209,7 @@ pub fn compare(old: &Value, new: &Value) -> Report {
     };
     differ.operations();
     differ.webhooks();
+    differ.oauth_flows();
     let mut changes = differ.changes;
     // A shared schema is compared once per side it is on; each change names the operations
     // (and webhooks) that reach the schema on that side.

@@ -215,6 +215,35 @@ fn requirements(op: &Map<String, Value>) -> Vec<BTreeSet<String>> {
         .collect()
 }
 
+/// The scopes each security alternative (by its scheme names) requires of each scheme.
+fn scopes(
+    op: &Map<String, Value>,
+) -> BTreeMap<BTreeSet<String>, BTreeMap<String, BTreeSet<String>>> {
+    op.get("security")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .map(|requirement| {
+            let names = requirement.keys().cloned().collect();
+            let scopes = requirement
+                .iter()
+                .map(|(scheme, scopes)| {
+                    let list = scopes
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
+                    (scheme.clone(), list)
+                })
+                .collect();
+            (names, scopes)
+        })
+        .collect()
+}
+
 /// Security alternatives with each scheme named by how it is sent: `http bearer`,
 /// `apiKey header X-API-Key` (a scheme the document does not define keeps its name).
 fn identities(doc: &Value, alternatives: &[BTreeSet<String>]) -> Vec<BTreeSet<String>> {
@@ -255,8 +284,6 @@ fn describe_security(alternatives: &[BTreeSet<String>]) -> String {
 }
 
 impl Differ<'_> {
-    /// The webhooks (3.1's `webhooks`, kept under [`crate::downconvert::WEBHOOKS`]) each
-    /// document declares, by event name and method.
     /// Webhooks added and removed, and the payload of each kept one, judged as a response:
     /// the API sends it and receivers (the facade's verifier among them) read it.
     pub(super) fn webhooks(&mut self) {
@@ -389,6 +416,7 @@ impl Differ<'_> {
                     .iter()
                     .all(|sent| new_needed.iter().any(|needed| needed.is_subset(sent)));
                 if covered {
+                    self.scopes(&at, old, new);
                     if old_sent != new_needed {
                         self.push(
                             Rule::SecurityAlternativeAdded,
@@ -421,6 +449,89 @@ impl Differ<'_> {
         }
     }
 
+    /// OAuth scopes an alternative requires, for alternatives in both documents: a token
+    /// old clients were given for the old scopes lacks a new one.
+    fn scopes(&mut self, at: &At, old: &Map<String, Value>, new: &Map<String, Value>) {
+        let (old_scopes, new_scopes) = (scopes(old), scopes(new));
+        for (alternative, old_schemes) in &old_scopes {
+            let Some(new_schemes) = new_scopes.get(alternative) else {
+                continue;
+            };
+            for (scheme, old_list) in old_schemes {
+                let new_list = new_schemes.get(scheme).cloned().unwrap_or_default();
+                for scope in new_list.difference(old_list) {
+                    self.push(
+                        Rule::SecurityScopeAdded,
+                        at,
+                        format!("{scheme} now requires scope `{scope}`"),
+                    );
+                }
+                for scope in old_list.difference(&new_list) {
+                    self.push(
+                        Rule::SecurityScopeRemoved,
+                        at,
+                        format!("{scheme} no longer requires scope `{scope}`"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// OAuth flows of the security schemes both documents define: a flow added or removed, or
+    /// its authorization, token or refresh URL changed. The generated client sends the token
+    /// it is given, so none of this breaks it; code that obtains tokens must follow.
+    pub(super) fn oauth_flows(&mut self) {
+        let schemes = |doc: &Value| {
+            doc.pointer("/components/securitySchemes")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (old, new) = (schemes(self.old), schemes(self.new));
+        for (name, old_scheme) in &old {
+            let Some(new_scheme) = new.get(name) else {
+                continue;
+            };
+            let flows = |scheme: &Value| {
+                scheme
+                    .get("flows")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let (old_flows, new_flows) = (flows(old_scheme), flows(new_scheme));
+            let pointer = format!("/components/securitySchemes/{}/flows", escape_segment(name));
+            let at = At::new(format!("security scheme {name}"), pointer);
+            for flow in old_flows.keys().filter(|f| !new_flows.contains_key(*f)) {
+                let here = at.child(&format!("flow {flow}"), &[flow]);
+                self.push(Rule::SecurityFlowChanged, &here, "flow removed");
+            }
+            for flow in new_flows.keys().filter(|f| !old_flows.contains_key(*f)) {
+                let here = at.child(&format!("flow {flow}"), &[flow]);
+                self.push(Rule::SecurityFlowChanged, &here, "flow added");
+            }
+            for (flow, old_flow) in &old_flows {
+                let Some(new_flow) = new_flows.get(flow) else {
+                    continue;
+                };
+                for url in ["authorizationUrl", "tokenUrl", "refreshUrl"] {
+                    let (o, n) = (old_flow.get(url), new_flow.get(url));
+                    if o != n {
+                        let show = |v: Option<&Value>| {
+                            v.and_then(Value::as_str).unwrap_or("none").to_string()
+                        };
+                        let here = at.child(&format!("flow {flow}"), &[flow, url]);
+                        self.push(
+                            Rule::SecurityFlowChanged,
+                            &here,
+                            format!("`{url}` changed from {} to {}", show(o), show(n)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     fn parameters(&mut self, place: &At, old: Option<&Value>, new: Option<&Value>) {
         let list = |v: Option<&Value>| -> Vec<Value> {
             v.and_then(Value::as_array).cloned().unwrap_or_default()
@@ -450,6 +561,20 @@ impl Differ<'_> {
                     Rule::RequestParameterBecameOptional,
                     &at,
                     "parameter became optional",
+                ),
+                _ => {}
+            }
+            let deprecated = |p: &Value| p.get("deprecated") == Some(&Value::Bool(true));
+            match (deprecated(o), deprecated(n)) {
+                (false, true) => self.push(
+                    Rule::RequestParameterDeprecated,
+                    &at,
+                    "parameter deprecated",
+                ),
+                (true, false) => self.push(
+                    Rule::RequestParameterUndeprecated,
+                    &at,
+                    "parameter no longer deprecated",
                 ),
                 _ => {}
             }

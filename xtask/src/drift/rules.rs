@@ -66,6 +66,12 @@ rules! {
     SecurityRequirementChanged = ("security-requirement-changed", Breaking, "the credentials old clients send are not enough"),
     /// A new way to authenticate, old ones still accepted.
     SecurityAlternativeAdded = ("security-alternative-added", Additive, "old credentials still satisfy a requirement"),
+    /// A security requirement needs an OAuth scope it did not.
+    SecurityScopeAdded = ("security-scope-added", Breaking, "tokens old clients hold were granted for the old scopes"),
+    /// A security requirement no longer needs a scope.
+    SecurityScopeRemoved = ("security-scope-removed", Additive, "tokens old clients hold carry it anyway"),
+    /// An OAuth flow is added or removed, or its authorization, token or refresh URL changed.
+    SecurityFlowChanged = ("security-flow-changed", Additive, "the generated client sends the token it is given; code that obtains tokens must follow"),
     /// A scheme old clients use is sent another way.
     SecuritySchemeChanged = ("security-scheme-changed", Breaking, "old clients put the credential where it is no longer read"),
 
@@ -79,6 +85,10 @@ rules! {
     RequestParameterRequiredAdded = ("request-parameter-required-added", Breaking, "old clients do not send it"),
     /// A new optional parameter.
     RequestParameterOptionalAdded = ("request-parameter-optional-added", Additive, "old clients omit it"),
+    /// A parameter is now marked deprecated.
+    RequestParameterDeprecated = ("request-parameter-deprecated", Additive, "it is still read; a warning that it will go"),
+    /// A parameter is no longer marked deprecated.
+    RequestParameterUndeprecated = ("request-parameter-undeprecated", Additive, "it is read as before"),
     /// A parameter is serialized differently (`style`, `explode`).
     RequestParameterSerializationChanged = ("request-parameter-serialization-changed", Breaking, "old clients write the value in the old form"),
 

@@ -1050,3 +1050,67 @@ fn a_discriminator_is_compared_by_property_and_mapped_values() {
         )
     );
 }
+
+#[test]
+fn oauth_scopes_required_and_flow_urls_are_compared() {
+    let doc = |scopes: Value, token_url: &str| {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/pets": {"post": {"security": [{"oauth": scopes}],
+                "responses": {"200": {"description": "ok"}}}}},
+            "components": {"securitySchemes": {"oauth": {"type": "oauth2", "flows": {
+                "clientCredentials": {"tokenUrl": token_url, "scopes": {"read": "", "write": ""}}}}}}})
+    };
+    let found = |old: Value, new: Value| -> Vec<String> {
+        compare(&old, &new)
+            .changes
+            .iter()
+            .map(|c| format!("{} {}: {} [{}]", c.rule.id(), c.place, c.what, c.pointer))
+            .collect()
+    };
+    assert_eq!(
+        found(
+            doc(json!(["write"]), "https://a/token"),
+            doc(json!(["write", "read"]), "https://b/token")
+        ),
+        [
+            "security-scope-added POST /pets security: oauth now requires scope `read` \
+             [/paths/~1pets/post/security]",
+            "security-flow-changed security scheme oauth flow clientCredentials: `tokenUrl` \
+             changed from https://a/token to https://b/token \
+             [/components/securitySchemes/oauth/flows/clientCredentials/tokenUrl]",
+        ]
+    );
+    assert_eq!(
+        found(
+            doc(json!(["write", "read"]), "https://a/token"),
+            doc(json!(["write"]), "https://a/token")
+        ),
+        [
+            "security-scope-removed POST /pets security: oauth no longer requires scope `read` \
+          [/paths/~1pets/post/security]"
+        ]
+    );
+}
+
+#[test]
+fn a_parameter_deprecated_is_reported_and_breaks_nothing() {
+    let doc = |deprecated: bool| {
+        spec(
+            get(
+                "/a",
+                json!([{"name": "q", "in": "query", "deprecated": deprecated,
+                "schema": {"type": "string"}}]),
+                None,
+            ),
+            json!({}),
+        )
+    };
+    assert_eq!(
+        lines(doc(false), doc(true)),
+        ["Additive GET /a query `q`: parameter deprecated"]
+    );
+    assert_eq!(
+        lines(doc(true), doc(false)),
+        ["Additive GET /a query `q`: parameter no longer deprecated"]
+    );
+}
