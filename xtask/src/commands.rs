@@ -8,6 +8,7 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use crate::corpus;
 use crate::document::{self, write_atomic};
+use crate::drift::api::Generator;
 use crate::drift::{Input, diff, prepare};
 use crate::fetch::download;
 use crate::generate::{
@@ -226,7 +227,7 @@ pub fn fetch_command(
             let old = document::parse(&committed, &origin, document::Format::Json)
                 .and_then(|old| provider_input(&providers, provider, old, origin));
             let new = provider_input(&providers, provider, download.document, url.to_string());
-            if let Ok(report) = old.and_then(|old| diff(old, new?)) {
+            if let Ok(report) = old.and_then(|old| diff(old, new?, &contained()?)) {
                 print!("{}", report.render("the previous snapshot", url));
             }
         }
@@ -310,7 +311,7 @@ pub fn drift_command(
         }
     };
     let (old_name, new_name) = (old.name.clone(), new.name.clone());
-    let report = diff(old, new)?;
+    let report = diff(old, new, &contained()?)?;
     print!(
         "{}",
         match format {
@@ -324,6 +325,33 @@ pub fn drift_command(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Generation for drift's crate comparison, in a child process of this executable.
+fn contained() -> Result<Generator> {
+    let exe = std::env::current_exe().context("cannot find the running xtask executable")?;
+    Ok(Generator::Contained(exe))
+}
+
+/// `cargo xtask drift-api`: reads a document on stdin, generates its crate and prints the
+/// crate's public API as JSON: what `drift` runs in a child process, so a document the
+/// generator cannot finish fails the comparison and not the report.
+pub fn drift_api_command(
+    origin: &str,
+    base_dir: Option<&Path>,
+    strip_path_prefix: Option<&str>,
+) -> Result<ExitCode> {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        .context("cannot read the document from stdin")?;
+    let doc = serde_json::from_str(&text).context("the document on stdin is not JSON")?;
+    let options = crate::normalize::Options {
+        base_dir: base_dir.map(Path::to_path_buf),
+        strip_path_prefix: strip_path_prefix.map(str::to_string),
+    };
+    let api = crate::drift::api::Api::generate(doc, &options, origin)?;
+    println!("{}", serde_json::to_string(&api)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A provider's document as drift reads it: as it is on the wire, and with the provider's

@@ -98,6 +98,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = commands::ReportFormat::Text)]
         format: commands::ReportFormat,
     },
+    /// What `drift` runs in a child process: reads a document on stdin, generates its crate and
+    /// prints the crate's public API as JSON.
+    #[command(hide = true)]
+    DriftApi {
+        /// How to name the document in messages.
+        #[arg(long, default_value = "the document")]
+        origin: String,
+        /// The directory other files the document refers to are read from.
+        #[arg(long)]
+        base_dir: Option<PathBuf>,
+        /// A prefix every path starts with, moved into the server URLs.
+        #[arg(long)]
+        strip_path_prefix: Option<String>,
+    },
     /// Measure drift on a labelled suite of document pairs nobody here wrote (a folder with a
     /// manifest.json): agreement per category, then each disagreement.
     DriftSuite {
@@ -150,6 +164,13 @@ fn main() -> ExitCode {
         Command::Drift { rules: true, .. } => commands::drift_rules_command(),
         Command::DriftCorpus { dir } => commands::drift_corpus_command(&root, &dir),
         Command::DriftSuite { dir } => commands::drift_suite_command(&root, dir.as_deref()),
+        Command::DriftApi {
+            origin,
+            base_dir,
+            strip_path_prefix,
+        } => {
+            commands::drift_api_command(&origin, base_dir.as_deref(), strip_path_prefix.as_deref())
+        }
         Command::Drift {
             rules: false,
             old,

@@ -320,6 +320,24 @@ fn drift_exits_1_on_breaking_changes_only() {
         "{}",
         run.stdout
     );
+    // Additive on the wire, and a major bump: the struct gains a public field.
+    assert!(
+        run.stdout.contains(
+            "  major types::Thing::note: field added: struct literals and patterns of \
+             `types::Thing` need it\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with(
+            "Wire verdict: additive (clients generated from the old document keep working).\n\
+             Version bump the generated crate needs: major (code compiled against the old crate \
+             can stop compiling).\n"
+        ),
+        "{}",
+        run.stdout
+    );
 
     let run = sandbox.run(&["drift", &path(&old), &path(&breaking)]);
     assert_eq!(run.code, 1, "{}", run.stdout);
@@ -330,6 +348,47 @@ fn drift_exits_1_on_breaking_changes_only() {
     );
     assert!(
         run.stdout.contains("+ GET /items/{id}: operation added"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn drift_reports_on_a_document_the_generator_cannot_finish() {
+    // A schema that lists itself in its own `allOf`: typify recurses until the stack
+    // overflows, which no panic handler can catch, so the crates are generated in a child
+    // process and the wire report still comes.
+    let node = |extra: &str| {
+        format!(
+            r##"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{"/a":{{"get":{{"operationId":"getA","responses":{{"200":{{"description":"ok","content":{{"application/json":{{"schema":{{"$ref":"#/components/schemas/Node"}}}}}}}}}}}}}}}},"components":{{"schemas":{{"Node":{{"allOf":[{{"$ref":"#/components/schemas/Node"}},{{"type":"object","properties":{{"id":{{"type":"string"}}{extra}}}}}]}}}}}}}}"##
+        )
+    };
+    let sandbox = Sandbox::new(SPEC);
+    let (old, new) = (sandbox.file("old.json"), sandbox.file("new.json"));
+    std::fs::write(&old, node("")).unwrap();
+    std::fs::write(&new, node(r#","name":{"type":"string"}"#)).unwrap();
+    let run = sandbox.run(&[
+        "drift",
+        &old.display().to_string(),
+        &new.display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("+ schema Node .name: field added (string) [response-property-added]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "Version bump the generated crate needs: minor (estimated from the wire verdict, as \
+             the crates could not be compared: generating the crate from "
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("overflowed the stack"),
         "{}",
         run.stdout
     );

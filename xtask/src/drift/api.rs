@@ -12,8 +12,11 @@
 //! anything else added is minor. Attributes (serde renames, docs) are not API.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use quote::ToTokens;
 use serde_json::Value;
 use syn::{Fields, ImplItem, Item, Visibility};
@@ -34,15 +37,15 @@ pub struct ApiChange {
 }
 
 /// The public items of a generated crate, by path.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Api {
     items: BTreeMap<String, Entry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Entry {
     /// `struct`, `field`, `variant`, `method`, `impl`, ...
-    kind: &'static str,
+    kind: String,
     /// What must stay the same for code using it to compile.
     signature: String,
     /// For a struct: all its fields are public and it is not `#[non_exhaustive]`, so code
@@ -54,7 +57,75 @@ struct Entry {
     owner: Option<String>,
 }
 
+/// Where [`Api::generate_with`] runs the generator.
+#[derive(Debug, Clone)]
+pub enum Generator {
+    /// In this process (tests, and documents known to be safe).
+    InProcess,
+    /// In a child process of this executable (`xtask drift-api`), so that a document the
+    /// generator cannot finish (a stack overflow cannot be caught) fails the comparison, not
+    /// the report.
+    Contained(PathBuf),
+}
+
 impl Api {
+    /// Generates `doc`'s client with `generator`, and reads its public API.
+    pub fn generate_with(
+        generator: &Generator,
+        doc: Value,
+        options: &Options,
+        origin: &str,
+    ) -> Result<Api> {
+        match generator {
+            Generator::InProcess => Api::generate(doc, options, origin),
+            Generator::Contained(exe) => Api::generate_in_child(exe, &doc, options, origin),
+        }
+    }
+
+    fn generate_in_child(exe: &Path, doc: &Value, options: &Options, origin: &str) -> Result<Api> {
+        let mut command = Command::new(exe);
+        command.args(["drift-api", "--origin", origin]);
+        if let Some(dir) = &options.base_dir {
+            command.arg("--base-dir").arg(dir);
+        }
+        if let Some(prefix) = &options.strip_path_prefix {
+            command.args(["--strip-path-prefix", prefix]);
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot run {}", exe.display()))?;
+        let text = serde_json::to_vec(doc)?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A child that stops early closes its end; its status says why.
+            let _ = stdin.write_all(&text);
+        }
+        let output = child.wait_with_output()?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if stderr.contains("overflowed its stack") {
+                bail!(
+                    "generating the crate from {origin} overflowed the stack: typify cannot \
+                     generate a schema that reaches itself through its own composition yet"
+                );
+            }
+            let last = stderr
+                .lines()
+                .map(str::trim)
+                .rfind(|l| !l.is_empty())
+                .unwrap_or("no message");
+            bail!(
+                "generating the crate from {origin} stopped ({}): {}",
+                output.status,
+                last.trim_start_matches("error: ")
+            );
+        }
+        serde_json::from_slice(&output.stdout)
+            .map_err(|e| anyhow!("the generator's answer for {origin} is not readable: {e}"))
+    }
+
     /// Generates `doc`'s client as `cargo xtask generate` would, and reads its public API.
     pub fn generate(doc: Value, options: &Options, origin: &str) -> Result<Api> {
         let mut normalized = normalize(doc, options, origin)?;
@@ -253,7 +324,7 @@ impl Api {
         self.items.insert(
             name,
             Entry {
-                kind,
+                kind: kind.to_string(),
                 signature,
                 closed,
                 owner,
@@ -284,7 +355,7 @@ impl Api {
         for (name, old) in &self.items {
             match new.items.get(name) {
                 None if whole(new, old) => {}
-                None if old.kind == REQUIRED_INPUT => changes.push(ApiChange {
+                None if old.kind.as_str() == REQUIRED_INPUT => changes.push(ApiChange {
                     bump: Bump::Minor,
                     item: name.clone(),
                     what: "no longer required".into(),
@@ -317,7 +388,7 @@ impl Api {
                 .owner
                 .as_ref()
                 .filter(|owner| self.items.get(*owner).is_some_and(|o| o.closed));
-            let (bump, what) = match (now.kind, closed_owner) {
+            let (bump, what) = match (now.kind.as_str(), closed_owner) {
                 ("field", Some(owner)) => (
                     Bump::Major,
                     format!("field added: struct literals and patterns of `{owner}` need it"),

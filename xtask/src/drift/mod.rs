@@ -264,13 +264,14 @@ impl Input {
 /// Compares two documents on the wire (see [`compare`]), and the crates generated from them
 /// (see [`api`]). Only a document that cannot be read or prepared is an error; one that does
 /// not generate leaves the bump estimated, saying why.
-pub fn diff(old: Input, new: Input) -> Result<Report> {
+pub fn diff(old: Input, new: Input, generator: &api::Generator) -> Result<Report> {
     let mut report = compare(&prepare(old.doc, &old.name)?, &prepare(new.doc, &new.name)?);
     let (old_doc, old_options) = old.generated;
     let (new_doc, new_options) = new.generated;
-    let generated = api::Api::generate(old_doc, &old_options, &old.name).and_then(|old_api| {
-        api::Api::generate(new_doc, &new_options, &new.name)
-            .map(|new_api| old_api.changes_to(&new_api))
+    let generate =
+        |doc, options, name: &str| api::Api::generate_with(generator, doc, options, name);
+    let generated = generate(old_doc, &old_options, &old.name).and_then(|old_api| {
+        generate(new_doc, &new_options, &new.name).map(|new_api| old_api.changes_to(&new_api))
     });
     report.api = match generated {
         Ok(changes) => CrateApi::Compared(changes),

@@ -721,6 +721,10 @@ fn flatten_all_of(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
         };
         for (key, value) in member {
             match (key.as_str(), fields.get_mut(key)) {
+                // A member still composed is one past the depth limit, or one that reaches
+                // itself: what it adds is merged already, and copying its `allOf` would make
+                // the merged schema composed again, for ever.
+                ("allOf", _) => {}
                 ("properties", Some(Value::Object(properties))) => {
                     if let Some(more) = value.as_object() {
                         for (name, property) in more {

@@ -536,9 +536,13 @@ fn the_rendered_report_groups_by_impact_and_gives_both_verdicts() {
     let input = |doc: Value, name: &str| Input::plain(doc, name.to_string(), None);
     let old = spec(get("/a", "getA"), thing(json!({})));
     let new = spec(get("/b", "getB"), thing(json!({})));
-    let text = diff(input(old.clone(), "old.json"), input(new, "new.json"))
-        .unwrap()
-        .render("old.json", "new.json");
+    let text = diff(
+        input(old.clone(), "old.json"),
+        input(new, "new.json"),
+        &api::Generator::InProcess,
+    )
+    .unwrap()
+    .render("old.json", "new.json");
     assert_eq!(
         text,
         "API drift from old.json to new.json: 1 breaking, 1 additive.\n\nBreaking:\n  - GET /a: \
@@ -554,7 +558,12 @@ fn the_rendered_report_groups_by_impact_and_gives_both_verdicts() {
         get("/a", "getA"),
         thing(json!({"cost": {"type": "number"}})),
     );
-    let report = diff(input(old.clone(), "old.json"), input(grown, "new.json")).unwrap();
+    let report = diff(
+        input(old.clone(), "old.json"),
+        input(grown, "new.json"),
+        &api::Generator::InProcess,
+    )
+    .unwrap();
     assert_eq!(report.wire(), Wire::Additive);
     assert_eq!(report.bump(), Bump::Major);
     let text = report.render("old.json", "new.json");
@@ -566,9 +575,13 @@ fn the_rendered_report_groups_by_impact_and_gives_both_verdicts() {
         "{text}"
     );
     assert_eq!(
-        diff(input(old.clone(), "a"), input(old.clone(), "b"))
-            .unwrap()
-            .render("a", "b"),
+        diff(
+            input(old.clone(), "a"),
+            input(old.clone(), "b"),
+            &api::Generator::InProcess
+        )
+        .unwrap()
+        .render("a", "b"),
         "No API changes from a to b.\n\nThe generated crate's public API is unchanged.\n\nWire \
          verdict: unchanged (no change a client can see).\nVersion bump the generated crate \
          needs: patch (the crate's public API is the same).\n"
