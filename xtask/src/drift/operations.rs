@@ -215,6 +215,47 @@ fn requirements(op: &Map<String, Value>) -> Vec<BTreeSet<String>> {
         .collect()
 }
 
+/// Whether a parameter that was a scalar (or a union of scalars) and is now an array still
+/// takes every value old clients send: a parameter is text, and one value written in any
+/// style is an array of one, so it fits when the items' type reads the old types' text.
+fn single_value_fits_array(old: &Value, new: &Value) -> bool {
+    const SCALARS: [&str; 4] = ["string", "integer", "number", "boolean"];
+    let scalar = |s: &Value| {
+        s.get("type")
+            .and_then(Value::as_str)
+            .filter(|t| SCALARS.contains(t))
+            .map(str::to_string)
+    };
+    let old_types: Option<BTreeSet<String>> = match scalar(old) {
+        Some(ty) => Some(BTreeSet::from([ty])),
+        None => ["anyOf", "oneOf"].iter().find_map(|key| {
+            let branches = old.get(*key)?.as_array()?;
+            branches.iter().map(scalar).collect()
+        }),
+    };
+    let Some(old_types) = old_types else {
+        return false;
+    };
+    if new.get("type").and_then(Value::as_str) != Some("array") {
+        return false;
+    }
+    // The items must be a bare type: a pattern, an enum or a bound may refuse an old value.
+    let Some(items) = new.get("items").and_then(Value::as_object) else {
+        return false;
+    };
+    let bare = items
+        .keys()
+        .all(|k| ["type", "description", "title", "example", "examples"].contains(&k.as_str()));
+    let reads: &[&str] = match items.get("type").and_then(Value::as_str) {
+        Some("string") => &SCALARS,
+        Some("number") => &["integer", "number"],
+        Some("integer") => &["integer"],
+        Some("boolean") => &["boolean"],
+        _ => &[],
+    };
+    bare && old_types.iter().all(|t| reads.contains(&t.as_str()))
+}
+
 /// The scopes each security alternative (by its scheme names) requires of each scheme.
 fn scopes(
     op: &Map<String, Value>,
@@ -590,6 +631,14 @@ impl Differ<'_> {
                 let at = at.child("", &["schema"]);
                 if !is_required(n) {
                     self.default_value(&at, os, ns);
+                }
+                if single_value_fits_array(os, ns) {
+                    self.push(
+                        Rule::RequestParameterBecameArray,
+                        &at,
+                        format!("now an array of {}", type_name(&ns["items"])),
+                    );
+                    continue;
                 }
                 self.schema(Side::Request, &at, os, ns);
             }

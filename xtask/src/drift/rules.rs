@@ -85,6 +85,8 @@ rules! {
     RequestParameterRequiredAdded = ("request-parameter-required-added", Breaking, "old clients do not send it"),
     /// A new optional parameter.
     RequestParameterOptionalAdded = ("request-parameter-optional-added", Additive, "old clients omit it"),
+    /// A scalar parameter became an array whose items read every old value.
+    RequestParameterBecameArray = ("request-parameter-became-array", Additive, "one value old clients send is an array of one"),
     /// A parameter is now marked deprecated.
     RequestParameterDeprecated = ("request-parameter-deprecated", Additive, "it is still read; a warning that it will go"),
     /// A parameter is no longer marked deprecated.

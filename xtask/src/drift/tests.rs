@@ -1127,3 +1127,39 @@ fn a_parameter_deprecated_is_reported_and_breaks_nothing() {
         ["Additive GET /a query `q`: parameter no longer deprecated"]
     );
 }
+
+#[test]
+fn a_parameter_that_becomes_an_array_of_what_it_took_breaks_nothing() {
+    let doc = |schema: Value| {
+        spec(
+            get(
+                "/a",
+                json!([{"name": "q", "in": "query", "schema": schema}]),
+                None,
+            ),
+            json!({}),
+        )
+    };
+    let either = json!({"anyOf": [{"type": "string"}, {"type": "integer"}]});
+    let array = |items: Value| json!({"type": "array", "items": items});
+    // `?q=5` is an array of one string.
+    assert_eq!(
+        lines(doc(either.clone()), doc(array(json!({"type": "string"})))),
+        ["Additive GET /a query `q`: now an array of string"]
+    );
+    assert_eq!(
+        lines(
+            doc(json!({"type": "integer"})),
+            doc(array(json!({"type": "number"})))
+        ),
+        ["Additive GET /a query `q`: now an array of number"]
+    );
+    // Items that may refuse an old value: a string is no integer; a pattern may not match.
+    for items in [
+        json!({"type": "integer"}),
+        json!({"type": "string", "pattern": "^[a-z]+$"}),
+    ] {
+        let found = compare(&doc(either.clone()), &doc(array(items)));
+        assert!(found.breaking() > 0, "{:?}", found.changes);
+    }
+}
