@@ -1,7 +1,10 @@
-//! OpenAPI Overlay 1.0: our reviewable changes to a provider's document, kept apart from it.
+//! OpenAPI Overlay 1.0 and 1.1: our reviewable changes to a provider's document, kept apart
+//! from it.
 //!
 //! An overlay is a list of actions, each a JSONPath `target` (RFC 9535) with either `update`
-//! (merged into each selected object, appended to each selected array) or `remove: true`.
+//! (merged into each selected object, appended to each selected array), `remove: true`, or (1.1)
+//! `copy`, a JSONPath to one node of the document whose value is applied as an update, so that
+//! a change can move what the document says without restating it.
 //! Unlike the specification, which lets an action select nothing, an action that selects nothing
 //! is an error here: it means the upstream document changed under the overlay, and a patch that
 //! silently stops applying is worse than a failed build.
@@ -39,20 +42,25 @@ pub enum Change {
     Update(Value),
     /// Remove the node from its parent.
     Remove,
+    /// Apply the value of the one node this JSONPath selects as an update (Overlay 1.1); an
+    /// array copied onto an array adds its items.
+    Copy(String),
 }
 
 impl Overlay {
     /// Reads an overlay from its parsed document; `origin` names the file in errors.
     pub fn from_value(doc: &Value, origin: &str) -> Result<Self> {
-        match doc.get("overlay") {
-            Some(Value::String(v)) if v.starts_with("1.0.") => {}
+        let copies = match doc.get("overlay") {
+            Some(Value::String(v)) if v.starts_with("1.0.") => false,
+            Some(Value::String(v)) if v.starts_with("1.1.") => true,
             Some(Value::String(v)) => bail!(
-                "{origin}#/overlay: overlay version {v} is not supported; write `overlay: 1.0.0`"
+                "{origin}#/overlay: overlay version {v} is not supported; write `overlay: 1.1.0` \
+                 (or 1.0.0)"
             ),
             _ => bail!(
-                "{origin}: not an overlay document: there is no `overlay: 1.0.0` field at the top"
+                "{origin}: not an overlay document: there is no `overlay: 1.1.0` field at the top"
             ),
-        }
+        };
         let title = doc
             .pointer("/info/title")
             .and_then(Value::as_str)
@@ -68,7 +76,9 @@ impl Overlay {
         let actions = actions
             .iter()
             .enumerate()
-            .map(|(i, action)| Action::from_value(action, &format!("{origin}#/actions/{i}")))
+            .map(|(i, action)| {
+                Action::from_value(action, &format!("{origin}#/actions/{i}"), copies)
+            })
             .collect::<Result<_>>()?;
         Ok(Self { title, actions })
     }
@@ -83,7 +93,7 @@ impl Overlay {
 }
 
 impl Action {
-    fn from_value(value: &Value, at: &str) -> Result<Self> {
+    fn from_value(value: &Value, at: &str, copies: bool) -> Result<Self> {
         let target = value
             .get("target")
             .and_then(Value::as_str)
@@ -103,12 +113,31 @@ impl Action {
                 kind(other)
             ),
         };
-        let change = match (value.get("update"), remove) {
-            (_, true) => Change::Remove,
-            (Some(update), false) => Change::Update(update.clone()),
-            (None, false) => {
-                bail!("{at}: the action has neither `update` nor `remove: true`; give it one")
+        let copy = match value.get("copy") {
+            None => None,
+            Some(Value::String(_)) if !copies => bail!(
+                "{at}/copy: `copy` is an Overlay 1.1 action; write `overlay: 1.1.0` at the top"
+            ),
+            Some(Value::String(path)) => {
+                JsonPath::parse(path)
+                    .map_err(|e| anyhow!("{at}/copy: `{path}` is not a valid JSONPath: {e}"))?;
+                Some(path.clone())
             }
+            Some(other) => bail!(
+                "{at}/copy: `copy` is {}, not a JSONPath string",
+                kind(other)
+            ),
+        };
+        let change = match (value.get("update"), copy, remove) {
+            (_, _, true) => Change::Remove,
+            (Some(_), Some(_), false) => {
+                bail!("{at}: the action has both `update` and `copy`; keep one")
+            }
+            (Some(update), None, false) => Change::Update(update.clone()),
+            (None, Some(path), false) => Change::Copy(path),
+            (None, None, false) => bail!(
+                "{at}: the action has none of `update`, `copy` or `remove: true`; give it one"
+            ),
         };
         Ok(Self {
             target,
@@ -150,6 +179,38 @@ impl Action {
                         bail!("{at}: cannot remove the document's root");
                     }
                     remove_at(doc, pointer);
+                }
+            }
+            Change::Copy(from) => {
+                let source = JsonPath::parse(from)
+                    .map_err(|e| anyhow!("{at}/copy: `{from}` is not a valid JSONPath: {e}"))?;
+                let found = source.query(doc).all();
+                let value = match found.as_slice() {
+                    [one] => (*one).clone(),
+                    [] => bail!(
+                        "{at}{about}: copy `{from}` selects nothing in the document. The upstream \
+                         document changed under the overlay: update the path, or drop the action"
+                    ),
+                    many => bail!(
+                        "{at}/copy: `{from}` selects {} nodes; a copy takes exactly one",
+                        many.len()
+                    ),
+                };
+                for pointer in &pointers {
+                    let Some(node) = doc.pointer_mut(pointer) else {
+                        continue;
+                    };
+                    match (node, &value) {
+                        (Value::Object(node), Value::Object(value)) => merge(node, value),
+                        (Value::Array(node), Value::Array(items)) => node.extend(items.clone()),
+                        (Value::Array(node), value) => node.push(value.clone()),
+                        (node, value) => bail!(
+                            "{at}/copy: copies {} onto {} at {pointer}; a copy merges an object \
+                             into an object or adds to an array",
+                            kind(value),
+                            kind(node)
+                        ),
+                    }
                 }
             }
             Change::Update(update) => {
@@ -194,8 +255,48 @@ mod tests {
 
     fn overlay(actions: Value) -> Overlay {
         let doc =
-            json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": actions});
+            json!({"overlay": "1.1.0", "info": {"title": "t", "version": "1"}, "actions": actions});
         Overlay::from_value(&doc, "o.yaml").unwrap()
+    }
+
+    #[test]
+    fn a_copy_moves_what_the_document_says_without_restating_it() {
+        let mut doc = json!({"components": {"schemas": {"Model": {"oneOf": [
+            {"const": "a"}, {"const": "b"}, {"type": "string"}]}}}});
+        let model = "$.components.schemas.Model";
+        overlay(json!([
+            {"target": model, "update": {"anyOf": []}},
+            {"target": format!("{model}.anyOf"), "copy": format!("{model}.oneOf")},
+            {"target": format!("{model}.oneOf"), "remove": true},
+        ]))
+        .apply(&mut doc, "o.yaml")
+        .unwrap();
+        assert_eq!(
+            doc,
+            json!({"components": {"schemas": {"Model": {"anyOf": [
+                {"const": "a"}, {"const": "b"}, {"type": "string"}]}}}})
+        );
+        // A copy from nowhere, from two places, or in a 1.0 overlay, is an error that says so.
+        let error = |actions: Value, version: &str| {
+            let doc = json!({"overlay": version, "info": {"title": "t"}, "actions": actions});
+            let mut target = json!({"a": {"x": 1}, "b": {"x": 2}});
+            Overlay::from_value(&doc, "o.yaml")
+                .and_then(|o| o.apply(&mut target, "o.yaml"))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            error(json!([{"target": "$.a", "copy": "$.c"}]), "1.1.0")
+                .contains("o.yaml#/actions/0: copy `$.c` selects nothing"),
+        );
+        assert!(
+            error(json!([{"target": "$.a", "copy": "$.*"}]), "1.1.0")
+                .contains("`$.*` selects 2 nodes; a copy takes exactly one"),
+        );
+        assert!(
+            error(json!([{"target": "$.a", "copy": "$.b"}]), "1.0.0")
+                .contains("`copy` is an Overlay 1.1 action; write `overlay: 1.1.0`"),
+        );
     }
 
     #[test]
@@ -258,7 +359,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            error.contains("neither `update` nor `remove: true`"),
+            error.contains("none of `update`, `copy` or `remove: true`"),
             "{error}"
         );
 
