@@ -5,6 +5,7 @@
 //! directly.
 
 pub mod commands;
+pub mod conformance;
 pub mod corpus;
 pub mod document;
 pub mod downconvert;

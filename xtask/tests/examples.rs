@@ -768,3 +768,79 @@ fn every_example_is_valid_against_its_schema_and_a_mutated_one_is_not() {
     );
     assert!(none.is_empty(), "{none:?}");
 }
+
+/// A provider's document as its entry gives it: the spec with its overlay applied, not
+/// normalized: what the API serves, as far as we know it.
+fn source_document(name: &str) -> (Value, String) {
+    let providers = Providers::load(&workspace_root()).unwrap();
+    let provider = providers.get(name).unwrap();
+    let origin = provider.spec.display().to_string();
+    let doc = xtask::document::read(&providers.path(&provider.spec)).unwrap();
+    let (doc, _, origin) =
+        xtask::normalize::with_provider_settings(&providers, provider, doc, &origin).unwrap();
+    (doc, origin)
+}
+
+/// Every example of a provider's source document and of its official docs, under a strict
+/// validator reading the source document; returns how many, and each failure.
+fn examples_against_the_source(name: &str) -> (usize, Vec<String>) {
+    use xtask::conformance::{SourceSchemas, examples, operation_schema};
+    let (source, origin) = source_document(name);
+    let mut schemas = SourceSchemas::new(&source, &origin).unwrap();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut check = |at: &str, schema: &str, value: &Value| {
+        checked += 1;
+        for error in schemas.check(schema, value).unwrap() {
+            failures.push(format!("{at} against {origin}{schema}: {error}"));
+        }
+    };
+    for example in examples(&source).unwrap() {
+        check(&format!("{origin}{}", example.at), &example.schema, &example.value);
+    }
+    let (docs, _) = docs_examples(name);
+    for example in docs {
+        let schema = match example.key.rsplit_once(' ') {
+            Some((id, what)) => operation_schema(&source, id, what)
+                .unwrap_or_else(|| panic!("{}: no JSON {what} for {id} in {origin}", example.at)),
+            None => format!("#/components/schemas/{}", example.key),
+        };
+        check(&example.at, &schema, &example.value);
+    }
+    (checked, failures)
+}
+
+/// Docs examples that are wrong, not the spec: each with the start of its failure and why.
+/// Each must still fail, so the list cannot go stale.
+const WRONG_DOCS_EXAMPLES: &[(&str, &str)] = &[(
+    "https://www.builder.io/c/docs/agents-run-api (request) against \
+     openapi/builder/agents-run.yaml#/paths/~1agents~1run/post/requestBody/content/\
+     application~1json/schema: /: {\"projectId\"",
+    "the page's example names no user; the same page says `userId` or `userEmail` is required \
+     and documents the 400 the API answers without one",
+)];
+
+#[test]
+fn every_example_is_valid_against_the_source_document_under_a_strict_validator() {
+    for (name, at_least) in [("builder", 15), ("buildprint", 30)] {
+        let (checked, failures) = examples_against_the_source(name);
+        let (known, unknown): (Vec<&String>, Vec<&String>) = failures
+            .iter()
+            .partition(|f| WRONG_DOCS_EXAMPLES.iter().any(|(start, _)| f.starts_with(start)));
+        assert!(
+            unknown.is_empty(),
+            "{name}: {} of {checked} examples are invalid against the source document:\n{}",
+            unknown.len(),
+            unknown.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\n")
+        );
+        for (start, why) in WRONG_DOCS_EXAMPLES {
+            let belongs = start.contains(&format!("openapi/{name}/"));
+            assert_eq!(
+                known.iter().any(|f| f.starts_with(start)),
+                belongs,
+                "listed as wrong ({why}) but valid now: {start}"
+            );
+        }
+        assert!(checked >= at_least, "{name}: only {checked} examples");
+    }
+}
