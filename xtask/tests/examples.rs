@@ -796,7 +796,11 @@ fn examples_against_the_source(name: &str) -> (usize, Vec<String>) {
         }
     };
     for example in examples(&source).unwrap() {
-        check(&format!("{origin}{}", example.at), &example.schema, &example.value);
+        check(
+            &format!("{origin}{}", example.at),
+            &example.schema,
+            &example.value,
+        );
     }
     let (docs, _) = docs_examples(name);
     for example in docs {
@@ -824,14 +828,20 @@ const WRONG_DOCS_EXAMPLES: &[(&str, &str)] = &[(
 fn every_example_is_valid_against_the_source_document_under_a_strict_validator() {
     for (name, at_least) in [("builder", 15), ("buildprint", 30)] {
         let (checked, failures) = examples_against_the_source(name);
-        let (known, unknown): (Vec<&String>, Vec<&String>) = failures
-            .iter()
-            .partition(|f| WRONG_DOCS_EXAMPLES.iter().any(|(start, _)| f.starts_with(start)));
+        let (known, unknown): (Vec<&String>, Vec<&String>) = failures.iter().partition(|f| {
+            WRONG_DOCS_EXAMPLES
+                .iter()
+                .any(|(start, _)| f.starts_with(start))
+        });
         assert!(
             unknown.is_empty(),
             "{name}: {} of {checked} examples are invalid against the source document:\n{}",
             unknown.len(),
-            unknown.iter().map(|f| f.as_str()).collect::<Vec<_>>().join("\n")
+            unknown
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         for (start, why) in WRONG_DOCS_EXAMPLES {
             let belongs = start.contains(&format!("openapi/{name}/"));

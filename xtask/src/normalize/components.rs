@@ -12,6 +12,11 @@
 //!   and `X`): such an enum is typed as a string, with a note. Repeated values are dropped.
 //! - **Defaults.** A default of the wrong type (FastAPI writes `"10"` for an integer) is
 //!   converted when it can be, and dropped when it cannot.
+//! - **Unions of values.** typify makes an `anyOf` a struct of flattened optional fields, one per
+//!   branch, which only an object fits: `anyOf: [string, array of string, Record]` read `"a"` or
+//!   `["a"]` fails. Where the branches hold an array, or objects and other values together, the
+//!   `anyOf` becomes a `oneOf`, which typify makes an untagged enum: a value is one of them, read
+//!   as the first branch that fits, as `anyOf` allows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,9 +44,40 @@ pub fn normalize_components(doc: &mut Value, notes: &mut Notes) -> usize {
         repaired += usize::from(repair_object(schema, at, notes));
         repaired += usize::from(repair_enum(schema, at, notes));
         repaired += usize::from(repair_default(&snapshot, schema, at));
+        repaired += usize::from(union_of_values(&snapshot, schema));
         Ok(())
     });
     repaired
+}
+
+/// An `anyOf` whose branches are not all objects, nor all scalars, as a `oneOf` (see the module
+/// docs); returns whether it changed.
+fn union_of_values(doc: &Value, schema: &mut Map<String, Value>) -> bool {
+    let Some(branches) = schema.get("anyOf").and_then(Value::as_array) else {
+        return false;
+    };
+    if branches.len() < 2 || schema.contains_key("oneOf") {
+        return false;
+    }
+    let kind = |branch: &Value| {
+        let branch = resolve_schema(doc, branch);
+        match branch.get("type").and_then(Value::as_str) {
+            Some("array") => "array",
+            Some("object") => "object",
+            Some(_) => "scalar",
+            None if branch.get("items").is_some() => "array",
+            None if branch.get("properties").is_some() || branch.get("allOf").is_some() => "object",
+            None => "other",
+        }
+    };
+    let kinds: BTreeSet<&str> = branches.iter().map(kind).collect();
+    // A branch of unknown shape (any value, a nested union) keeps typify's reading.
+    let values = !kinds.contains("other")
+        && (kinds.contains("array") || (kinds.contains("object") && kinds.len() > 1));
+    if values && let Some(branches) = schema.shift_remove("anyOf") {
+        schema.insert("oneOf".into(), branches);
+    }
+    values
 }
 
 /// Renames components whose type names would collide, shadow the prelude or not be names;
@@ -475,6 +511,37 @@ mod tests {
             schemas["ModelValue"],
             json!({"description": "d", "anyOf": [{"type": "string"}, {"type": "integer"}]})
         );
+    }
+
+    #[test]
+    fn a_union_of_values_is_one_of_them_and_unions_of_objects_or_scalars_stay() {
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let (doc, _) = components(json!({
+            "Record": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Labels": {"anyOf": [{"type": "string"}, array, {"$ref": "#/components/schemas/Record"}]},
+            "Mixed": {"anyOf": [{"type": "integer"}, {"$ref": "#/components/schemas/Record"}]},
+            "Objects": {"anyOf": [{"$ref": "#/components/schemas/Record"}, {"type": "object"}]},
+            "Scalars": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+            "Unknown": {"anyOf": [{"type": "string"}, {}]}}));
+        let schemas = &doc["components"]["schemas"];
+        for union in ["Labels", "Mixed"] {
+            assert!(
+                schemas[union].get("anyOf").is_none(),
+                "{union}: {}",
+                schemas[union]
+            );
+            assert_eq!(
+                schemas[union]["oneOf"].as_array().map(Vec::len),
+                Some(if union == "Labels" { 3 } else { 2 })
+            );
+        }
+        for union in ["Objects", "Scalars", "Unknown"] {
+            assert!(
+                schemas[union].get("oneOf").is_none(),
+                "{union}: {}",
+                schemas[union]
+            );
+        }
     }
 
     #[test]

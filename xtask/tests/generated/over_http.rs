@@ -201,3 +201,35 @@ fn renamed_and_repaired_types_keep_their_wire_names() {
     assert_eq!(other.nick.as_deref(), Some("upper"));
     assert!(serde_json::from_value::<types::Thing>(serde_json::json!({"id": "t", "level": 7})).is_err());
 }
+
+#[tokio::test]
+async fn a_union_of_a_string_arrays_and_an_object_travels_as_each() {
+    // Each shape the `anyOf` allows reads into the type and writes back as it came.
+    for labels in [
+        serde_json::json!("urgent"),
+        serde_json::json!(["urgent", "home"]),
+        serde_json::json!({"name": "urgent"}),
+        serde_json::json!([{"name": "urgent"}, {"name": "home"}]),
+    ] {
+        let answer = serde_json::json!({"id": "t1", "labels": labels}).to_string();
+        let server = TestServer::start(move |_| Reply::json(200, answer.clone()));
+        let thing = client(&server)
+            .get_thing()
+            .id("t1")
+            .cookie("session=s1")
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(serde_json::to_value(&thing.labels).unwrap(), labels);
+        client(&server)
+            .patch_thing()
+            .id("t1")
+            .body(thing)
+            .send()
+            .await
+            .unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&server.requests()[1].body).unwrap();
+        assert_eq!(sent["labels"], labels);
+    }
+}
