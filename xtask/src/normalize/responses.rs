@@ -11,6 +11,10 @@
 //! - Statuses whose JSON bodies differ: the body is typed as any JSON value, with a note.
 //! - JSON next to raw bytes among successes: every success is raw bytes, with a note; among
 //!   errors, the raw ones arrive as `Error::UnexpectedResponse`, with a note.
+//! - Every media type the responses document, JSON ones first, is kept on the operation as
+//!   `x-agentrun-accept`, and [`crate::rewrite`] sends them in `Accept`: progenitor sends
+//!   `application/json` alone, and a negotiating server then cannot answer with the documented
+//!   `application/problem+json` error.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +27,9 @@ use crate::schemas::{for_each_operation, resolve_schema};
 
 /// The extension marking a response that has no body, answered as `None`.
 pub const EMPTY: &str = "x-agentrun-empty";
+
+/// The extension listing the media types an operation's responses document, for `Accept`.
+pub const ACCEPT: &str = "x-agentrun-accept";
 
 /// What a response carries, for comparing responses.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,6 +51,7 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
             return;
         };
         let before = responses.clone();
+        let accept = accepted(responses);
         normalize_statuses(responses, &here, notes);
         for response in responses.values_mut() {
             one_media_type(response);
@@ -69,6 +77,9 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
             notes,
         );
         changed += usize::from(*responses != before);
+        if let Some(accept) = accept {
+            op.insert(ACCEPT.into(), accept);
+        }
     });
     unions.store(doc);
     changed
@@ -150,6 +161,37 @@ fn normalize_statuses(responses: &mut Map<String, Value>, here: &str, notes: &mu
         kept.entry(key).or_insert(response);
     }
     *responses = kept;
+}
+
+/// The media types the responses document, JSON ones first, when they are more than
+/// `application/json` alone. One that cannot be a header value is left out.
+fn accepted(responses: &Map<String, Value>) -> Option<Value> {
+    let mut json = Vec::new();
+    let mut other = Vec::new();
+    for response in responses.values() {
+        let content = response.get("content").and_then(Value::as_object);
+        for media in content.into_iter().flatten().map(|(media, _)| media) {
+            let list = if is_json(media) {
+                &mut json
+            } else {
+                &mut other
+            };
+            let header_safe = !media.is_empty()
+                && media
+                    .bytes()
+                    .all(|b| b == b' ' || b == b'\t' || b.is_ascii_graphic());
+            if header_safe && !list.contains(media) {
+                list.push(media.clone());
+            }
+        }
+    }
+    json.sort_by_key(|media| media != "application/json");
+    json.extend(other);
+    match json.as_slice() {
+        [] => None,
+        [only] if only == "application/json" => None,
+        _ => Some(json!(json)),
+    }
 }
 
 /// Keeps one media type: the JSON one, as `application/json`, or the first.
@@ -493,6 +535,31 @@ mod tests {
             json!({"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}})
         );
         assert!(responses["400"]["content"]["application/json"].is_object());
+    }
+
+    #[test]
+    fn accept_lists_every_documented_media_type_json_first() {
+        let accept = |responses: Value| {
+            let normalized = run(doc(json!({"/a": {"get": {"responses": responses}}})));
+            normalized.document["paths"]["/a"]["get"]
+                .get(ACCEPT)
+                .cloned()
+        };
+        let plain = json!({"description": "d", "content": {"text/plain": {}}});
+        let problem = json!({"description": "d", "content": {"application/problem+json": {}}});
+        let json_body = json!({"description": "d", "content": {"application/json": {}}});
+        let broken = json!({"description": "d", "content": {"text/\u{7}bell": {}}});
+        assert_eq!(
+            accept(json!({"200": plain, "400": problem, "201": json_body, "500": broken})),
+            Some(json!([
+                "application/json",
+                "application/problem+json",
+                "text/plain"
+            ]))
+        );
+        // `application/json` alone is what progenitor sends already.
+        assert_eq!(accept(json!({"200": json_body})), None);
+        assert_eq!(accept(json!({"204": {"description": "d"}})), None);
     }
 
     #[test]

@@ -144,6 +144,21 @@ impl VisitMut for Send<'_> {
                     lit.lit = syn::Lit::Str(LitStr::new(media, text.span()));
                 }
             }
+            // `.header(ACCEPT, HeaderValue::from_static("application/json"))`: every media
+            // type the responses document.
+            Expr::MethodCall(call)
+                if call.method == "header"
+                    && call
+                        .args
+                        .first()
+                        .is_some_and(|name| path_ends_with(name, &["ACCEPT"])) =>
+            {
+                if let (Some(accept), Some(value)) =
+                    (&self.plan.accept, call.args.iter_mut().nth(1))
+                {
+                    *value = parse_quote!(::reqwest::header::HeaderValue::from_static(#accept));
+                }
+            }
             // `.json(&body)` sends `application/json` unless a content type is set before it.
             Expr::MethodCall(call) if call.method == "json" => {
                 if let Some((media, true)) = &self.plan.content_type {

@@ -9,6 +9,7 @@
 //!   (`x-agentrun-wire-name`); a `multipart/form-data` body is a `reqwest::multipart::Form`
 //!   (`x-agentrun-multipart`); a body is sent with its real media type
 //!   (`x-agentrun-content-type`); a response without a body is `None` (`x-agentrun-empty`);
+//!   `Accept` lists every media type the responses document (`x-agentrun-accept`);
 //! - [`deprecated`]: deprecated operations, parameters, schemas and fields carry
 //!   `#[deprecated]`;
 //! - [`docs`]: every doc comment is safe, whatever the document's text: no code block of it
@@ -24,7 +25,7 @@ use crate::names::{Case, sanitize};
 use crate::normalize::bodies::{CONTENT_TYPE, multipart_fields};
 use crate::normalize::operations;
 use crate::normalize::parameters::WIRE_NAME;
-use crate::normalize::responses::EMPTY;
+use crate::normalize::responses::{ACCEPT, EMPTY};
 
 /// What the generated code of one operation needs beyond progenitor's output.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +49,8 @@ pub struct OperationPlan {
     pub empty_error: Vec<u16>,
     /// Setters of deprecated parameters.
     pub deprecated_parameters: Vec<String>,
+    /// What `Accept` lists, when more than `application/json`.
+    pub accept: Option<String>,
 }
 
 /// Applies every rewrite the document asks for to the generated file.
@@ -125,6 +128,12 @@ fn plan(op: &serde_json::Map<String, Value>) -> OperationPlan {
             .filter(|p| p.get("deprecated") == Some(&Value::Bool(true)))
             .map(|p| sanitize(&name(p), Case::Snake))
             .collect(),
+        accept: op.get(ACCEPT).and_then(Value::as_array).map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
     }
 }
 

@@ -184,6 +184,12 @@ async fn a_default_problem_json_answer_is_the_typed_error() {
         }
         other => panic!("expected the problem as an error, got {other:?}"),
     }
+    // The request asked for every media type the operation documents, so a negotiating
+    // server may answer with the documented problem.
+    assert_eq!(
+        server.requests()[0].header("accept"),
+        Some("application/json, application/problem+json")
+    );
 }
 
 #[test]
