@@ -445,6 +445,57 @@ pub fn drift_suite_command(root: &Path, dir: Option<&Path>) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// `cargo xtask conformance`: each document held against itself (see
+/// [`crate::conformance::documents`]): the providers' specs as their entries give them, a
+/// corpus set, or a folder. Exits 1 when something fails.
+pub fn conformance_command(root: &Path, dir: Option<&Path>, set: Option<&str>) -> Result<ExitCode> {
+    use crate::conformance::documents::{check, render};
+    let mut reports = Vec::new();
+    let folder = match (dir, set) {
+        (Some(dir), _) => Some(dir.to_path_buf()),
+        (None, Some(set)) => Some(corpus::set_dir(root, set).map_err(|e| anyhow!(e))?),
+        (None, None) => None,
+    };
+    match folder {
+        Some(folder) => {
+            for document in corpus::documents(&folder)? {
+                let name = document
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| document.name.clone());
+                match document::read(&document.path) {
+                    Ok(doc) => reports.push(check(doc, &name)),
+                    Err(error) => reports.push(crate::conformance::documents::DocumentReport {
+                        name,
+                        unreadable: Some(crate::text::one_line(&format!("{error:#}"))),
+                        ..Default::default()
+                    }),
+                }
+            }
+        }
+        None => {
+            let providers = Providers::load(root)?;
+            for provider in &providers.list {
+                let origin = provider.spec.display().to_string();
+                let doc = document::read(&providers.path(&provider.spec))?;
+                let (doc, _, origin) =
+                    crate::normalize::with_provider_settings(&providers, provider, doc, &origin)?;
+                reports.push(check(doc, &origin));
+            }
+        }
+    }
+    print!("{}", render(&reports));
+    let failed = reports
+        .iter()
+        .any(|r| !r.failures.is_empty() || r.unreadable.is_some());
+    Ok(if failed {
+        ExitCode::from(FOUND)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// The providers a fetch or drift works on: the named one, or every one that publishes a
 /// document.
 fn fetched_providers<'a>(

@@ -22,14 +22,17 @@
 //! assert!(schemas.check("#/components/schemas/Model", &json!("haiku")).unwrap().is_empty());
 //! ```
 
-use std::collections::HashMap;
+pub mod documents;
+pub mod synthesize;
+
+use std::collections::{BTreeSet, HashMap};
 
 use anyhow::{Result, anyhow};
 use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 
-use crate::document::{escape_segment, pointer};
-use crate::schemas::{METHODS, for_each_schema};
+use crate::document::{escape_segment, pointer, unescape_segment};
+use crate::schemas::{METHODS, for_each_schema, referenced_schemas};
 
 /// The schemas of one source document, ready to validate values against.
 pub struct SourceSchemas {
@@ -71,12 +74,7 @@ impl SourceSchemas {
     /// empty when it is valid. An error is a schema the validator cannot build.
     pub fn check(&mut self, schema: &str, value: &Value) -> Result<Vec<String>> {
         if !self.validators.contains_key(schema) {
-            // The whole document is the root resource, so every `$ref` in it resolves; the
-            // root's own keywords (`openapi`, `paths`, ...) are none the validator knows.
-            let mut root = self.root.clone();
-            if let Some(fields) = root.as_object_mut() {
-                fields.insert("$ref".into(), Value::String(uri_fragment(schema)));
-            }
+            let root = self.root_for(schema);
             let validator = jsonschema::options()
                 .with_draft(self.draft)
                 .should_validate_formats(true)
@@ -93,6 +91,79 @@ impl SourceSchemas {
                 format!("{at}: {error}")
             })
             .collect())
+    }
+}
+
+impl SourceSchemas {
+    /// The root resource a validator of `schema` is built from: the schema and the component
+    /// schemas it reaches, under their own pointers, so every `$ref` resolves as in the
+    /// document and a validator holds no more of a big document than it needs. A schema that
+    /// refers elsewhere gets the whole document.
+    fn root_for(&self, schema: &str) -> Value {
+        let whole = || {
+            let mut root = self.root.clone();
+            if let Some(fields) = root.as_object_mut() {
+                fields.insert("$ref".into(), Value::String(uri_fragment(schema)));
+            }
+            root
+        };
+        let Some(target) = schema.strip_prefix('#').and_then(|p| self.root.pointer(p)) else {
+            return whole();
+        };
+        let mut names = BTreeSet::new();
+        referenced_schemas(target, &mut names);
+        let mut queue: Vec<String> = names.iter().cloned().collect();
+        let mut components = Map::new();
+        while let Some(name) = queue.pop() {
+            let Some(component) = self
+                .root
+                .pointer(&format!("/components/schemas/{}", escape_segment(&name)))
+            else {
+                return whole();
+            };
+            let mut more = BTreeSet::new();
+            referenced_schemas(component, &mut more);
+            for found in more {
+                if names.insert(found.clone()) {
+                    queue.push(found);
+                }
+            }
+            components.insert(name, component.clone());
+        }
+        let elsewhere = std::iter::once(target)
+            .chain(components.values())
+            .any(refers_elsewhere);
+        if elsewhere {
+            return whole();
+        }
+        let mut root = json!({"components": {"schemas": components}});
+        if let Some(name) = schema.strip_prefix("#/components/schemas/")
+            && !name.contains('/')
+        {
+            root["components"]["schemas"][unescape_segment(name)] = target.clone();
+            root["$ref"] = Value::String(uri_fragment(schema));
+        } else {
+            root["x-target"] = target.clone();
+            root["$ref"] = json!("#/x-target");
+        }
+        root
+    }
+}
+
+/// Whether a schema has a `$ref` to anything but a component schema.
+fn refers_elsewhere(schema: &Value) -> bool {
+    match schema {
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(key, value)| match (key.as_str(), value) {
+                ("$ref", Value::String(reference)) => {
+                    !reference.starts_with("#/components/schemas/")
+                        || reference["#/components/schemas/".len()..].contains('/')
+                }
+                _ => refers_elsewhere(value),
+            }),
+        Value::Array(items) => items.iter().any(refers_elsewhere),
+        _ => false,
     }
 }
 

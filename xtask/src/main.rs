@@ -64,6 +64,17 @@ enum Command {
         #[arg(long)]
         no_check: bool,
     },
+    /// Hold documents against themselves with a strict JSON Schema validator: every example,
+    /// and values synthesized for every request and answer (Builder's and Buildprint's specs,
+    /// a corpus set, or a folder). Exits 1 when something fails.
+    Conformance {
+        /// A directory of documents, instead of the providers' specs.
+        #[arg(conflicts_with = "set")]
+        dir: Option<PathBuf>,
+        /// A corpus set: a folder of `../shared/corpus`, or of $AGENTRUN_CORPUS when it is set.
+        #[arg(long, value_name = "NAME")]
+        set: Option<String>,
+    },
     /// Hold each provider's spec against the inventory of its official docs: documented
     /// operations, fields and values present, and no answer field required that the docs do
     /// not show. Exits 1 when the spec departs from the docs.
@@ -164,6 +175,9 @@ fn main() -> ExitCode {
         Command::Drift { rules: true, .. } => commands::drift_rules_command(),
         Command::DriftCorpus { dir } => commands::drift_corpus_command(&root, &dir),
         Command::DriftSuite { dir } => commands::drift_suite_command(&root, dir.as_deref()),
+        Command::Conformance { dir, set } => {
+            commands::conformance_command(&root, dir.as_deref(), set.as_deref())
+        }
         Command::DriftApi {
             origin,
             base_dir,
