@@ -147,11 +147,15 @@ pub fn render(reports: &[DocumentReport]) -> String {
     );
     let (mut examples, mut invalid, mut schemas, mut valid) = (0, 0, 0, 0);
     for report in reports {
-        let bad = report
+        // An example is invalid once, however many places in it are wrong.
+        let mut bad: Vec<&str> = report
             .failures
             .iter()
-            .filter(|f| f.starts_with("example "))
-            .count();
+            .filter_map(|f| f.strip_prefix("example "))
+            .filter_map(|f| f.split(": ").next())
+            .collect();
+        bad.dedup();
+        let bad = bad.len();
         let _ = writeln!(
             out,
             "| {} | {} | {bad} | {} | {} |",
