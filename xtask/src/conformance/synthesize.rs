@@ -4,8 +4,10 @@
 //! values inside the bounds, formats and patterns the schema sets.
 //!
 //! What it makes is a candidate: [`super::SourceSchemas::check`] says whether it is valid. A
-//! pattern is met by trying a few common strings; a schema that none of them fits gets a value
-//! that is not valid, and the check says so instead of this module guessing harder.
+//! pattern is met by a string written from its parsed form (`regex-syntax`: the first branch
+//! of each alternation, the least count of each repetition, a letter or digit of each class),
+//! or else by trying a few common strings; a schema that none of them fits gets a value that is
+//! not valid, and the check says so instead of this module guessing harder.
 //!
 //! ```
 //! use serde_json::json;
@@ -376,11 +378,56 @@ fn string(fields: &Map<String, Value>) -> Value {
         "ab12cd34",
         "example.com",
     ];
-    TRIES
-        .iter()
-        .map(|t| fit(t))
+    let written = fields
+        .get("pattern")
+        .and_then(Value::as_str)
+        .and_then(matching);
+    written
+        .into_iter()
+        .chain(TRIES.iter().map(|t| fit(t)))
         .find(|t| pattern.find(t).is_some())
         .map_or_else(|| json!(fit("string")), Value::String)
+}
+
+/// A string `pattern` matches, written from its parsed form; `None` when it does not parse
+/// as a Rust regular expression (the caller then tries common strings).
+fn matching(pattern: &str) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut out = String::new();
+    write_match(&hir, &mut out)?;
+    Some(out)
+}
+
+fn write_match(hir: &regex_syntax::hir::Hir, out: &mut String) -> Option<()> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(literal) => out.push_str(std::str::from_utf8(&literal.0).ok()?),
+        HirKind::Class(Class::Unicode(class)) => {
+            let ranges = class.ranges();
+            let nice = ['a', '0', 'A']
+                .into_iter()
+                .find(|c| ranges.iter().any(|r| r.start() <= *c && *c <= r.end()));
+            out.push(nice.or_else(|| ranges.first().map(|r| r.start()))?);
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let byte = class.ranges().first()?.start();
+            out.push(char::from(byte).is_ascii().then_some(char::from(byte))?);
+        }
+        HirKind::Repetition(repetition) => {
+            for _ in 0..repetition.min.min(64) {
+                write_match(&repetition.sub, out)?;
+            }
+        }
+        HirKind::Capture(capture) => write_match(&capture.sub, out)?,
+        HirKind::Concat(parts) => {
+            for part in parts {
+                write_match(part, out)?;
+            }
+        }
+        HirKind::Alternation(branches) => write_match(branches.first()?, out)?,
+    }
+    Some(())
 }
 
 /// The `i`th variation of a value, for items that must differ: a number plus `i`, a string
@@ -485,9 +532,19 @@ mod tests {
     }
 
     #[test]
-    fn a_pattern_no_common_string_fits_gives_a_value_the_check_refuses() {
-        let doc = doc(json!({"Hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"}}));
-        let invalid = all_valid(&doc);
+    fn a_pattern_is_met_from_its_parsed_form_and_one_that_cannot_be_is_refused() {
+        let doc = doc(json!({
+            "Hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+            "Version": {"type": "string", "pattern": "^v(\\d+)\\.(\\d+)(-rc)?$"},
+            "Either": {"type": "string", "pattern": "^(?:cat|dog)s?$"}}));
+        assert_eq!(all_valid(&doc), []);
+        let hex = json!({"$ref": "#/components/schemas/Hex"});
+        assert_eq!(values(&doc, &hex), [json!("#aaaaaa")]);
+        // A look-ahead is not Rust regex syntax, and no common string fits: the value is
+        // refused by the check, not guessed harder.
+        let odd =
+            super::tests::doc(json!({"Odd": {"type": "string", "pattern": "^(?=.*#)[#]{3}$"}}));
+        let invalid = all_valid(&odd);
         assert_eq!(invalid.len(), 1, "{invalid:?}");
     }
 }
