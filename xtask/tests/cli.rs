@@ -354,6 +354,32 @@ fn drift_exits_1_on_breaking_changes_only() {
 }
 
 #[test]
+fn drift_compares_the_crates_of_files_named_without_a_folder() {
+    // The crates are generated in a child process, told where each file's folder is: a file
+    // named as `old.json` has an empty one, which is the current directory.
+    let sandbox = Sandbox::new(SPEC);
+    std::fs::write(sandbox.file("old.json"), SPEC).unwrap();
+    std::fs::write(sandbox.file("new.json"), SPEC_ADDITIVE).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(sandbox.root())
+        .arg("--root")
+        .arg(sandbox.root())
+        .args(["drift", "old.json", "new.json"])
+        .output()
+        .unwrap();
+    let run = Run::from(output);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.ends_with(
+            "Version bump the generated crate needs: major (code compiled against the old crate \
+             can stop compiling).\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn drift_reports_on_a_document_the_generator_cannot_finish() {
     // A schema that lists itself in its own `allOf`: typify recurses until the stack
     // overflows, which no panic handler can catch, so the crates are generated in a child

@@ -85,7 +85,12 @@ impl Api {
     fn generate_in_child(exe: &Path, doc: &Value, options: &Options, origin: &str) -> Result<Api> {
         let mut command = Command::new(exe);
         command.args(["drift-api", "--origin", origin]);
-        if let Some(dir) = &options.base_dir {
+        // A file named without a folder has `""` for its parent: the current directory.
+        if let Some(dir) = options
+            .base_dir
+            .as_ref()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             command.arg("--base-dir").arg(dir);
         }
         if let Some(prefix) = &options.strip_path_prefix {
