@@ -849,13 +849,7 @@ impl<'a> Checker<'a> {
                 if !seen.insert(identity.clone()) {
                     continue;
                 }
-                let required: Vec<&str> = alternative
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
+                let required = crate::schemas::required_names(alternative.get("required"));
                 for name in required {
                     self.counts.required_response_fields += 1;
                     if !self

@@ -309,13 +309,7 @@ fn entry(
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             let resolved = resolve_schema(doc, schema);
-            let needed: Vec<&str> = resolved
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let needed = crate::schemas::required_names(resolved.get("required"));
             let fields = resolved
                 .get("properties")
                 .and_then(Value::as_object)

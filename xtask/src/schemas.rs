@@ -202,6 +202,47 @@ pub fn referenced_schemas(value: &Value, into: &mut std::collections::BTreeSet<S
     }
 }
 
+/// The property names a schema's `required` keyword lists, in order (none when it lists none).
+pub fn required_names(required: Option<&Value>) -> Vec<&str> {
+    required
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// Merges what an `allOf` member says into the schema it composes: its properties and
+/// `required` names are added, and a keyword the schema lacks is taken (the schema's own wins).
+/// Keywords in `skip` are not taken.
+pub fn merge_member(target: &mut Map<String, Value>, member: &Map<String, Value>, skip: &[&str]) {
+    for (key, value) in member {
+        if skip.contains(&key.as_str()) {
+            continue;
+        }
+        match (key.as_str(), target.get_mut(key)) {
+            ("properties", Some(Value::Object(properties))) => {
+                for (name, property) in value.as_object().into_iter().flatten() {
+                    properties
+                        .entry(name.clone())
+                        .or_insert_with(|| property.clone());
+                }
+            }
+            ("required", Some(Value::Array(required))) => {
+                for name in value.as_array().into_iter().flatten() {
+                    if !required.contains(name) {
+                        required.push(name.clone());
+                    }
+                }
+            }
+            (_, Some(_)) => {}
+            (_, None) => {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
 /// A visitor over operations: the path, the method and the Operation Object.
 pub type OperationVisit<'a> = dyn FnMut(&str, &str, &mut Map<String, Value>) + 'a;
 

@@ -21,6 +21,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::schemas::{merge_member, required_names};
+
 /// How deep a schema is followed (through references and nesting) before a value stops
 /// growing: a recursive schema gets its shallow values.
 const DEPTH: usize = 32;
@@ -170,30 +172,7 @@ impl Synthesizer<'_> {
             return Value::Object(base.clone());
         };
         let mut merged = base.clone();
-        for (key, value) in more {
-            match (key.as_str(), merged.get_mut(key)) {
-                ("properties", Some(Value::Object(properties))) => {
-                    if let Some(value) = value.as_object() {
-                        for (name, property) in value {
-                            properties
-                                .entry(name.clone())
-                                .or_insert_with(|| property.clone());
-                        }
-                    }
-                }
-                ("required", Some(Value::Array(required))) => {
-                    for name in value.as_array().into_iter().flatten() {
-                        if !required.contains(name) {
-                            required.push(name.clone());
-                        }
-                    }
-                }
-                (_, Some(_)) => {}
-                (_, None) => {
-                    merged.insert(key.clone(), value.clone());
-                }
-            }
-        }
+        merge_member(&mut merged, more, &[]);
         Value::Object(merged)
     }
 
@@ -233,13 +212,7 @@ impl Synthesizer<'_> {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let required: Vec<&str> = fields
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let required = required_names(fields.get("required"));
         if depth >= DEPTH {
             return vec![json!({})];
         }

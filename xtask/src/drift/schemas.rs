@@ -719,34 +719,10 @@ fn flatten_all_of(doc: &Value, schema: &Value, depth: usize) -> Option<Value> {
         let Some(member) = member.as_object() else {
             continue;
         };
-        for (key, value) in member {
-            match (key.as_str(), fields.get_mut(key)) {
-                // A member still composed is one past the depth limit, or one that reaches
-                // itself: what it adds is merged already, and copying its `allOf` would make
-                // the merged schema composed again, for ever.
-                ("allOf", _) => {}
-                ("properties", Some(Value::Object(properties))) => {
-                    if let Some(more) = value.as_object() {
-                        for (name, property) in more {
-                            properties
-                                .entry(name.clone())
-                                .or_insert_with(|| property.clone());
-                        }
-                    }
-                }
-                ("required", Some(Value::Array(required))) => {
-                    for name in value.as_array().into_iter().flatten() {
-                        if !required.contains(name) {
-                            required.push(name.clone());
-                        }
-                    }
-                }
-                (_, None) => {
-                    fields.insert(key.clone(), value.clone());
-                }
-                _ => {}
-            }
-        }
+        // A member still composed is one past the depth limit, or one that reaches itself:
+        // what it adds is merged already, and copying its `allOf` would make the merged schema
+        // composed again, for ever.
+        crate::schemas::merge_member(fields, member, &["allOf"]);
     }
     Some(merged)
 }
