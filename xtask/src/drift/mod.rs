@@ -9,9 +9,10 @@
 //! the new API, **additive** otherwise. Widening what a client may send or narrowing what it may
 //! receive is additive; the reverse is breaking. `cargo xtask drift --rules` prints the catalog.
 //!
-//! A change inside a shared component schema is reported once, at the schema, naming every
-//! operation that reaches it, and every change carries its JSON pointer in the new document
-//! (the old one for what was removed).
+//! A change inside a shared component schema is reported at the schema, once for each side it
+//! is on (what clients send, what they read: a webhook's payload is read), naming every
+//! operation that reaches it on that side, and every change carries its JSON pointer in the new
+//! document (the old one for what was removed).
 //!
 //! Descriptions, summaries and examples are not compared.
 //!
