@@ -477,10 +477,7 @@ pub fn conformance_command(root: &Path, dir: Option<&Path>, set: Option<&str>) -
         None => {
             let providers = Providers::load(root)?;
             for provider in &providers.list {
-                let origin = provider.spec.display().to_string();
-                let doc = document::read(&providers.path(&provider.spec))?;
-                let (doc, _, origin) =
-                    crate::normalize::with_provider_settings(&providers, provider, doc, &origin)?;
+                let (doc, _, origin) = crate::normalize::source_document(&providers, provider)?;
                 reports.push(check(doc, &origin));
             }
         }

@@ -311,16 +311,11 @@ fn holder_examples(doc: &Value, at: &str, holder: &Value, found: &mut Vec<Exampl
 fn follow<'a>(doc: &'a Value, at: String, node: &'a Value) -> (String, &'a Value) {
     let mut current = (at, node);
     for _ in 0..8 {
-        let Some(target) = current
-            .1
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        else {
+        let Some(reference) = current.1.get("$ref").and_then(Value::as_str) else {
             break;
         };
-        match doc.pointer(target) {
-            Some(next) => current = (format!("#{target}"), next),
+        match crate::refs::local_target(doc, reference) {
+            Some(next) => current = (reference.to_string(), next),
             None => break,
         }
     }

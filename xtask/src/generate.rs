@@ -101,6 +101,8 @@ pub fn generate(providers: &Providers, provider: &Provider) -> Result<Generation
 pub struct Client {
     /// The formatted source of `generated.rs`, banner included.
     pub code: String,
+    /// The same code as syntax, for what reads it (drift's API comparison).
+    pub file: syn::File,
     /// Types in the `types` module.
     pub types: usize,
     /// Open string enums among them.
@@ -158,6 +160,7 @@ pub fn render_client(normalized: &mut Normalized, origin: &str) -> Result<Client
         types,
         open_enums: opened.len(),
         needs: scaffold::required_dependencies(&file),
+        file,
     })
 }
 

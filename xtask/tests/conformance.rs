@@ -26,10 +26,7 @@ const LEAST_COVERED: f64 = 0.98;
 fn both_committed_specs_hold_against_themselves() {
     let providers = Providers::load(&workspace_root()).unwrap();
     for provider in &providers.list {
-        let origin = provider.spec.display().to_string();
-        let doc = document::read(&providers.path(&provider.spec)).unwrap();
-        let (doc, _, origin) =
-            normalize::with_provider_settings(&providers, provider, doc, &origin).unwrap();
+        let (doc, _, origin) = normalize::source_document(&providers, provider).unwrap();
         let report = check(doc, &origin);
         assert!(report.unreadable.is_none(), "{:?}", report.unreadable);
         assert!(report.failures.is_empty(), "{}", render(&[report]));

@@ -770,14 +770,11 @@ fn every_example_is_valid_against_its_schema_and_a_mutated_one_is_not() {
 }
 
 /// A provider's document as its entry gives it: the spec with its overlay applied, not
-/// normalized: what the API serves, as far as we know it.
+/// normalized.
 fn source_document(name: &str) -> (Value, String) {
     let providers = Providers::load(&workspace_root()).unwrap();
     let provider = providers.get(name).unwrap();
-    let origin = provider.spec.display().to_string();
-    let doc = xtask::document::read(&providers.path(&provider.spec)).unwrap();
-    let (doc, _, origin) =
-        xtask::normalize::with_provider_settings(&providers, provider, doc, &origin).unwrap();
+    let (doc, _, origin) = xtask::normalize::source_document(&providers, provider).unwrap();
     (doc, origin)
 }
 

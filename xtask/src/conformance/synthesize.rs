@@ -21,6 +21,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::refs::local_target;
 use crate::schemas::{merge_member, required_names};
 
 /// How deep a schema is followed (through references and nesting) before a value stops
@@ -52,10 +53,7 @@ impl Synthesizer<'_> {
             return vec![json!("value")];
         };
         if let Some(target) = fields.get("$ref").and_then(Value::as_str) {
-            let resolved = target
-                .strip_prefix('#')
-                .and_then(|pointer| self.doc.pointer(pointer));
-            return match resolved {
+            return match local_target(self.doc, target) {
                 Some(target) if depth < DEPTH => self.values(target, depth + 1, want),
                 _ => vec![json!({})],
             };
@@ -100,9 +98,8 @@ impl Synthesizer<'_> {
             rest.remove("allOf");
             let mut merged = Value::Object(rest);
             for member in members {
-                let member = self.resolve(member, depth);
                 let base = merged.as_object().cloned().unwrap_or_default();
-                merged = self.with(&base, &member);
+                merged = self.with(&base, member);
             }
             found.extend(self.values(&merged, depth + 1, want));
             return found;
@@ -147,19 +144,18 @@ impl Synthesizer<'_> {
         found
     }
 
-    /// A schema through its reference, when it has one.
-    fn resolve(&self, schema: &Value, depth: usize) -> Value {
-        let mut current = schema.clone();
-        for _ in depth..DEPTH {
-            let Some(target) = current
+    /// A schema through its references, when it has some.
+    fn resolve<'b>(&'b self, schema: &'b Value) -> &'b Value {
+        let mut current = schema;
+        for _ in 0..DEPTH {
+            match current
                 .get("$ref")
                 .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-                .and_then(|pointer| self.doc.pointer(pointer))
-            else {
-                break;
-            };
-            current = target.clone();
+                .and_then(|reference| local_target(self.doc, reference))
+            {
+                Some(target) => current = target,
+                None => break,
+            }
         }
         current
     }
@@ -167,8 +163,7 @@ impl Synthesizer<'_> {
     /// `base` with `more`'s keywords added: properties and `required` merged, the rest kept
     /// from `base` where both have it.
     fn with(&self, base: &Map<String, Value>, more: &Value) -> Value {
-        let more = self.resolve(more, 0);
-        let Some(more) = more.as_object() else {
+        let Some(more) = self.resolve(more).as_object() else {
             return Value::Object(base.clone());
         };
         let mut merged = base.clone();

@@ -135,9 +135,7 @@ impl Api {
     pub fn generate(doc: Value, options: &Options, origin: &str) -> Result<Api> {
         let mut normalized = normalize(doc, options, origin)?;
         let client = render_client(&mut normalized, origin)?;
-        let file = syn::parse_file(&client.code)
-            .with_context(|| format!("{origin}: the generated code does not parse"))?;
-        Ok(Api::read(&file))
+        Ok(Api::read(&client.file))
     }
 
     /// The public API of a parsed file.
@@ -335,16 +333,6 @@ impl Api {
                 owner,
             },
         );
-    }
-
-    /// How many public items the crate has.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// Whether the crate has no public item.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 
     /// What code compiled against `self` needs to compile against `new`, sorted: major first.

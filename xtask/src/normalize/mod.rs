@@ -76,15 +76,24 @@ pub struct Options {
 
 /// Reads a provider's spec, applies its overlay and normalizes the result.
 pub fn load_provider(providers: &Providers, provider: &Provider) -> Result<Normalized> {
-    let spec_path = providers.path(&provider.spec);
-    let doc = document::read(&spec_path)?;
-    let (doc, options, origin) = with_provider_settings(
+    let (doc, options, origin) = source_document(providers, provider)?;
+    normalize(doc, &options, &origin)
+}
+
+/// A provider's document as its entry gives it, before normalization: the spec with its overlay
+/// applied (what the API serves, as far as we know it), the options it is generated with, and
+/// the origin to name in messages.
+pub fn source_document(
+    providers: &Providers,
+    provider: &Provider,
+) -> Result<(Value, Options, String)> {
+    let doc = document::read(&providers.path(&provider.spec))?;
+    with_provider_settings(
         providers,
         provider,
         doc,
         &provider.spec.display().to_string(),
-    )?;
-    normalize(doc, &options, &origin)
+    )
 }
 
 /// A document as `provider` generates it: its overlay applied, and the options its entry sets
