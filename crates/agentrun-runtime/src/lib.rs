@@ -41,6 +41,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod form;
 mod operation;
 mod retry;
 mod runtime;
@@ -48,6 +49,7 @@ mod secret;
 mod text;
 
 pub use config::{ClientConfig, ConfigError, USER_AGENT};
+pub use form::FormFields;
 pub use operation::{Body, CallError, Field, Kind, Location, Operation, Request};
 pub use retry::{
     RETRYABLE_STATUSES, RetryPolicy, RetryReason, is_retryable_status, is_tls_failure, retry_after,

@@ -4,13 +4,14 @@
 //! - A response keeps its JSON media type (`application/json`, any `+json`), read as JSON, or
 //!   else its first one, returned as raw bytes.
 //! - `default` next to explicit success statuses describes the errors: it becomes `4XX` and
-//!   `5XX`; alone, it describes success and becomes `2XX`.
+//!   `5XX`; alone, it describes every answer and becomes `2XX`, `4XX` and `5XX`.
 //! - Success (or error) statuses with one JSON body next to statuses without a body: the
 //!   bodiless statuses are marked `x-agentrun-empty`, and [`crate::rewrite`] makes the method's
 //!   type an `Option` and answers `None` for them (`ResponseValue<Option<Thing>>`).
 //! - Statuses whose JSON bodies differ: the body is typed as any JSON value, with a note.
 //! - JSON next to raw bytes among successes: every success is raw bytes, with a note; among
 //!   errors, the raw ones arrive as `Error::UnexpectedResponse`, with a note.
+//! - A `HEAD` operation's answers lose their content: a HEAD answer has none.
 //! - Every media type the responses document, JSON ones first, is kept on the operation as
 //!   `x-agentrun-accept`, and [`crate::rewrite`] sends them in `Accept`: progenitor sends
 //!   `application/json` alone, and a negotiating server then cannot answer with the documented
@@ -52,6 +53,17 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
         };
         let before = responses.clone();
         let accept = accepted(responses);
+        if method == "head" {
+            // A HEAD answer never has content (RFC 9110), whatever its GET twin documents:
+            // a client reading one would fail on the empty body.
+            for response in responses.values_mut() {
+                if response.get("$ref").is_some() {
+                    *response = json!({"description": "A HEAD answer, without content."});
+                } else if let Some(response) = response.as_object_mut() {
+                    response.shift_remove("content");
+                }
+            }
+        }
         normalize_statuses(responses, &here, notes);
         for response in responses.values_mut() {
             one_media_type(response);
@@ -237,10 +249,11 @@ fn move_default(responses: &mut Map<String, Value>) {
         return;
     };
     let explicit_success = responses.keys().any(|s| is_success(s) || s == "101");
+    // Alone, it describes every answer: a failure still arrives as the documented type.
     let targets: &[&str] = if explicit_success {
         &["4XX", "5XX"]
     } else {
-        &["2XX"]
+        &["2XX", "4XX", "5XX"]
     };
     for target in targets {
         responses
@@ -515,7 +528,8 @@ mod tests {
         let keys: Vec<&String> = responses.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["200", "4XX", "5XX"]);
         let (responses, _) = responses_alone();
-        assert!(responses["2XX"].is_object());
+        let keys: Vec<&String> = responses.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["2XX", "4XX", "5XX"]);
     }
 
     fn responses_alone() -> (Value, Vec<String>) {

@@ -181,6 +181,15 @@ impl VisitMut for Send<'_> {
                     *expr = parse_quote!(#receiver.multipart(#args));
                 }
             }
+            // `.form_urlencoded(&body)`: serde_urlencoded writes no list or nested object, so
+            // the body goes through the runtime's form writer (a list as repeated fields, an
+            // object as its JSON text).
+            Expr::MethodCall(call) if call.method == "form_urlencoded" => {
+                if let Some(body) = call.args.first_mut() {
+                    let inner = body.clone();
+                    *body = parse_quote!(&agentrun_runtime::FormFields(#inner));
+                }
+            }
             // reqwest's client has no `options` or `trace`: send those methods by name.
             Expr::MethodCall(call)
                 if (call.method == "options" || call.method == "trace")

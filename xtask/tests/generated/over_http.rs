@@ -239,3 +239,39 @@ async fn a_union_of_a_string_arrays_and_an_object_travels_as_each() {
         assert_eq!(sent["labels"], labels);
     }
 }
+
+#[tokio::test]
+async fn a_head_error_without_its_documented_content_is_still_the_error() {
+    let server = TestServer::start(|_| Reply::text(404, "application/json", ""));
+    match client(&server).get_thing_head().id("t1").send().await {
+        Err(Error::ErrorResponse(error)) => assert_eq!(error.status(), 404),
+        other => panic!("expected the 404 as an error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_form_body_sends_a_list_as_repeated_fields() {
+    let server = TestServer::start(|_| Reply::json(200, r#"{"stored": true}"#));
+    let body = types::SubmitFormBody::builder()
+        .name("n")
+        .tags(vec!["a".to_string(), "b c".to_string()]);
+    client(&server).submit_form().body(body).send().await.unwrap();
+    let request = &server.requests()[0];
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(request.body, b"name=n&tags=a&tags=b+c");
+}
+
+#[tokio::test]
+async fn a_lone_default_answer_is_the_type_of_failures_too() {
+    let server = TestServer::start(|_| Reply::json(503, r#"{"stored": false}"#));
+    match client(&server).submit_form().body(types::SubmitFormBody::builder().name("n")).send().await {
+        Err(Error::ErrorResponse(error)) => {
+            assert_eq!(error.status(), 503);
+            assert_eq!(error.into_inner().stored, Some(false));
+        }
+        other => panic!("expected the documented failure, got {other:?}"),
+    }
+}
