@@ -447,10 +447,19 @@ pub fn drift_suite_command(root: &Path, dir: Option<&Path>) -> Result<ExitCode> 
 
 /// `cargo xtask conformance`: each document held against itself (see
 /// [`crate::conformance::documents`]): the providers' specs as their entries give them, a
-/// corpus set, or a folder. Exits 1 when something fails.
-pub fn conformance_command(root: &Path, dir: Option<&Path>, set: Option<&str>) -> Result<ExitCode> {
-    use crate::conformance::documents::{check, render};
+/// corpus set, or a folder. With `over_http` (a scratch workspace), each document's client is
+/// also run against a loopback server ([`crate::conformance::over_http`]). Exits 1 when
+/// something fails.
+pub fn conformance_command(
+    root: &Path,
+    dir: Option<&Path>,
+    set: Option<&str>,
+    over_http: Option<&Path>,
+) -> Result<ExitCode> {
+    use crate::conformance::documents::{DocumentReport, check, render};
+    use crate::conformance::over_http::{corpus_subject, provider_subjects};
     let mut reports = Vec::new();
+    let mut subjects = Vec::new();
     let folder = match (dir, set) {
         (Some(dir), _) => Some(dir.to_path_buf()),
         (None, Some(set)) => Some(corpus::set_dir(root, set).map_err(|e| anyhow!(e))?),
@@ -459,15 +468,16 @@ pub fn conformance_command(root: &Path, dir: Option<&Path>, set: Option<&str>) -
     match folder {
         Some(folder) => {
             for document in corpus::documents(&folder)? {
-                let name = document
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| document.name.clone());
-                match document::read(&document.path) {
-                    Ok(doc) => reports.push(check(doc, &name)),
-                    Err(error) => reports.push(crate::conformance::documents::DocumentReport {
-                        name,
+                match corpus_subject(&document) {
+                    Ok(subject) => {
+                        reports.push(check(subject.doc.clone(), &subject.name));
+                        subjects.push(subject);
+                    }
+                    Err(error) => reports.push(DocumentReport {
+                        name: document.path.file_name().map_or_else(
+                            || document.name.clone(),
+                            |n| n.to_string_lossy().into_owned(),
+                        ),
                         unreadable: Some(crate::text::one_line(&format!("{error:#}"))),
                         ..Default::default()
                     }),
@@ -475,17 +485,28 @@ pub fn conformance_command(root: &Path, dir: Option<&Path>, set: Option<&str>) -
             }
         }
         None => {
-            let providers = Providers::load(root)?;
-            for provider in &providers.list {
-                let (doc, _, origin) = crate::normalize::source_document(&providers, provider)?;
-                reports.push(check(doc, &origin));
+            for subject in provider_subjects(root)? {
+                reports.push(check(subject.doc.clone(), &subject.name));
+                subjects.push(subject);
             }
         }
     }
     print!("{}", render(&reports));
-    let failed = reports
+    let mut failed = reports
         .iter()
         .any(|r| !r.failures.is_empty() || r.unreadable.is_some());
+    if let Some(scratch) = over_http {
+        let artifacts = root.join("target/conformance-target");
+        let http = crate::conformance::over_http::run(root, scratch, &artifacts, &subjects)?;
+        println!("\nOver HTTP:");
+        print!(
+            "{}",
+            crate::conformance::over_http::render(&http, usize::MAX)
+        );
+        failed |= http
+            .iter()
+            .any(|r| !r.failures.is_empty() || r.unrunnable.is_some());
+    }
     Ok(if failed {
         ExitCode::from(FOUND)
     } else {

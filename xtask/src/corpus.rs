@@ -280,7 +280,6 @@ impl Scratch {
     }
 
     fn try_generate(&self, document: &Document) -> Result<Generated> {
-        let source = crate::document::read(&document.path)?;
         let provider = Provider {
             name: document.name.clone(),
             title: format!("{} API", document.name),
@@ -290,6 +289,17 @@ impl Scratch {
             crate_dir: PathBuf::from("crates").join(document.crate_name()),
             strip_path_prefix: None,
             docs: None,
+        };
+        self.generate_provider(&provider)
+    }
+
+    /// Generates `provider` (its spec and overlay named by absolute paths) into
+    /// `crates/<its crate name>` of the scratch workspace.
+    pub fn generate_provider(&self, provider: &Provider) -> Result<Generated> {
+        let source = crate::document::read(&provider.spec)?;
+        let provider = Provider {
+            crate_dir: PathBuf::from("crates").join(provider.crate_name()),
+            ..provider.clone()
         };
         let providers = Providers {
             root: self.root.clone(),

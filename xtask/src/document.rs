@@ -5,6 +5,8 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
+pub use agentrun_mock::document::{escape_segment, pointer, unescape_segment};
+
 /// How a document is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -245,21 +247,6 @@ pub fn kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// `base` followed by one more JSON-pointer segment, escaped (`~` as `~0`, `/` as `~1`).
-pub fn pointer(base: &str, segment: &str) -> String {
-    format!("{base}/{}", escape_segment(segment))
-}
-
-/// A key as one JSON-pointer segment: `~` as `~0`, `/` as `~1`.
-pub fn escape_segment(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-/// The key one JSON-pointer segment names: `~1` as `/`, `~0` as `~`.
-pub fn unescape_segment(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// Removes the entry `pointer` (a JSON pointer without `#`) selects from its object or array;

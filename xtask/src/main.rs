@@ -74,6 +74,14 @@ enum Command {
         /// A corpus set: a folder of `../shared/corpus`, or of $AGENTRUN_CORPUS when it is set.
         #[arg(long, value_name = "NAME")]
         set: Option<String>,
+        /// Also generate each document's client and call every operation through it against
+        /// a server on loopback that holds each request to the document and answers with each
+        /// documented status (builds the crates: minutes for a corpus set).
+        #[arg(long)]
+        over_http: bool,
+        /// Where the scratch workspace of `--over-http` goes (default: target/conformance).
+        #[arg(long, value_name = "DIR", requires = "over_http")]
+        scratch: Option<PathBuf>,
     },
     /// Hold each provider's spec against the inventory of its official docs: documented
     /// operations, fields and values present, and no answer field required that the docs do
@@ -175,8 +183,15 @@ fn main() -> ExitCode {
         Command::Drift { rules: true, .. } => commands::drift_rules_command(),
         Command::DriftCorpus { dir } => commands::drift_corpus_command(&root, &dir),
         Command::DriftSuite { dir } => commands::drift_suite_command(&root, dir.as_deref()),
-        Command::Conformance { dir, set } => {
-            commands::conformance_command(&root, dir.as_deref(), set.as_deref())
+        Command::Conformance {
+            dir,
+            set,
+            over_http,
+            scratch,
+        } => {
+            let http =
+                over_http.then(|| scratch.unwrap_or_else(|| root.join("target/conformance")));
+            commands::conformance_command(&root, dir.as_deref(), set.as_deref(), http.as_deref())
         }
         Command::DriftApi {
             origin,

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde_json::Value;
 
+pub use agentrun_mock::document::{local_target, percent_decode};
+
 use crate::document::{self, pointer, unescape_segment};
 use crate::names::unique_type_name;
 use crate::notes::Notes;
@@ -43,34 +45,6 @@ pub fn resolve_references(
         }
     }
     Ok(rewritten)
-}
-
-/// The target of a local reference (`#/a/b`), percent- and pointer-decoded.
-pub fn local_target<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    let fragment = reference.strip_prefix('#')?;
-    doc.pointer(&percent_decode(fragment))
-}
-
-/// `%XX` escapes decoded; invalid ones are kept as they are.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Inlines the references of what is not a schema: path items, parameters, request bodies,

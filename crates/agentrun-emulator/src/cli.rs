@@ -75,6 +75,11 @@ pub struct EmulatorArgs {
         hide_env_values = true
     )]
     pub admin_token: Option<String>,
+    /// Also serve this OpenAPI 3 document (JSON or YAML), for an API the emulator has no model
+    /// of: under the path of its first server URL, every request checked against it, answers
+    /// from its examples or schemas (`Prefer: code=404` picks another). Repeatable.
+    #[arg(long = "document", value_name = "FILE")]
+    pub documents: Vec<std::path::PathBuf>,
 }
 
 impl EmulatorArgs {
@@ -103,8 +108,18 @@ impl EmulatorArgs {
         } else {
             Clock::scaled(self.speed)
         };
+        let documents = self
+            .documents
+            .iter()
+            .map(|path| {
+                agentrun_mock::StandIn::read(path)
+                    .map(std::sync::Arc::new)
+                    .map_err(|e| format!("--document {}: {e:#}", path.display()))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let defaults = Config::default();
         Ok(Config {
+            documents,
             buildprint_token: self.buildprint_token.clone(),
             builder_public_key: self.builder_public_key.clone(),
             builder_private_key: self.builder_private_key.clone(),

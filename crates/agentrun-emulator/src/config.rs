@@ -1,7 +1,10 @@
 //! What an emulator accepts, knows and how fast it runs.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use agentrun_mock::StandIn;
 
 use crate::clock::Clock;
 
@@ -94,6 +97,10 @@ pub struct Config {
     pub allow_remote_webhooks: bool,
     /// A bearer token the `/_emulator` endpoints require; `None` leaves them open.
     pub admin_token: Option<String>,
+    /// Documents served as they are, for APIs the emulator has no model of: each under the
+    /// path of its first server URL, every request held to it, answers from its examples or
+    /// its schemas (see `agentrun_mock`).
+    pub documents: Vec<Arc<StandIn>>,
 }
 
 impl Default for Config {
@@ -116,6 +123,7 @@ impl Default for Config {
             max_connections: 1024,
             allow_remote_webhooks: false,
             admin_token: None,
+            documents: Vec::new(),
         }
     }
 }
@@ -155,6 +163,7 @@ impl fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("allow_remote_webhooks", &self.allow_remote_webhooks)
             .field("admin_token", &self.admin_token.as_deref().map(redacted))
+            .field("documents", &self.documents.len())
             .finish()
     }
 }

@@ -40,6 +40,7 @@ mod buildprint;
 pub mod cli;
 mod clock;
 mod config;
+mod documents;
 mod error;
 mod extract;
 mod faults;
@@ -262,7 +263,7 @@ fn router(shared: Arc<Shared>) -> Router {
             "/_emulator",
             admin::routes().route_layer(from_fn_with_state(Arc::clone(&shared), admin::authorize)),
         )
-        .fallback(not_found)
+        .fallback(documents::serve)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(Arc::clone(&shared), faults::inject))
         .layer(from_fn_with_state(Arc::clone(&shared), count))
@@ -270,7 +271,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn not_found(uri: Uri) -> Response {
+/// The answer to a request no route or document takes.
+pub(crate) fn not_found(uri: &Uri) -> Response {
     let builder: Vec<&str> = agentrun_builder::operations::OPERATIONS
         .iter()
         .map(|op| op.label)

@@ -3,7 +3,7 @@
 //! an object with its required properties only and one with all of them, each enum value, and
 //! values inside the bounds, formats and patterns the schema sets.
 //!
-//! What it makes is a candidate: [`super::SourceSchemas::check`] says whether it is valid. A
+//! What it makes is a candidate: [`crate::SourceSchemas::check`] says whether it is valid. A
 //! pattern is met by a string written from its parsed form (`regex-syntax`: the first branch
 //! of each alternation, the least count of each repetition, a letter or digit of each class),
 //! or else by trying a few common strings; a schema that none of them fits gets a value that is
@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use serde_json::json;
-//! use xtask::conformance::synthesize::values;
+//! use agentrun_mock::synthesize::values;
 //!
 //! let doc = json!({"components": {"schemas": {"Labels": {"anyOf": [
 //!     {"type": "string"}, {"type": "array", "items": {"type": "string"}}]}}}});
@@ -21,8 +21,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::refs::local_target;
-use crate::schemas::{merge_member, required_names};
+use crate::document::local_target;
+use crate::document::{merge_member, required_names};
 
 /// How deep a schema is followed (through references and nesting) before a value stops
 /// growing: a recursive schema gets its shallow values.
@@ -302,7 +302,7 @@ fn string(fields: &Map<String, Value>) -> Value {
         "uri" | "url" | "iri" => Some("https://example.com/a"),
         "uri-reference" | "iri-reference" => Some("/a"),
         "hostname" | "idn-hostname" => Some("example.com"),
-        "ipv4" => Some("192.0.2.1"),
+        "ipv4" | "ip" => Some("192.0.2.1"),
         "ipv6" => Some("2001:db8::1"),
         "byte" => Some("aGVsbG8="),
         "duration" => Some("P1D"),
@@ -428,7 +428,7 @@ fn dedup(values: &mut Vec<Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conformance::SourceSchemas;
+    use crate::SourceSchemas;
 
     fn doc(schemas: Value) -> Value {
         json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},

@@ -14,6 +14,8 @@
 
 use serde_json::{Map, Value, json};
 
+pub use agentrun_mock::media::{essence, is_json};
+
 use crate::schemas::{for_each_operation, resolve_schema};
 
 /// The extension marking a body that is sent as `multipart/form-data`.
@@ -44,23 +46,6 @@ enum Form {
     Bytes,
     Text,
     Other,
-}
-
-/// A media type without its parameters, in lowercase (`Application/JSON; charset=utf-8` →
-/// `application/json`).
-pub fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-/// Whether a media type is JSON: `application/json`, a `+json` one, or another `/json` one.
-pub fn is_json(media_type: &str) -> bool {
-    let essence = essence(media_type);
-    essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
 }
 
 fn form_of(media_type: &str) -> Form {
