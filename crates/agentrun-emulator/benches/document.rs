@@ -10,7 +10,7 @@
 //!
 //! The document is the Swagger Petstore 3 of the corpus (`generation-1/swagger-petstore.yaml`
 //! in `../shared/corpus` or `$AGENTRUN_CORPUS`), the request `GET /api/v3/pet/1` with its
-//! `api_key` header. Without `PRISM`, Prism's line is left out and the run says so. The load
+//! `api_key` header (`GET /pet/1` to Prism, which leaves the server's path out). Without `PRISM`, Prism's line is left out and the run says so. The load
 //! is the one the `load` bench uses, from this process; compare the lines with each other.
 
 // A benchmark: a failed unwrap is a failed run.
@@ -30,6 +30,8 @@ use common::load;
 
 const DOCUMENT: &str = "generation-1/swagger-petstore.yaml";
 const REQUEST: &str = "GET /api/v3/pet/1 HTTP/1.1\r\nHost: bench\r\napi_key: k\r\n\r\n";
+/// The same request to Prism, which serves the document's paths without its server's path.
+const PRISM_REQUEST: &str = "GET /pet/1 HTTP/1.1\r\nHost: bench\r\napi_key: k\r\n\r\n";
 
 fn corpus() -> PathBuf {
     match std::env::var_os("AGENTRUN_CORPUS").filter(|v| !v.is_empty()) {
@@ -120,7 +122,7 @@ fn main() {
     match std::env::var("PRISM") {
         Ok(binary) => {
             let (mut child, addr) = prism(&binary, &document);
-            let peer = client.block_on(load(addr, REQUEST.into(), connections, seconds));
+            let peer = client.block_on(load(addr, PRISM_REQUEST.into(), connections, seconds));
             let _ = child.kill();
             let _ = child.wait();
             println!("{}", peer.line("prism mock: GET /pet/1"));

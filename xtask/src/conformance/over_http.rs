@@ -1,20 +1,25 @@
 //! The conformance run over HTTP: every operation of a document's generated client, called
-//! through the client's own builders against a server on loopback that holds each request to
-//! the **source** document and answers with each documented status in turn.
+//! through the client's own builders against the stand-in of the **source** document
+//! ([`agentrun_mock::StandIn`], the one the emulator serves with `--document`), which holds each
+//! request to the document and answers with each documented status in turn.
 //!
 //! For each document the run
 //! 1. generates its crate into a scratch workspace, as a new provider's;
 //! 2. plans cases per operation: request values from the document's examples and schemas
-//!    ([`super::synthesize`], each kept only if the strict validator accepts it; optional
-//!    parameters sent and left out in turn), and answers from [`super::answers`];
+//!    ([`agentrun_mock::synthesize`], each kept only if the strict validator accepts it: the
+//!    fullest with every optional parameter, then each candidate in turn, optional parameters
+//!    left out once), a parameter the client takes as a string written in its `style`, as the
+//!    generator's note tells a user to; and answers from [`agentrun_mock::answers`];
 //! 3. writes a harness ([`super::harness`]) next to the crate, builds all harnesses with one
-//!    `cargo build`, and runs each against the server;
-//! 4. judges each case: the request as it arrived ([`super::requests`]), and what the client
-//!    made of the answer: a success status must come back as the promised type, an error
-//!    status as the typed error, and neither may fail to parse.
+//!    `cargo build`, and runs each against a loopback server;
+//! 4. judges each case: what the stand-in found in the request, and what the client made of
+//!    the answer: a success must come back as the promised type, an error status as the typed
+//!    error (a redirect without `Location` as it came), and neither may fail to parse.
 //!
-//! Each case is told apart by its base URL (`http://127.0.0.1:PORT/__case/17`), so the
-//! server knows which answer to give and which operation to hold the request to.
+//! Each case is told apart by its base URL (`http://127.0.0.1:PORT/__case/17`), so the server
+//! knows which operation the request is held to and which answer to ask the stand-in for
+//! (`Prefer: code=404, example=1`). A failing operation is counted as noted when a degradation
+//! note of the generator names it, and as a silent gap otherwise.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -35,6 +40,9 @@ use crate::document::write_atomic;
 use crate::providers::Provider;
 use agentrun_mock::StandIn;
 use agentrun_mock::answers::Answer;
+
+/// The failure kind of a case the document gives no valid value for.
+const NO_VALID_VALUE: &str = "no valid value";
 
 /// How many request variants one operation gets at most.
 const REQUEST_VARIANTS: usize = 6;
@@ -67,7 +75,8 @@ pub struct HttpReport {
     pub cases: usize,
     /// Calls whose request reached the server.
     pub sent: usize,
-    /// Failing operations the generator's degradation notes do not name: silent gaps.
+    /// Operations the client fails (a case the document gives no valid value for is the
+    /// document's) that no degradation note of the generator names: silent gaps.
     pub unnoted: Vec<String>,
     /// One line per failure: side, operation, case, place and what was expected.
     pub failures: Vec<Failure>,
@@ -553,14 +562,12 @@ impl<'a> Planner<'a> {
                     }
                     Value::String(pairs.join("; "))
                 }
-                Source::Body => {
-                    let required = self.operation.body.as_ref().is_some_and(|b| b.required);
-                    match pick("body") {
-                        Some(value) => value,
-                        None if required => return Err("no value of the body is valid".into()),
-                        None => continue,
-                    }
-                }
+                // A builder always sends a body (a struct's builder starts from its default),
+                // so a body no valid value is known for cannot be tried, required or not.
+                Source::Body => match pick("body") {
+                    Some(value) => value,
+                    None => return Err("no value of the body is valid".into()),
+                },
             };
             set.insert(setter.name.clone(), value);
         }
@@ -786,7 +793,7 @@ fn judge(plan: &Plan, lines: &BTreeMap<usize, Value>, slots: &[Slot], report: &m
             });
         };
         if let Some(why) = &case.unplanned {
-            fail("request", "no valid value", why.clone());
+            fail("request", NO_VALID_VALUE, why.clone());
             continue;
         }
         report.cases += 1;
@@ -882,8 +889,11 @@ fn judge(plan: &Plan, lines: &BTreeMap<usize, Value>, slots: &[Slot], report: &m
             .degraded
             .iter()
             .any(|note| note.starts_with(&format!("{label}:")));
-        let failed = !(request_ok && answer_ok);
-        if failed && !noted {
+        // A case no valid value is known for is the document's (its check reports it), not
+        // a gap of the client.
+        let client_failed =
+            failures.iter().any(|f| f.kind != NO_VALID_VALUE) || plan.methods[index].is_none();
+        if client_failed && !noted {
             report.unnoted.push(label.clone());
         }
         report.failures.extend(failures);
