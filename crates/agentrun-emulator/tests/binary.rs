@@ -116,6 +116,24 @@ fn bad_flags_and_a_busy_port_are_refused_with_a_message() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("must start with `bpk-`"), "{stderr}");
 
+    let (code, stderr) = run(&["--document", "no/such/openapi.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--document no/such/openapi.yaml: cannot read no/such/openapi.yaml"),
+        "{stderr}"
+    );
+    let swagger = std::env::temp_dir().join(format!("swagger-{}.yaml", std::process::id()));
+    std::fs::write(
+        &swagger,
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    )
+    .unwrap();
+    let (code, stderr) = run(&["--document", swagger.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&swagger);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("not an OpenAPI 3 document"), "{stderr}");
+    assert!(stderr.contains("converted first"), "{stderr}");
+
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = busy.local_addr().unwrap().to_string();
     let (code, stderr) = run(&["--addr", &addr]);

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 
 pub use agentrun_mock::media::{essence, is_json};
 
+use crate::notes::{Notes, operation};
 use crate::schemas::{for_each_operation, resolve_schema};
 
 /// The extension marking a body that is sent as `multipart/form-data`.
@@ -68,10 +69,10 @@ pub fn is_header_value(media_type: &str) -> bool {
 
 /// Gives every request body one media type progenitor sends; returns how many bodies it
 /// changed.
-pub fn normalize_bodies(doc: &mut Value) -> usize {
+pub fn normalize_bodies(doc: &mut Value, notes: &mut Notes) -> usize {
     let snapshot = doc.clone();
     let mut changed = 0;
-    for_each_operation(doc, &mut |_, _, op| {
+    for_each_operation(doc, &mut |path, method, op| {
         let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut) else {
             if op.contains_key("requestBody") {
                 op.shift_remove("requestBody");
@@ -90,6 +91,22 @@ pub fn normalize_bodies(doc: &mut Value) -> usize {
         let Some((media_type, media)) = choose(&snapshot, &content) else {
             return;
         };
+        // Another JSON spelling of the same body (`text/json`, `application/*+json`) loses
+        // nothing; a body of another form (a form, bytes) does.
+        let left_out: Vec<&String> = content
+            .keys()
+            .filter(|other| form_family(other) != form_family(&media_type))
+            .collect();
+        if !left_out.is_empty() {
+            let names: Vec<String> = left_out.iter().map(|m| format!("`{m}`")).collect();
+            notes.add(
+                &operation(method, path),
+                format!(
+                    "the request body is sent as `{media_type}` only; {} left out",
+                    names.join(", ")
+                ),
+            );
+        }
         let (kept, extensions) = rewrite(&snapshot, &media_type, media);
         let unchanged =
             content.len() == 1 && extensions.is_empty() && content.get(&kept.0) == Some(&kept.1);
@@ -180,6 +197,14 @@ fn choose(doc: &Value, content: &Map<String, Value>) -> Option<(String, Value)> 
         .min_by_key(|(media_type, _)| form_of(media_type))
         .or_else(|| content.iter().next())
         .map(|(media_type, media)| (media_type.clone(), media.clone()))
+}
+
+/// JSON of any spelling is one family; every other form is its own.
+fn form_family(media_type: &str) -> Form {
+    match form_of(media_type) {
+        Form::JsonLike => Form::Json,
+        other => other,
+    }
 }
 
 fn is_object(doc: &Value, schema: Option<&Value>) -> bool {
@@ -292,6 +317,23 @@ mod tests {
 
     use super::super::tests::{doc, ok, run};
     use super::*;
+
+    #[test]
+    fn a_body_of_another_form_left_out_is_noted_and_another_json_spelling_is_not() {
+        let normalized = run(doc(json!({"/a": {"post": {
+            "requestBody": {"content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/json": {"schema": {"type": "object"}},
+                "multipart/form-data": {"schema": {"type": "object"}}}},
+            "responses": ok()}}})));
+        let notes = normalized.notes.lines();
+        assert_eq!(
+            notes,
+            [
+                "POST /a: the request body is sent as `application/json` only; `multipart/form-data` left out"
+            ]
+        );
+    }
 
     fn body(content: Value) -> Value {
         let normalized = run(doc(json!({"/a": {"post": {

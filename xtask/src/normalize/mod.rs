@@ -179,7 +179,7 @@ pub fn normalize(mut doc: Value, options: &Options, origin: &str) -> Result<Norm
         "rewrote # parameters into forms progenitor sends",
     );
     change(
-        bodies::normalize_bodies(&mut doc),
+        bodies::normalize_bodies(&mut doc, &mut notes),
         "chose the media type of # request bodies",
     );
     change(
