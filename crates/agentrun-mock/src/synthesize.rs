@@ -108,7 +108,18 @@ impl Synthesizer<'_> {
         let types: Vec<&str> = match fields.get("type") {
             Some(Value::String(ty)) => vec![ty.as_str()],
             Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).collect(),
-            _ if fields.contains_key("properties") => vec!["object"],
+            // No type, but keywords only one type uses: that type (a generator reads it so).
+            _ if [
+                "properties",
+                "additionalProperties",
+                "patternProperties",
+                "required",
+            ]
+            .iter()
+            .any(|k| fields.contains_key(*k)) =>
+            {
+                vec!["object"]
+            }
             _ if fields.contains_key("items") => vec!["array"],
             _ => vec![],
         };
@@ -235,6 +246,13 @@ impl Synthesizer<'_> {
                     all.insert(name.clone(), value_of(name));
                 }
             }
+        }
+        // A map (`additionalProperties` with a schema) gets one entry.
+        if let Some(entry @ Value::Object(_)) = fields.get("additionalProperties")
+            && !all.contains_key("key")
+        {
+            let value = self.values(entry, depth + 1, 1).into_iter().next();
+            all.insert("key".into(), value.unwrap_or(Value::Null));
         }
         vec![Value::Object(least), Value::Object(all)]
     }

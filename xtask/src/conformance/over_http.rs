@@ -375,14 +375,14 @@ impl<'a> Planner<'a> {
                 continue;
             };
             let list = valid_values(self.doc, schemas, schema);
-            // A parameter cannot be null on the wire (it is left out), and a required one
-            // must show: an empty path segment, list or object does not.
+            // A parameter cannot be null on the wire (it is left out), and a required one,
+            // a path segment, a header or a cookie must show: an empty value does not.
             let list: Vec<Value> = list
                 .into_iter()
                 .filter(|v| !v.is_null())
                 .filter(|v| {
                     let empty = [json!(""), json!([]), json!({})].contains(v);
-                    !(empty && (parameter.required || parameter.location == "path"))
+                    !(empty && (parameter.required || parameter.location != "query"))
                 })
                 .collect();
             found.insert(key(parameter), list);
