@@ -21142,12 +21142,14 @@ pub mod builder {
     pub struct CreateTest<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateTestBody, String>,
+        nulls: ::std::vec::Vec<::std::string::String>,
     }
     impl<'a> CreateTest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                nulls: ::std::vec::Vec::new(),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -21178,7 +21180,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateTestResponse>, Error<types::Error>> {
-            let Self { client, body } = self;
+            let Self { client, body, nulls } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateTestBody::try_from(v).map_err(|e| e.to_string())
@@ -21201,7 +21203,19 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .json(
+                    &agentrun_runtime::with_nulls(
+                            &body,
+                            &nulls,
+                            &[
+                                "description",
+                                "liveTestUserId",
+                                "testVersionTestUserId",
+                                "viewportPreset",
+                            ],
+                        )
+                        .map_err(Error::InvalidRequest)?,
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -21243,6 +21257,15 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends these top-level fields of the body as `null`, whatever the body holds for them: how a merge-patch clears a field. The document lets `description`, `liveTestUserId`, `testVersionTestUserId`, `viewportPreset` be `null`; another name fails the request with `Error::InvalidRequest`, before anything is sent.
+        pub fn null_fields<I, S>(mut self, fields: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = S>,
+            S: ::std::convert::Into<::std::string::String>,
+        {
+            self.nulls.extend(fields.into_iter().map(::std::convert::Into::into));
+            self
         }
     }
     /**Builder for [`Client::get_test`]
@@ -21341,6 +21364,7 @@ pub mod builder {
         client: &'a super::Client,
         test_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateTestBody, String>,
+        nulls: ::std::vec::Vec<::std::string::String>,
     }
     impl<'a> UpdateTest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -21348,6 +21372,7 @@ pub mod builder {
                 client: client,
                 test_id: Err("test_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                nulls: ::std::vec::Vec::new(),
             }
         }
         pub fn test_id<V>(mut self, value: V) -> Self
@@ -21390,7 +21415,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MutationResult>, Error<types::Error>> {
-            let Self { client, test_id, body } = self;
+            let Self { client, test_id, body, nulls } = self;
             let test_id = test_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -21416,7 +21441,19 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .json(
+                    &agentrun_runtime::with_nulls(
+                            &body,
+                            &nulls,
+                            &[
+                                "description",
+                                "liveTestUserId",
+                                "testVersionTestUserId",
+                                "viewportPreset",
+                            ],
+                        )
+                        .map_err(Error::InvalidRequest)?,
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -21465,6 +21502,15 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends these top-level fields of the body as `null`, whatever the body holds for them: how a merge-patch clears a field. The document lets `description`, `liveTestUserId`, `testVersionTestUserId`, `viewportPreset` be `null`; another name fails the request with `Error::InvalidRequest`, before anything is sent.
+        pub fn null_fields<I, S>(mut self, fields: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = S>,
+            S: ::std::convert::Into<::std::string::String>,
+        {
+            self.nulls.extend(fields.into_iter().map(::std::convert::Into::into));
+            self
         }
     }
     /**Builder for [`Client::delete_test`]
@@ -21663,12 +21709,14 @@ pub mod builder {
     pub struct CreateTestGroup<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateTestGroupBody, String>,
+        nulls: ::std::vec::Vec<::std::string::String>,
     }
     impl<'a> CreateTestGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                nulls: ::std::vec::Vec::new(),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -21699,7 +21747,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateTestGroupResponse>, Error<types::Error>> {
-            let Self { client, body } = self;
+            let Self { client, body, nulls } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateTestGroupBody::try_from(v).map_err(|e| e.to_string())
@@ -21722,7 +21770,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .json(
+                    &agentrun_runtime::with_nulls(&body, &nulls, &["description"])
+                        .map_err(Error::InvalidRequest)?,
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -21764,6 +21815,15 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends these top-level fields of the body as `null`, whatever the body holds for them: how a merge-patch clears a field. The document lets `description` be `null`; another name fails the request with `Error::InvalidRequest`, before anything is sent.
+        pub fn null_fields<I, S>(mut self, fields: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = S>,
+            S: ::std::convert::Into<::std::string::String>,
+        {
+            self.nulls.extend(fields.into_iter().map(::std::convert::Into::into));
+            self
         }
     }
     /**Builder for [`Client::get_test_group`]
@@ -21862,6 +21922,7 @@ pub mod builder {
         client: &'a super::Client,
         group_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateTestGroupBody, String>,
+        nulls: ::std::vec::Vec<::std::string::String>,
     }
     impl<'a> UpdateTestGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -21869,6 +21930,7 @@ pub mod builder {
                 client: client,
                 group_id: Err("group_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                nulls: ::std::vec::Vec::new(),
             }
         }
         pub fn group_id<V>(mut self, value: V) -> Self
@@ -21911,7 +21973,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MutationResult>, Error<types::Error>> {
-            let Self { client, group_id, body } = self;
+            let Self { client, group_id, body, nulls } = self;
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -21937,7 +21999,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .json(
+                    &agentrun_runtime::with_nulls(&body, &nulls, &["description"])
+                        .map_err(Error::InvalidRequest)?,
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -21979,6 +22044,15 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends these top-level fields of the body as `null`, whatever the body holds for them: how a merge-patch clears a field. The document lets `description` be `null`; another name fails the request with `Error::InvalidRequest`, before anything is sent.
+        pub fn null_fields<I, S>(mut self, fields: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = S>,
+            S: ::std::convert::Into<::std::string::String>,
+        {
+            self.nulls.extend(fields.into_iter().map(::std::convert::Into::into));
+            self
         }
     }
     /**Builder for [`Client::delete_test_group`]
@@ -22586,12 +22660,14 @@ pub mod builder {
     pub struct CreateTestUser<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateTestUserBody, String>,
+        nulls: ::std::vec::Vec<::std::string::String>,
     }
     impl<'a> CreateTestUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                nulls: ::std::vec::Vec::new(),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -22622,7 +22698,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreateTestUserResponse>, Error<types::Error>> {
-            let Self { client, body } = self;
+            let Self { client, body, nulls } = self;
             let body = body
                 .and_then(|v| {
                     types::CreateTestUserBody::try_from(v).map_err(|e| e.to_string())
@@ -22645,7 +22721,14 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .json(
+                    &agentrun_runtime::with_nulls(
+                            &body,
+                            &nulls,
+                            &["description", "email", "password"],
+                        )
+                        .map_err(Error::InvalidRequest)?,
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -22687,6 +22770,15 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends these top-level fields of the body as `null`, whatever the body holds for them: how a merge-patch clears a field. The document lets `description`, `email`, `password` be `null`; another name fails the request with `Error::InvalidRequest`, before anything is sent.
+        pub fn null_fields<I, S>(mut self, fields: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = S>,
+            S: ::std::convert::Into<::std::string::String>,
+        {
+            self.nulls.extend(fields.into_iter().map(::std::convert::Into::into));
+            self
         }
     }
     /**Builder for [`Client::get_test_user`]
@@ -22786,6 +22878,7 @@ pub mod builder {
         client: &'a super::Client,
         test_user_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateTestUserBody, String>,
+        nulls: ::std::vec::Vec<::std::string::String>,
     }
     impl<'a> UpdateTestUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -22793,6 +22886,7 @@ pub mod builder {
                 client: client,
                 test_user_id: Err("test_user_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                nulls: ::std::vec::Vec::new(),
             }
         }
         pub fn test_user_id<V>(mut self, value: V) -> Self
@@ -22835,7 +22929,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MutationResult>, Error<types::Error>> {
-            let Self { client, test_user_id, body } = self;
+            let Self { client, test_user_id, body, nulls } = self;
             let test_user_id = test_user_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -22862,7 +22956,14 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .json(
+                    &agentrun_runtime::with_nulls(
+                            &body,
+                            &nulls,
+                            &["description", "email", "password"],
+                        )
+                        .map_err(Error::InvalidRequest)?,
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -22904,6 +23005,15 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        /// Sends these top-level fields of the body as `null`, whatever the body holds for them: how a merge-patch clears a field. The document lets `description`, `email`, `password` be `null`; another name fails the request with `Error::InvalidRequest`, before anything is sent.
+        pub fn null_fields<I, S>(mut self, fields: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = S>,
+            S: ::std::convert::Into<::std::string::String>,
+        {
+            self.nulls.extend(fields.into_iter().map(::std::convert::Into::into));
+            self
         }
     }
     /**Builder for [`Client::delete_test_user`]

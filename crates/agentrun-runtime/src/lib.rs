@@ -42,6 +42,7 @@
 
 mod config;
 mod form;
+mod nulls;
 mod operation;
 mod retry;
 mod runtime;
@@ -50,6 +51,7 @@ mod text;
 
 pub use config::{ClientConfig, ConfigError, USER_AGENT};
 pub use form::FormFields;
+pub use nulls::with_nulls;
 pub use operation::{Body, CallError, Field, Kind, Location, Operation, Request};
 pub use retry::{
     RETRYABLE_STATUSES, RetryPolicy, RetryReason, is_retryable_status, is_tls_failure, retry_after,

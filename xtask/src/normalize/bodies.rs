@@ -10,7 +10,8 @@
 //! - `x-agentrun-multipart`: the method takes a `reqwest::multipart::Form`;
 //! - `x-agentrun-content-type`: the body is sent with this media type instead of the one
 //!   progenitor writes (`application/merge-patch+json` for a JSON body, `application/xml` for
-//!   bytes).
+//!   bytes);
+//! - `x-agentrun-nullable-fields`: the builder's `null_fields` may send these fields as `null`.
 
 use serde_json::{Map, Value, json};
 
@@ -25,6 +26,10 @@ pub const MULTIPART: &str = "x-agentrun-multipart";
 pub const MULTIPART_FIELDS: &str = "x-agentrun-multipart-fields";
 /// The extension giving the media type a body is sent with.
 pub const CONTENT_TYPE: &str = "x-agentrun-content-type";
+/// The extension listing a JSON body's top-level fields the document lets be `null`: the
+/// builder's `null_fields` sends them so (an unset optional field is left out, as a
+/// merge-patch needs, so `null` has no other way onto the wire).
+pub const NULLABLE_FIELDS: &str = "x-agentrun-nullable-fields";
 
 /// The field names of a normalized request body sent as `multipart/form-data`; `None` when it
 /// is sent otherwise.
@@ -100,7 +105,7 @@ pub fn normalize_bodies(doc: &mut Value, notes: &mut Notes) -> usize {
         if !left_out.is_empty() {
             let names: Vec<String> = left_out.iter().map(|m| format!("`{m}`")).collect();
             notes.add(
-                &operation(method, path),
+                operation(method, path),
                 format!(
                     "the request body is sent as `{media_type}` only; {} left out",
                     names.join(", ")
@@ -199,6 +204,50 @@ fn choose(doc: &Value, content: &Map<String, Value>) -> Option<(String, Value)> 
         .map(|(media_type, media)| (media_type.clone(), media.clone()))
 }
 
+/// The top-level properties of an object schema (its `allOf` members' too) that admit `null`.
+fn nullable_fields(doc: &Value, schema: &Value) -> Vec<String> {
+    let schema = resolve_schema(doc, schema);
+    let mut found = Vec::new();
+    let members = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for holder in std::iter::once(schema).chain(members.map(|m| resolve_schema(doc, m))) {
+        let properties = holder.get("properties").and_then(Value::as_object);
+        for (name, property) in properties.into_iter().flatten() {
+            if admits_null(doc, property, 0) && !found.contains(name) {
+                found.push(name.clone());
+            }
+        }
+    }
+    found
+}
+
+/// Whether a schema admits `null`: `nullable`, a `null` type, a `null` enum value, or a union
+/// branch that does.
+fn admits_null(doc: &Value, schema: &Value, depth: usize) -> bool {
+    let schema = resolve_schema(doc, schema);
+    let null_type = match schema.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
+        _ => false,
+    };
+    null_type
+        || schema.get("nullable") == Some(&Value::Bool(true))
+        || schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.contains(&Value::Null))
+        || (depth < 8
+            && ["oneOf", "anyOf"].iter().any(|key| {
+                schema
+                    .get(*key)
+                    .and_then(Value::as_array)
+                    .is_some_and(|branches| branches.iter().any(|b| admits_null(doc, b, depth + 1)))
+            }))
+}
+
 /// JSON of any spelling is one family; every other form is its own.
 fn form_family(media_type: &str) -> Form {
     match form_of(media_type) {
@@ -242,6 +291,14 @@ fn rewrite(
         }
     };
     let mut extensions = Vec::new();
+    if matches!(form_of(media_type), Form::Json | Form::JsonLike)
+        && let Some(schema) = &schema
+    {
+        let names = nullable_fields(doc, schema);
+        if !names.is_empty() {
+            extensions.push((NULLABLE_FIELDS, json!(names)));
+        }
+    }
     let (key, schema) = match form_of(media_type) {
         Form::Json => ("application/json", schema.unwrap_or_else(|| json!({}))),
         Form::JsonLike => {

@@ -21,14 +21,22 @@ pub fn rewrite(file: &mut syn::File, plans: &[OperationPlan]) {
     for item in items.iter_mut() {
         match item {
             Item::Struct(item) => {
-                if let Some(plan) = by_builder.get(item.ident.to_string().as_str())
-                    && plan.multipart.is_some()
-                {
+                let Some(plan) = by_builder.get(item.ident.to_string().as_str()) else {
+                    continue;
+                };
+                if plan.multipart.is_some() {
                     for field in item.fields.iter_mut() {
                         if field.ident.as_ref().is_some_and(|i| i == "body") {
                             field.ty = parse_quote!(Result<reqwest::multipart::Form, String>);
                         }
                     }
+                }
+                if !plan.nullable_fields.is_empty()
+                    && let syn::Fields::Named(fields) = &mut item.fields
+                {
+                    fields
+                        .named
+                        .push(parse_quote!(nulls: ::std::vec::Vec<::std::string::String>));
                 }
             }
             Item::Impl(block) if block.trait_.is_none() => {
@@ -37,6 +45,7 @@ pub fn rewrite(file: &mut syn::File, plans: &[OperationPlan]) {
                 else {
                     continue;
                 };
+                let nulls = !plan.nullable_fields.is_empty();
                 for member in block.items.iter_mut() {
                     let ImplItem::Fn(function) = member else {
                         continue;
@@ -48,7 +57,14 @@ pub fn rewrite(file: &mut syn::File, plans: &[OperationPlan]) {
                     } else if function.sig.ident == "send" {
                         optional_types(&mut function.sig, plan);
                         Send { plan }.visit_block_mut(&mut function.block);
+                    } else if function.sig.ident == "new" && nulls {
+                        NullsField.visit_block_mut(&mut function.block);
                     }
+                }
+                if nulls {
+                    block
+                        .items
+                        .push(ImplItem::Fn(null_fields_setter(&plan.nullable_fields)));
                 }
             }
             _ => {}
@@ -75,6 +91,44 @@ fn multipart_setter(fields: &[String]) -> syn::ImplItemFn {
         pub fn body(mut self, value: reqwest::multipart::Form) -> Self {
             self.body = Ok(value);
             self
+        }
+    }
+}
+
+/// The setter that sends body fields as `null`, for a body with fields the document lets be
+/// `null` (an unset optional field is left out, so `null` has no other way onto the wire).
+fn null_fields_setter(fields: &[String]) -> syn::ImplItemFn {
+    let listed = fields
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = format!(
+        " Sends these top-level fields of the body as `null`, whatever the body holds for \
+         them: how a merge-patch clears a field. The document lets {listed} be `null`; another \
+         name fails the request with `Error::InvalidRequest`, before anything is sent."
+    );
+    parse_quote! {
+        #[doc = #doc]
+        pub fn null_fields<I, S>(mut self, fields: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = S>,
+            S: ::std::convert::Into<::std::string::String>,
+        {
+            self.nulls.extend(fields.into_iter().map(::std::convert::Into::into));
+            self
+        }
+    }
+}
+
+/// The builder's `new`: its `Self { .. }` starts with no `null` fields.
+struct NullsField;
+
+impl VisitMut for NullsField {
+    fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
+        if expr.path.is_ident("Self") {
+            expr.fields
+                .push(parse_quote!(nulls: ::std::vec::Vec::new()));
         }
     }
 }
@@ -121,6 +175,11 @@ struct Send<'a> {
 }
 
 impl VisitMut for Send<'_> {
+    fn visit_pat_struct_mut(&mut self, pattern: &mut syn::PatStruct) {
+        self.take_nulls(pattern);
+        visit_mut::visit_pat_struct_mut(self, pattern);
+    }
+
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         visit_mut::visit_expr_mut(self, expr);
         match expr {
@@ -159,8 +218,19 @@ impl VisitMut for Send<'_> {
                     *value = parse_quote!(::reqwest::header::HeaderValue::from_static(#accept));
                 }
             }
-            // `.json(&body)` sends `application/json` unless a content type is set before it.
+            // `.json(&body)` sends `application/json` unless a content type is set before it;
+            // fields asked for as `null` are written so.
             Expr::MethodCall(call) if call.method == "json" => {
+                if !self.plan.nullable_fields.is_empty()
+                    && let Some(body) = call.args.first_mut()
+                {
+                    let allowed = &self.plan.nullable_fields;
+                    let inner = body.clone();
+                    *body = parse_quote! {
+                        &agentrun_runtime::with_nulls(#inner, &nulls, &[#(#allowed),*])
+                            .map_err(Error::InvalidRequest)?
+                    };
+                }
                 if let Some((media, true)) = &self.plan.content_type {
                     let receiver = &call.receiver;
                     call.receiver = parse_quote! {
@@ -209,6 +279,16 @@ impl VisitMut for Send<'_> {
 }
 
 impl Send<'_> {
+    /// `let Self { client, body, .. } = self;` takes the `null` fields too.
+    fn take_nulls(&self, pattern: &mut syn::PatStruct) {
+        if !self.plan.nullable_fields.is_empty() && pattern.path.is_ident("Self") {
+            let with_nulls: syn::Pat = parse_quote!(Self { nulls });
+            if let syn::Pat::Struct(with_nulls) = with_nulls {
+                pattern.fields.extend(with_nulls.fields);
+            }
+        }
+    }
+
     fn restore_wire_name(&self, arg: Option<&mut Expr>) {
         let Some(Expr::Lit(lit)) = arg else { return };
         let syn::Lit::Str(text) = &lit.lit else {

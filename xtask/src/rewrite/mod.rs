@@ -22,7 +22,7 @@ pub mod docs;
 use serde_json::Value;
 
 use crate::names::{Case, sanitize};
-use crate::normalize::bodies::{CONTENT_TYPE, multipart_fields};
+use crate::normalize::bodies::{CONTENT_TYPE, NULLABLE_FIELDS, multipart_fields};
 use crate::normalize::operations;
 use crate::normalize::parameters::WIRE_NAME;
 use crate::normalize::responses::{ACCEPT, EMPTY};
@@ -51,6 +51,8 @@ pub struct OperationPlan {
     pub deprecated_parameters: Vec<String>,
     /// What `Accept` lists, when more than `application/json`.
     pub accept: Option<String>,
+    /// Top-level body fields the document lets be `null`, for the builder's `null_fields`.
+    pub nullable_fields: Vec<String>,
 }
 
 /// Applies every rewrite the document asks for to the generated file.
@@ -128,6 +130,17 @@ fn plan(op: &serde_json::Map<String, Value>) -> OperationPlan {
             .filter(|p| p.get("deprecated") == Some(&Value::Bool(true)))
             .map(|p| sanitize(&name(p), Case::Snake))
             .collect(),
+        nullable_fields: body
+            .and_then(|b| b.get(NULLABLE_FIELDS))
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
         accept: op.get(ACCEPT).and_then(Value::as_array).map(|list| {
             list.iter()
                 .filter_map(Value::as_str)

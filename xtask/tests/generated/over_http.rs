@@ -275,3 +275,34 @@ async fn a_lone_default_answer_is_the_type_of_failures_too() {
         other => panic!("expected the documented failure, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_field_the_document_lets_be_null_is_sent_as_null_on_request() {
+    let server = TestServer::start(|_| Reply::json(200, r#"{"id": "t1"}"#));
+    client(&server)
+        .patch_thing()
+        .id("t1")
+        .body(types::Thing::builder().id("t1").size(std::num::NonZeroU64::new(3)))
+        .null_fields(["size"])
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+    assert_eq!(body["size"], serde_json::Value::Null);
+    assert_eq!(body["id"], "t1");
+
+    let refused = client(&server)
+        .patch_thing()
+        .id("t1")
+        .body(types::Thing::builder().id("t1"))
+        .null_fields(["id"])
+        .send()
+        .await;
+    match refused {
+        Err(Error::InvalidRequest(message)) => {
+            assert!(message.contains("`id` cannot be sent as null"), "{message}");
+        }
+        other => panic!("expected the request refused, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1, "the refused request was sent");
+}
