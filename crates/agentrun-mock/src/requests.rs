@@ -146,8 +146,14 @@ pub fn check_request(
             "header" => "header",
             _ => "cookie",
         };
+        // A path parameter the template does not have cannot be sent (the document's slip).
+        let in_template =
+            kind != "path" || operation.path.contains(&format!("{{{}}}", parameter.name));
         let Some(value) = value else {
-            if parameter.required && !(kind == "header" && is_reserved_header(&parameter.name)) {
+            if parameter.required
+                && in_template
+                && !(kind == "header" && is_reserved_header(&parameter.name))
+            {
                 found.push(violation(
                     kind,
                     &parameter.name,
@@ -739,6 +745,22 @@ mod tests {
             found,
             ["content-type: `text/plain` is not one the operation takes (application/json)"]
         );
+    }
+
+    #[test]
+    fn a_path_parameter_the_template_lacks_is_not_asked_for() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+            "/": {"get": {"parameters": [{"name": "path", "in": "path", "required": true,
+                                          "schema": {"type": "string"}}],
+                          "responses": {"200": {"description": "ok"}}}}}});
+        let mut schemas = SourceSchemas::new(&doc, "doc").unwrap();
+        let operation = &source_operations(&doc)[0];
+        let request = WireRequest {
+            method: "GET".into(),
+            path: "/".into(),
+            ..WireRequest::default()
+        };
+        assert_eq!(check_request(&doc, &mut schemas, operation, &request), []);
     }
 
     #[test]

@@ -363,6 +363,8 @@ enum Source<'a> {
     Cookies,
     /// The request body.
     Body,
+    /// A path template variable the document declares no parameter for: any text.
+    Undeclared,
 }
 
 impl<'a> Planner<'a> {
@@ -473,7 +475,9 @@ impl<'a> Planner<'a> {
                 .parameters
                 .iter()
                 .find(|p| p.name == name && p.location == location);
-            if let Some(parameter) = direct {
+            if direct.is_none() && location == "path" {
+                found.push((setter, Source::Undeclared));
+            } else if let Some(parameter) = direct {
                 let as_text = normalized.pointer("/schema/type") == Some(&json!("string"));
                 found.push((setter, Source::Parameter(parameter, as_text)));
             } else if location == "header" && name.eq_ignore_ascii_case("cookie") {
@@ -562,6 +566,7 @@ impl<'a> Planner<'a> {
                     }
                     Value::String(pairs.join("; "))
                 }
+                Source::Undeclared => json!("value"),
                 // A builder always sends a body (a struct's builder starts from its default),
                 // so a body no valid value is known for cannot be tried, required or not.
                 Source::Body => match pick("body") {
