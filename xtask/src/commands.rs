@@ -497,7 +497,11 @@ pub fn conformance_command(
         .any(|r| !r.failures.is_empty() || r.unreadable.is_some());
     if let Some(scratch) = over_http {
         let artifacts = root.join("target/conformance-target");
-        let http = crate::conformance::over_http::run(root, scratch, &artifacts, &subjects)?;
+        // Each document is generated in a child process: one the generator cannot finish
+        // fails alone.
+        let exe = std::env::current_exe().context("cannot find this executable")?;
+        let http =
+            crate::conformance::over_http::run(root, scratch, &artifacts, &subjects, Some(&exe))?;
         println!("\nOver HTTP:");
         print!(
             "{}",
@@ -512,6 +516,20 @@ pub fn conformance_command(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `xtask conformance-generate` (hidden): one provider's crate into an existing scratch
+/// workspace, its degradation notes on stdout as a JSON list.
+pub fn conformance_generate_command(
+    root: &Path,
+    scratch: &Path,
+    provider: &str,
+) -> Result<ExitCode> {
+    let provider: crate::providers::Provider =
+        serde_json::from_str(provider).context("--provider is not a provider entry as JSON")?;
+    let generated = corpus::Scratch::open(root, scratch).generate_provider(&provider)?;
+    println!("{}", serde_json::to_string(&generated.degraded)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The providers a fetch or drift works on: the named one, or every one that publishes a

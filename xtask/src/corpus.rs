@@ -254,6 +254,14 @@ impl Scratch {
         })
     }
 
+    /// The scratch workspace at `root`, made earlier by [`Scratch::create`], as it is.
+    pub fn open(workspace: &Path, root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            workspace: workspace.to_path_buf(),
+        }
+    }
+
     /// The scratch workspace's root.
     pub fn root(&self) -> &Path {
         &self.root

@@ -131,6 +131,18 @@ enum Command {
         #[arg(long)]
         strip_path_prefix: Option<String>,
     },
+    /// Generate one provider's crate into an existing scratch workspace and print the
+    /// generator's degradation notes as JSON: `conformance --over-http` runs it as a child, so a
+    /// document the generator cannot finish (a stack overflow) fails that document only.
+    #[command(hide = true)]
+    ConformanceGenerate {
+        /// The scratch workspace.
+        #[arg(long)]
+        scratch: PathBuf,
+        /// The provider entry, as JSON.
+        #[arg(long)]
+        provider: String,
+    },
     /// Measure drift on a labelled suite of document pairs nobody here wrote (a folder with a
     /// manifest.json): agreement per category, then each disagreement.
     DriftSuite {
@@ -192,6 +204,9 @@ fn main() -> ExitCode {
             let http =
                 over_http.then(|| scratch.unwrap_or_else(|| root.join("target/conformance")));
             commands::conformance_command(&root, dir.as_deref(), set.as_deref(), http.as_deref())
+        }
+        Command::ConformanceGenerate { scratch, provider } => {
+            commands::conformance_generate_command(&root, &scratch, &provider)
         }
         Command::DriftApi {
             origin,

@@ -3,13 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Where the table lives, relative to the workspace root.
 pub const TABLE: &str = "openapi/providers.toml";
 
 /// One provider: its spec, our overlay on it, where it is served and which crate is generated.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
     /// Short name used on the command line (`--provider NAME`).

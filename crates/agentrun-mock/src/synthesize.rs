@@ -48,6 +48,10 @@ impl Synthesizer<'_> {
     /// Up to about `want` values; a nested value asks for one, so that nested unions do not
     /// multiply.
     fn values(&self, schema: &Value, depth: usize, want: usize) -> Vec<Value> {
+        // However it nests (a schema in its own `allOf` merges into itself without end).
+        if depth >= DEPTH {
+            return vec![json!({})];
+        }
         let Some(fields) = schema.as_object() else {
             // `true`, or a schema that is not one: anything goes.
             return vec![json!("value")];
@@ -485,6 +489,14 @@ mod tests {
             "Maybe": {"type": ["string", "null"]},
         }));
         assert_eq!(all_valid(&doc), []);
+    }
+
+    #[test]
+    fn a_schema_in_its_own_all_of_gets_a_value_and_no_overflow() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"allOf": [{"$ref": "#/components/schemas/A"}]}}}});
+        let found = values(&doc, &json!({"$ref": "#/components/schemas/A"}));
+        assert_eq!(found, [json!({})]);
     }
 
     #[test]
