@@ -4,7 +4,8 @@
 //! request to the document and answers with each documented status in turn.
 //!
 //! For each document the run
-//! 1. generates its crate into a scratch workspace, as a new provider's;
+//! 1. generates its crate into a scratch workspace, as a new provider's, in a child process
+//!    when given this executable (a document the generator cannot finish fails alone);
 //! 2. plans cases per operation: request values from the document's examples and schemas
 //!    ([`agentrun_mock::synthesize`], each kept only if the strict validator accepts it: the
 //!    fullest with every optional parameter, then each candidate in turn, optional parameters
