@@ -343,8 +343,24 @@ async fn call(client: &Client, method: &str, set: &Value) -> Result<Value, Value
     }}
 }}
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {{
+fn main() {{
+    // Deeply nested values and types take deep recursion in a debug build.
+    let run = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(|| {{
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime")
+                .block_on(run())
+        }})
+        .expect("a thread");
+    if run.join().is_err() {{
+        std::process::exit(101);
+    }}
+}}
+
+async fn run() {{
     let arguments: Vec<String> = std::env::args().collect();
     let (Some(url), Some(plan)) = (arguments.get(1), arguments.get(2)) else {{
         eprintln!("usage: conformance BASE_URL PLAN_FILE");
