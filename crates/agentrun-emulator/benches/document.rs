@@ -74,12 +74,7 @@ fn prism(binary: &str, document: &std::path::Path) -> (Child, std::net::SocketAd
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let seconds: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(10);
-    let connections: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(64);
+    let (seconds, connections) = common::arguments();
     let document = corpus().join(DOCUMENT);
     if !document.exists() {
         println!(
@@ -88,16 +83,7 @@ fn main() {
         );
         return;
     }
-    let servers = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (servers, client) = common::runtimes();
     let stand_in = StandIn::read(&document).unwrap();
     let emulator = servers
         .block_on(Emulator::start_local(Config {

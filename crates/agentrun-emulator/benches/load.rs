@@ -34,23 +34,8 @@ fn rss_kib() -> u64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let seconds: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(10);
-    let connections: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(64);
-    // The servers run on their own runtime, as in the binary; the load on another.
-    let servers = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (seconds, connections) = common::arguments();
+    let (servers, client) = common::runtimes();
 
     let baseline_addr = servers.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

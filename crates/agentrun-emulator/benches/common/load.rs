@@ -129,3 +129,28 @@ pub(crate) async fn load(
         latency,
     }
 }
+
+/// `SECONDS CONNECTIONS` from the command line (cargo's own `--bench` flag left aside):
+/// 10 and 64 unless given.
+pub(crate) fn arguments() -> (u64, usize) {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let seconds = args.first().and_then(|a| a.parse().ok()).unwrap_or(10);
+    let connections = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(64);
+    (seconds, connections)
+}
+
+/// Two runtimes of two workers each: the servers run on the first, as in the binary, and the
+/// load on the second.
+pub(crate) fn runtimes() -> (tokio::runtime::Runtime, tokio::runtime::Runtime) {
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    (runtime(), runtime())
+}
