@@ -82,6 +82,20 @@ impl Document {
     pub fn crate_name(&self) -> String {
         format!("corpus-{}", self.name)
     }
+
+    /// The entry `cargo xtask generate` would use for it: a new provider, no overlay.
+    pub fn provider(&self) -> Provider {
+        Provider {
+            name: self.name.clone(),
+            title: format!("{} API", self.name),
+            spec: std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone()),
+            overlay: None,
+            url: None,
+            crate_dir: PathBuf::from("crates").join(self.crate_name()),
+            strip_path_prefix: None,
+            docs: None,
+        }
+    }
 }
 
 /// What became of one document.
@@ -288,17 +302,7 @@ impl Scratch {
     }
 
     fn try_generate(&self, document: &Document) -> Result<Generated> {
-        let provider = Provider {
-            name: document.name.clone(),
-            title: format!("{} API", document.name),
-            spec: document.path.clone(),
-            overlay: None,
-            url: None,
-            crate_dir: PathBuf::from("crates").join(document.crate_name()),
-            strip_path_prefix: None,
-            docs: None,
-        };
-        self.generate_provider(&provider)
+        self.generate_provider(&document.provider())
     }
 
     /// Generates `provider` (its spec and overlay named by absolute paths) into

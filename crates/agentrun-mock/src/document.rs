@@ -47,6 +47,22 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
+/// A schema, through its local `$ref`s (a bounded number of hops, so a cycle ends).
+pub fn resolve_refs<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    let mut current = schema;
+    for _ in 0..32 {
+        match current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|reference| local_target(doc, reference))
+        {
+            Some(target) => current = target,
+            None => break,
+        }
+    }
+    current
+}
+
 /// A node, or the component its `$ref` names, with its pointer.
 pub fn follow<'a>(doc: &'a Value, at: String, node: &'a Value) -> (String, &'a Value) {
     let mut current = (at, node);

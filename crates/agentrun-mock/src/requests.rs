@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::SourceSchemas;
-use crate::document::{local_target, percent_decode};
+use crate::document::{percent_decode, resolve_refs};
 use crate::media::is_json;
 use crate::media::media_matches;
 use crate::operations::{Parameter, SourceOperation};
@@ -279,7 +279,7 @@ fn exploded_fields(doc: &Value, parameter: &Parameter) -> Option<Vec<String>> {
     if parameter.style != "form" || !parameter.explode || parameter.json {
         return None;
     }
-    let schema = resolved(
+    let schema = resolve_refs(
         doc,
         doc.pointer(parameter.schema.as_deref()?.strip_prefix('#')?)?,
     );
@@ -325,25 +325,9 @@ fn query_value(parameter: &Parameter, query: &[(String, String)]) -> Option<Raw>
     Some(Raw::One(one.clone()))
 }
 
-/// A schema, through its references.
-fn resolved<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut current = schema;
-    for _ in 0..16 {
-        match current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| local_target(doc, r))
-        {
-            Some(next) => current = next,
-            None => break,
-        }
-    }
-    current
-}
-
 /// The JSON types a schema admits (`type`, or its union members'); empty when it says none.
 fn types_of(doc: &Value, schema: &Value, depth: usize) -> Vec<String> {
-    let schema = resolved(doc, schema);
+    let schema = resolve_refs(doc, schema);
     let mut found: Vec<String> = match schema.get("type") {
         Some(Value::String(t)) => vec![t.clone()],
         Some(Value::Array(list)) => list
@@ -406,17 +390,17 @@ fn typed(doc: &Value, pointer: &str, raw: Raw) -> Value {
     let schema = pointer
         .strip_prefix('#')
         .and_then(|p| doc.pointer(p))
-        .map(|s| resolved(doc, s));
+        .map(|s| resolve_refs(doc, s));
     let types = schema.map(|s| types_of(doc, s, 0)).unwrap_or_default();
     let property = |name: &str| {
         schema
             .and_then(|s| s.get("properties"))
             .and_then(|p| p.get(name))
-            .map(|p| resolved(doc, p))
+            .map(|p| resolve_refs(doc, p))
     };
     let items = schema
         .and_then(|s| s.get("items"))
-        .map(|i| resolved(doc, i));
+        .map(|i| resolve_refs(doc, i));
     let is = |t: &str| types.iter().any(|have| have == t);
     match raw {
         Raw::Named(named) => Value::Object(
@@ -556,17 +540,17 @@ fn form_object(doc: &Value, schema: &str, fields: Vec<(String, String)>) -> Valu
     let schema = schema
         .strip_prefix('#')
         .and_then(|p| doc.pointer(p))
-        .map(|s| resolved(doc, s));
+        .map(|s| resolve_refs(doc, s));
     let mut object = Map::new();
     for (name, text) in fields {
         let property = schema
             .and_then(|s| s.get("properties"))
             .and_then(|p| p.get(&name))
-            .map(|p| resolved(doc, p));
+            .map(|p| resolve_refs(doc, p));
         let types = property.map(|p| types_of(doc, p, 0)).unwrap_or_default();
         let item_schema = property
             .and_then(|p| p.get("items"))
-            .map(|i| resolved(doc, i));
+            .map(|i| resolve_refs(doc, i));
         let value = if types.iter().any(|t| t == "object" || t == "array") && !text.is_empty() {
             serde_json::from_str(&text).unwrap_or_else(|_| scalar(doc, item_schema, &text))
         } else {

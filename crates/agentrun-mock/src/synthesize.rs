@@ -21,7 +21,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::document::local_target;
+use crate::document::{local_target, resolve_refs};
 use crate::document::{merge_member, required_names};
 
 /// How deep a schema is followed (through references and nesting) before a value stops
@@ -161,18 +161,7 @@ impl Synthesizer<'_> {
 
     /// A schema through its references, when it has some.
     fn resolve<'b>(&'b self, schema: &'b Value) -> &'b Value {
-        let mut current = schema;
-        for _ in 0..DEPTH {
-            match current
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|reference| local_target(self.doc, reference))
-            {
-                Some(target) => current = target,
-                None => break,
-            }
-        }
-        current
+        resolve_refs(self.doc, schema)
     }
 
     /// `base` with `more`'s keywords added: properties and `required` merged, the rest kept

@@ -997,20 +997,6 @@ pub fn render(reports: &[HttpReport], most_lines: usize) -> String {
     out
 }
 
-/// The entry `cargo xtask generate` would use for a corpus document.
-pub fn corpus_provider(document: &crate::corpus::Document) -> Provider {
-    Provider {
-        name: document.name.clone(),
-        title: format!("{} API", document.name),
-        spec: std::path::absolute(&document.path).unwrap_or_else(|_| document.path.clone()),
-        overlay: None,
-        url: None,
-        crate_dir: PathBuf::from("crates").join(document.crate_name()),
-        strip_path_prefix: None,
-        docs: None,
-    }
-}
-
 /// A corpus document as a subject (a Swagger 2.0 one converted); named by its file name.
 pub fn corpus_subject(document: &crate::corpus::Document) -> Result<Subject> {
     let name = document
@@ -1024,7 +1010,7 @@ pub fn corpus_subject(document: &crate::corpus::Document) -> Result<Subject> {
     }
     Ok(Subject {
         name,
-        provider: corpus_provider(document),
+        provider: document.provider(),
         doc,
     })
 }
