@@ -272,7 +272,12 @@ impl VisitMut for Send<'_> {
                 let args = &call.args;
                 *expr = parse_quote!(#receiver.request(::reqwest::Method::#method, #args));
             }
-            Expr::Match(matched) => self.empty_arms(matched),
+            Expr::Match(matched) => {
+                if status_receiver(&matched.expr).is_some() {
+                    specific_statuses_first(matched);
+                }
+                self.empty_arms(matched);
+            }
             _ => {}
         }
     }
@@ -329,6 +334,19 @@ impl Send<'_> {
             }
         }
     }
+}
+
+/// Orders a status match's arms as OpenAPI ranks its statuses: a code before a range
+/// (`422` before `400..=499`), then the catch-all. progenitor orders them by their first
+/// code, which leaves `422` unreachable behind `4XX` and answers it with the range's type.
+fn specific_statuses_first(matched: &mut syn::ExprMatch) {
+    let rank = |arm: &syn::Arm| match &arm.pat {
+        syn::Pat::Lit(_) => 0,
+        syn::Pat::Range(_) => 1,
+        _ => 2,
+    };
+    // A stable sort: arms of one rank keep progenitor's order.
+    matched.arms.sort_by_key(rank);
 }
 
 /// `x` in `x.status().as_u16()`.

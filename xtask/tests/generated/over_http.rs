@@ -136,6 +136,7 @@ async fn a_multipart_body_is_a_form() {
 #[allow(deprecated)]
 async fn statuses_without_a_body_are_none_next_to_json_ones() {
     let answers = std::sync::Mutex::new(vec![
+        Reply::json(503, r#"{"title": "later", "status": 503}"#),
         Reply::json(409, r#"{"title": "busy", "status": 409}"#),
         Reply::text(404, "text/plain", ""),
         Reply::text(204, "text/plain", ""),
@@ -160,6 +161,14 @@ async fn statuses_without_a_body_are_none_next_to_json_ones() {
             assert_eq!(error.into_inner().unwrap().title.as_deref(), Some("busy"));
         }
         other => panic!("expected a 409 error, got {other:?}"),
+    }
+    // The documented `default`, through its 5XX range.
+    match client.delete_thing().id("t1").send().await {
+        Err(Error::ErrorResponse(error)) => {
+            assert_eq!(error.status(), 503);
+            assert_eq!(error.into_inner().unwrap().title.as_deref(), Some("later"));
+        }
+        other => panic!("expected a 503 error, got {other:?}"),
     }
 }
 
@@ -305,4 +314,23 @@ async fn a_field_the_document_lets_be_null_is_sent_as_null_on_request() {
         other => panic!("expected the request refused, got {other:?}"),
     }
     assert_eq!(server.requests().len(), 1, "the refused request was sent");
+}
+
+#[tokio::test]
+async fn an_inline_error_body_is_its_own_type_not_the_success_one() {
+    let answers = std::sync::Mutex::new(vec![
+        Reply::json(401, r#"{"error": "expired"}"#),
+        Reply::json(200, r#"{"genres": ["jazz"]}"#),
+    ]);
+    let server = TestServer::start(move |_| answers.lock().unwrap().pop().unwrap());
+    let client = client(&server);
+    let genres = client.list_genres().send().await.unwrap().into_inner();
+    assert_eq!(genres.genres, ["jazz"]);
+    match client.list_genres().send().await {
+        Err(Error::ErrorResponse(error)) => {
+            let error: types::ListGenresError = error.into_inner();
+            assert_eq!(error.error, "expired");
+        }
+        other => panic!("expected the 401 as its own type, got {other:?}"),
+    }
 }
