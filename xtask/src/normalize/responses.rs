@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::names::unique_type_name;
+use crate::names::{Case, sanitize, unique_type_name};
 use crate::normalize::bodies::is_json;
 use crate::notes::{Notes, operation};
 use crate::schemas::{for_each_operation, resolve_schema};
@@ -43,11 +43,15 @@ enum Kind {
 /// Rewrites the responses of every operation; returns how many operations changed.
 pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
     let snapshot = doc.clone();
-    let mut unions = Unions::default();
+    let mut unions = NewComponents::default();
     let mut changed = 0;
     for_each_operation(doc, &mut |path, method, op| {
         let here = operation(method, path);
         let paginated = op.contains_key("x-dropshot-pagination");
+        let operation_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
             return;
         };
@@ -88,6 +92,9 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
             &here,
             notes,
         );
+        if let Some(id) = &operation_id {
+            name_inline_error(&snapshot, &mut unions, responses, id);
+        }
         changed += usize::from(*responses != before);
         if let Some(accept) = accept {
             op.insert(ACCEPT.into(), accept);
@@ -97,20 +104,30 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
     changed
 }
 
-/// The unions made of different bodies, each a component shared by every operation that has
-/// the same bodies (one `RateLimitedOrError` type, not one per operation).
+/// Component schemas this step adds: the unions made of different bodies, each shared by every
+/// operation that has the same bodies (one `RateLimitedOrError` type, not one per operation),
+/// and inline error bodies given a name of their own.
 #[derive(Default)]
-struct Unions {
-    /// The union's `oneOf`, serialized, and its component name.
-    names: BTreeMap<String, String>,
+struct NewComponents {
+    /// The wanted name and the schema, serialized, and the component name given.
+    names: BTreeMap<(String, String), String>,
     /// The components to add, in the order they were made.
     new: Vec<(String, Value)>,
 }
 
-impl Unions {
+impl NewComponents {
     /// A reference to the component holding `union` (named after its branches).
     fn reference(&mut self, doc: &Value, union: Value, branches: &[String]) -> Value {
-        let key = serde_json::to_string(&union).unwrap_or_default();
+        self.named(doc, &branches.join("Or"), union)
+    }
+
+    /// A reference to a component holding `schema`, named `wanted` or, when that is taken,
+    /// the first free `{wanted}2`, `{wanted}3`, ...
+    fn named(&mut self, doc: &Value, wanted: &str, schema: Value) -> Value {
+        let key = (
+            wanted.to_string(),
+            serde_json::to_string(&schema).unwrap_or_default(),
+        );
         let name = self.names.entry(key).or_insert_with(|| {
             let existing = doc
                 .pointer("/components/schemas")
@@ -118,8 +135,8 @@ impl Unions {
                 .into_iter()
                 .flat_map(Map::keys);
             let made = self.new.iter().map(|(name, _)| name);
-            let name = unique_type_name(existing.chain(made), &branches.join("Or"));
-            self.new.push((name.clone(), union));
+            let name = unique_type_name(existing.chain(made), wanted);
+            self.new.push((name.clone(), schema));
             name
         });
         json!({ "$ref": crate::schemas::component_ref(name) })
@@ -140,6 +157,40 @@ impl Unions {
             for (name, union) in self.new {
                 schemas.insert(name, union);
             }
+        }
+    }
+}
+
+/// Gives an operation's inline error body a component of its own, `{OperationId}Error`, when
+/// its success body is inline too and differs. progenitor names every inline response body
+/// `{OperationId}Response`, and typify, given one name for two schemas, makes one type: the
+/// errors would then be read as the success type ("missing field `genres`").
+fn name_inline_error(
+    doc: &Value,
+    components: &mut NewComponents,
+    responses: &mut Map<String, Value>,
+    operation_id: &str,
+) {
+    let inline_body = |status: &String, response: &Value| {
+        let schema = response.pointer("/content/application~1json/schema")?;
+        let inline = schema.get("$ref").is_none();
+        inline.then(|| (status.clone(), schema.clone()))
+    };
+    let success = responses
+        .iter()
+        .filter(|(status, _)| is_success(status))
+        .find_map(|(status, response)| inline_body(status, response));
+    let errors: Vec<(String, Value)> = responses
+        .iter()
+        .filter(|(status, _)| is_error(status))
+        .filter_map(|(status, response)| inline_body(status, response))
+        .collect();
+    let Some((_, success)) = success else { return };
+    let wanted = format!("{}Error", sanitize(operation_id, Case::Pascal));
+    for (status, schema) in errors {
+        if schema != success {
+            let named = components.named(doc, &wanted, schema);
+            set_schema(&mut responses[&status], named);
         }
     }
 }
@@ -311,7 +362,7 @@ fn upgrade_alone(responses: &mut Map<String, Value>, here: &str, notes: &mut Not
 /// Makes the success (or error) responses share one body type.
 fn unify(
     doc: &Value,
-    unions: &mut Unions,
+    unions: &mut NewComponents,
     responses: &mut Map<String, Value>,
     success: bool,
     paginated: bool,
@@ -665,6 +716,37 @@ mod tests {
               Error::UnexpectedResponse"
             ]
         );
+    }
+
+    #[test]
+    fn an_inline_error_body_next_to_an_inline_success_body_is_named_apart() {
+        let inline = |property: &str| {
+            json!({"description": "d", "content": {"application/json": {"schema": {
+                "type": "object", "required": [property],
+                "properties": {property: {"type": "string"}}}}}})
+        };
+        let mut spec = doc(
+            json!({"/genres": {"get": {"operationId": "listGenres", "responses": {
+            "200": inline("genres"), "401": inline("error"), "429": inline("error")}}}}),
+        );
+        spec["components"] = json!({"schemas": {"ListGenresError": {"type": "object"}}});
+        let normalized = run(spec);
+        let responses = &normalized.document["paths"]["/genres"]["get"]["responses"];
+        let named = json!({"$ref": "#/components/schemas/ListGenresError2"});
+        assert_eq!(
+            responses["401"]["content"]["application/json"]["schema"],
+            named
+        );
+        assert_eq!(
+            responses["429"]["content"]["application/json"]["schema"],
+            named
+        );
+        assert_eq!(
+            normalized.document["components"]["schemas"]["ListGenresError2"]["required"],
+            json!(["error"])
+        );
+        // The success body stays inline: progenitor names it `ListGenresResponse`.
+        assert!(responses["200"]["content"]["application/json"]["schema"]["$ref"].is_null());
     }
 
     #[test]
