@@ -606,7 +606,10 @@ fn repair_enum(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) {
     }
 }
 
-/// Whether a schema only admits `null`.
+/// Whether a schema only admits `null`, or is the 3.0 idiom for the null branch of a union: a
+/// branch that says nothing but `nullable: true` (schemars and utoipa write `Option<T>` as
+/// `anyOf: [{$ref: T}, {nullable: true}]`). Read literally that branch admits anything, which
+/// would make the union admit anything too; every writer of it means `null`.
 fn is_null_schema(schema: &Value) -> bool {
     match schema {
         Value::Object(map) => match (map.get("type"), map.get("const"), map.get("enum")) {
@@ -614,6 +617,15 @@ fn is_null_schema(schema: &Value) -> bool {
             (Some(Value::Array(ts)), _, _) => ts.iter().all(|t| t == "null"),
             (None, Some(Value::Null), _) => true,
             (None, None, Some(Value::Array(values))) => values.iter().all(Value::is_null),
+            (None, None, None) => {
+                map.get("nullable") == Some(&Value::Bool(true))
+                    && map.keys().all(|key| {
+                        key == "nullable"
+                            || key.starts_with("x-")
+                            || ["description", "title", "example", "deprecated"]
+                                .contains(&key.as_str())
+                    })
+            }
             _ => false,
         },
         _ => false,
@@ -808,6 +820,19 @@ mod tests {
             ),
             json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/E"}], "nullable": true})
         );
+    }
+
+    #[test]
+    fn a_branch_of_only_nullable_is_the_null_branch() {
+        assert_eq!(
+            convert(
+                json!({"anyOf": [{"$ref": "#/components/schemas/E"}, {"nullable": true}], "description": "d"})
+            ),
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/E"}], "nullable": true})
+        );
+        // A branch that constrains anything else is a branch of its own.
+        let kept = json!({"anyOf": [{"type": "string"}, {"nullable": true, "minProperties": 1}]});
+        assert_eq!(convert(kept.clone()), kept);
     }
 
     #[test]

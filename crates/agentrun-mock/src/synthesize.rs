@@ -127,7 +127,9 @@ impl Synthesizer<'_> {
             _ if fields.contains_key("items") => vec!["array"],
             _ => vec![],
         };
-        if types.is_empty() && found.is_empty() {
+        // A schema of only `nullable: true` is, in every document that writes it, the null
+        // branch of a union (`anyOf: [{$ref: T}, {nullable: true}]`): null is its value.
+        if types.is_empty() && found.is_empty() && !nullable {
             found.push(json!("value"));
         }
         for ty in types {
@@ -478,6 +480,13 @@ mod tests {
             "Maybe": {"type": ["string", "null"]},
         }));
         assert_eq!(all_valid(&doc), []);
+    }
+
+    #[test]
+    fn the_null_branch_written_as_only_nullable_is_null() {
+        let doc = doc(json!({"State": {"type": "string", "enum": ["Active"]}}));
+        let maybe = json!({"anyOf": [{"$ref": "#/components/schemas/State"}, {"nullable": true}]});
+        assert_eq!(values(&doc, &maybe), [json!("Active"), Value::Null]);
     }
 
     #[test]
