@@ -10,11 +10,14 @@
 //!   (`x-agentrun-multipart`); a body is sent with its real media type
 //!   (`x-agentrun-content-type`); a response without a body is `None` (`x-agentrun-empty`);
 //!   `Accept` lists every media type the responses document (`x-agentrun-accept`);
+//! - [`boxed_options`]: an unset recursive field (`Box<Option<T>>`) is left out of a request,
+//!   not sent as `null`;
 //! - [`deprecated`]: deprecated operations, parameters, schemas and fields carry
 //!   `#[deprecated]`;
 //! - [`docs`]: every doc comment is safe, whatever the document's text: no code block of it
 //!   runs as a doctest, and no character rustc refuses reaches a comment.
 
+pub mod boxed_options;
 pub mod builders;
 pub mod deprecated;
 pub mod docs;
@@ -62,6 +65,7 @@ pub fn rewrite(file: &mut syn::File, doc: &Value) {
         .map(|(_, _, op)| plan(op))
         .collect();
     builders::rewrite(file, &plans);
+    boxed_options::rewrite(file);
     if deprecated::rewrite(file, doc, &plans) {
         // Generated code uses what it marks deprecated (serde derives, builders): only the
         // crate's users are to be warned.

@@ -73,7 +73,10 @@ async fn a_json_body_of_another_media_type_is_sent_as_it() {
     client(&server)
         .patch_thing()
         .id("t1")
-        .body(types::Thing::builder().id("t1"))
+        .body(types::Thing::builder().id("t1").failure(types::Failure {
+            message: Some("boom".into()),
+            ..Default::default()
+        }))
         .send()
         .await
         .unwrap();
@@ -82,8 +85,12 @@ async fn a_json_body_of_another_media_type_is_sent_as_it() {
         request.header("content-type"),
         Some("application/merge-patch+json")
     );
+    // Only what was set: an unset field, the recursive `cause` too, is left out, not `null`.
     let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
-    assert_eq!(body["id"], "t1");
+    assert_eq!(
+        body,
+        serde_json::json!({"id": "t1", "failure": {"message": "boom"}})
+    );
 }
 
 #[tokio::test]
