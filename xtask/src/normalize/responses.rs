@@ -93,7 +93,7 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
             notes,
         );
         if let Some(id) = &operation_id {
-            name_inline_error(&snapshot, &mut unions, responses, id);
+            name_inline_bodies(&snapshot, &mut unions, responses, id);
         }
         changed += usize::from(*responses != before);
         if let Some(accept) = accept {
@@ -161,37 +161,67 @@ impl NewComponents {
     }
 }
 
-/// Gives an operation's inline error body a component of its own, `{OperationId}Error`, when
-/// its success body is inline too and differs. progenitor names every inline response body
-/// `{OperationId}Response`, and typify, given one name for two schemas, makes one type: the
-/// errors would then be read as the success type ("missing field `genres`").
-fn name_inline_error(
+/// Gives an operation's inline bodies names of their own where progenitor's would clash.
+/// progenitor names every inline response body `{OperationId}Response`, and typify, given one
+/// name for two schemas, makes one type of them:
+/// - an inline error body next to a different inline success body becomes the component
+///   `{OperationId}Error` (else errors are read as the success type: "missing field `genres`");
+/// - where a component has that name already, the inline success body becomes a component of
+///   a free name (`{OperationId}Response2`), and every inline error body `{OperationId}Error`.
+fn name_inline_bodies(
     doc: &Value,
     components: &mut NewComponents,
     responses: &mut Map<String, Value>,
     operation_id: &str,
 ) {
-    let inline_body = |status: &String, response: &Value| {
+    let inline_body = |response: &Value| {
         let schema = response.pointer("/content/application~1json/schema")?;
-        let inline = schema.get("$ref").is_none();
-        inline.then(|| (status.clone(), schema.clone()))
+        schema.get("$ref").is_none().then(|| schema.clone())
     };
-    let success = responses
-        .iter()
-        .filter(|(status, _)| is_success(status))
-        .find_map(|(status, response)| inline_body(status, response));
-    let errors: Vec<(String, Value)> = responses
-        .iter()
-        .filter(|(status, _)| is_error(status))
-        .filter_map(|(status, response)| inline_body(status, response))
+    let inline = |success: bool| -> Vec<(String, Value)> {
+        responses
+            .iter()
+            .filter(|(status, _)| {
+                if success {
+                    is_success(status)
+                } else {
+                    is_error(status)
+                }
+            })
+            .filter_map(|(status, response)| Some((status.clone(), inline_body(response)?)))
+            .collect()
+    };
+    let (successes, errors) = (inline(true), inline(false));
+    let name = sanitize(operation_id, Case::Pascal);
+    let response_name = format!("{name}Response");
+    // progenitor's name can be a component's already (qdrant's `facet` operation and its
+    // `FacetResponse` schema).
+    let taken = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .is_some_and(|schemas| {
+            schemas
+                .keys()
+                .any(|key| sanitize(key, Case::Pascal) == response_name)
+        });
+    let success = successes.first().map(|(_, schema)| schema.clone());
+    let apart = |wanted: &str, bodies: Vec<(String, Value)>, components: &mut NewComponents| {
+        bodies
+            .into_iter()
+            .map(|(status, schema)| (status, components.named(doc, wanted, schema)))
+            .collect::<Vec<_>>()
+    };
+    let mut renamed = Vec::new();
+    if taken {
+        renamed.extend(apart(&response_name, successes, components));
+    }
+    let clashing_errors: Vec<(String, Value)> = errors
+        .into_iter()
+        .filter(|(_, schema)| taken || success.as_ref().is_some_and(|s| s != schema))
         .collect();
-    let Some((_, success)) = success else { return };
-    let wanted = format!("{}Error", sanitize(operation_id, Case::Pascal));
-    for (status, schema) in errors {
-        if schema != success {
-            let named = components.named(doc, &wanted, schema);
-            set_schema(&mut responses[&status], named);
-        }
+    renamed.extend(apart(&format!("{name}Error"), clashing_errors, components));
+    for (status, reference) in renamed {
+        set_schema(&mut responses[&status], reference);
     }
 }
 
@@ -747,6 +777,27 @@ mod tests {
         );
         // The success body stays inline: progenitor names it `ListGenresResponse`.
         assert!(responses["200"]["content"]["application/json"]["schema"]["$ref"].is_null());
+    }
+
+    #[test]
+    fn an_inline_success_body_named_like_a_component_is_named_apart() {
+        let inline = json!({"description": "d", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"result": {"$ref": "#/components/schemas/FacetResponse"}}}}}});
+        let mut spec = doc(json!({"/facet": {"post": {"operationId": "facet",
+            "responses": {"200": inline}}}}));
+        spec["components"] = json!({"schemas": {"FacetResponse": {
+            "type": "object", "required": ["hits"], "properties": {"hits": {"type": "array"}}}}});
+        let normalized = run(spec);
+        let schema = &normalized.document["paths"]["/facet"]["post"]["responses"]["200"]["content"]
+            ["application/json"]["schema"];
+        assert_eq!(
+            schema,
+            &json!({"$ref": "#/components/schemas/FacetResponse2"})
+        );
+        assert!(
+            normalized.document["components"]["schemas"]["FacetResponse2"]["properties"]["result"]
+                .is_object()
+        );
     }
 
     #[test]
