@@ -14,9 +14,9 @@
 //!   converted when it can be, and dropped when it cannot.
 //! - **Unions of values.** typify makes an `anyOf` a struct of flattened optional fields, one per
 //!   branch, which only an object fits: `anyOf: [string, array of string, Record]` read `"a"` or
-//!   `["a"]` fails. Where the branches hold an array, or objects and other values together, the
-//!   `anyOf` becomes a `oneOf`, which typify makes an untagged enum: a value is one of them, read
-//!   as the first branch that fits, as `anyOf` allows.
+//!   `["a"]` fails. Unless every branch is an object (or one admits any value), the `anyOf`
+//!   becomes a `oneOf`, which typify makes an untagged enum: a value is one of them, read as the
+//!   first branch that fits, as `anyOf` allows. Enum branches of one type merge first.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,31 +53,141 @@ pub fn normalize_components(doc: &mut Value, notes: &mut Notes) -> usize {
 /// An `anyOf` whose branches are not all objects, nor all scalars, as a `oneOf` (see the module
 /// docs); returns whether it changed.
 fn union_of_values(doc: &Value, schema: &mut Map<String, Value>) -> bool {
+    let merged = merge_enum_branches(schema);
     let Some(branches) = schema.get("anyOf").and_then(Value::as_array) else {
-        return false;
+        return merged;
     };
     if branches.len() < 2 || schema.contains_key("oneOf") {
         return false;
     }
-    let kind = |branch: &Value| {
-        let branch = resolve_schema(doc, branch);
-        match branch.get("type").and_then(Value::as_str) {
-            Some("array") => "array",
-            Some("object") => "object",
-            Some(_) => "scalar",
-            None if branch.get("items").is_some() => "array",
-            None if branch.get("properties").is_some() || branch.get("allOf").is_some() => "object",
-            None => "other",
-        }
-    };
-    let kinds: BTreeSet<&str> = branches.iter().map(kind).collect();
-    // A branch of unknown shape (any value, a nested union) keeps typify's reading.
-    let values = !kinds.contains("other")
-        && (kinds.contains("array") || (kinds.contains("object") && kinds.len() > 1));
+    let kinds: BTreeSet<Shape> = branches.iter().map(|b| shape(doc, b, 0)).collect();
+    // A branch of unknown shape (any value) keeps typify's reading; so does a union of objects
+    // alone, which typify's struct of flattened branches holds (and merges).
+    let values = !kinds.contains(&Shape::Unknown) && kinds != BTreeSet::from([Shape::Object]);
     if values && let Some(branches) = schema.shift_remove("anyOf") {
         schema.insert("oneOf".into(), branches);
     }
-    values
+    values || merged
+}
+
+/// What kind of JSON value a schema admits, as far as unions of values care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Shape {
+    /// A string, number, integer, boolean or enum of those.
+    Scalar,
+    Array,
+    Object,
+    /// A union of several of the above.
+    Mixed,
+    /// Any value, or what cannot be told.
+    Unknown,
+}
+
+/// The [`Shape`] of `schema`, through references and nested unions.
+fn shape(doc: &Value, schema: &Value, depth: usize) -> Shape {
+    let schema = resolve_schema(doc, schema);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => return Shape::Array,
+        Some("object") => return Shape::Object,
+        Some("null") => return Shape::Unknown,
+        Some(_) => return Shape::Scalar,
+        None => {}
+    }
+    if schema.get("items").is_some() {
+        return Shape::Array;
+    }
+    if ["properties", "additionalProperties", "allOf"]
+        .iter()
+        .any(|key| schema.get(*key).is_some())
+    {
+        return Shape::Object;
+    }
+    if schema.get("enum").is_some() {
+        return Shape::Scalar;
+    }
+    let nested = ["anyOf", "oneOf"]
+        .iter()
+        .find_map(|key| schema.get(*key).and_then(Value::as_array));
+    match nested {
+        Some(branches) if depth < 8 && !branches.is_empty() => {
+            let shapes: BTreeSet<Shape> =
+                branches.iter().map(|b| shape(doc, b, depth + 1)).collect();
+            match shapes.iter().next() {
+                _ if shapes.contains(&Shape::Unknown) => Shape::Unknown,
+                Some(only) if shapes.len() == 1 => *only,
+                _ => Shape::Mixed,
+            }
+        }
+        _ => Shape::Unknown,
+    }
+}
+
+/// Merges the `anyOf` branches that are enums of one type into one enum of all their values:
+/// `[number, enum [NaN], enum [Infinity], enum [Infinity, NaN]]` (Effect's schemas write
+/// these) admits what `[number, enum [NaN, Infinity]]` does. typify made a struct of the five
+/// branches, which no number or string fits. A union left with one branch is that branch.
+/// Returns whether it changed anything.
+fn merge_enum_branches(schema: &mut Map<String, Value>) -> bool {
+    let Some(Value::Array(branches)) = schema.get_mut("anyOf") else {
+        return false;
+    };
+    let plain_enum = |branch: &Value| -> Option<String> {
+        let branch = branch.as_object()?;
+        let ty = branch.get("type")?.as_str()?;
+        branch.get("enum")?.as_array()?;
+        let annotations = ["type", "enum", "description", "title"];
+        branch
+            .keys()
+            .all(|key| annotations.contains(&key.as_str()))
+            .then(|| ty.to_string())
+    };
+    let mut first_of_type: BTreeMap<String, usize> = BTreeMap::new();
+    let mut merged_into: Vec<(usize, usize)> = Vec::new();
+    for (index, branch) in branches.iter().enumerate() {
+        if let Some(ty) = plain_enum(branch) {
+            match first_of_type.get(&ty) {
+                Some(&first) => merged_into.push((index, first)),
+                None => {
+                    first_of_type.insert(ty, index);
+                }
+            }
+        }
+    }
+    if merged_into.is_empty() {
+        return false;
+    }
+    for &(index, first) in &merged_into {
+        let values = branches[index]["enum"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if let Some(Value::Array(into)) = branches[first].get_mut("enum") {
+            for value in values {
+                if !into.contains(&value) {
+                    into.push(value);
+                }
+            }
+        }
+        if let Some(branch) = branches[first].as_object_mut() {
+            branch.shift_remove("description");
+            branch.shift_remove("title");
+        }
+    }
+    let gone: BTreeSet<usize> = merged_into.iter().map(|(index, _)| *index).collect();
+    let mut index = 0;
+    branches.retain(|_| {
+        index += 1;
+        !gone.contains(&(index - 1))
+    });
+    if branches.len() == 1
+        && let Some(Value::Array(mut only)) = schema.shift_remove("anyOf")
+        && let Some(Value::Object(branch)) = only.pop()
+    {
+        for (key, value) in branch {
+            schema.entry(key).or_insert(value);
+        }
+    }
+    true
 }
 
 /// Renames components whose type names would collide, shadow the prelude or not be names;
@@ -509,12 +619,38 @@ mod tests {
         );
         assert_eq!(
             schemas["ModelValue"],
-            json!({"description": "d", "anyOf": [{"type": "string"}, {"type": "integer"}]})
+            json!({"description": "d", "oneOf": [{"type": "string"}, {"type": "integer"}]})
         );
     }
 
     #[test]
-    fn a_union_of_values_is_one_of_them_and_unions_of_objects_or_scalars_stay() {
+    fn enum_branches_of_one_type_are_one_enum() {
+        let (doc, _) = components(json!({
+            "Time": {"anyOf": [{"type": "number"}, {"type": "string", "enum": ["NaN"]},
+                               {"type": "string", "enum": ["Infinity"]},
+                               {"type": "string", "enum": ["Infinity", "-Infinity", "NaN"]}]},
+            "Word": {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["b"]}]},
+            "Bounded": {"anyOf": [{"type": "string", "enum": ["a"]},
+                                  {"type": "string", "enum": ["b"], "pattern": "b"}]}}));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Time"],
+            json!({"oneOf": [{"type": "number"},
+                             {"type": "string", "enum": ["NaN", "Infinity", "-Infinity"]}]})
+        );
+        assert_eq!(
+            schemas["Word"],
+            json!({"type": "string", "enum": ["a", "b"]})
+        );
+        // A branch with a constraint beyond its values stays a branch of its own.
+        assert_eq!(
+            schemas["Bounded"]["oneOf"].as_array().map(Vec::len),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_union_of_values_is_one_of_them_and_unions_of_objects_stay() {
         let array = json!({"type": "array", "items": {"type": "string"}});
         let (doc, _) = components(json!({
             "Record": {"type": "object", "properties": {"name": {"type": "string"}}},
@@ -522,9 +658,19 @@ mod tests {
             "Mixed": {"anyOf": [{"type": "integer"}, {"$ref": "#/components/schemas/Record"}]},
             "Objects": {"anyOf": [{"$ref": "#/components/schemas/Record"}, {"type": "object"}]},
             "Scalars": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+            "Overlapping": {"anyOf": [{"type": "string", "format": "uri"}, {"type": "string"}]},
+            "Nested": {"anyOf": [{"type": "boolean"}, {"$ref": "#/components/schemas/Objects"}]},
             "Unknown": {"anyOf": [{"type": "string"}, {}]}}));
         let schemas = &doc["components"]["schemas"];
-        for union in ["Labels", "Mixed"] {
+        // Scalars that overlap (qdrant's `GroupId`, a string or one of two integers) would be
+        // a struct no scalar fits; a union of unions is told by its branches' shapes.
+        for (union, branches) in [
+            ("Labels", 3),
+            ("Mixed", 2),
+            ("Scalars", 2),
+            ("Overlapping", 2),
+            ("Nested", 2),
+        ] {
             assert!(
                 schemas[union].get("anyOf").is_none(),
                 "{union}: {}",
@@ -532,10 +678,10 @@ mod tests {
             );
             assert_eq!(
                 schemas[union]["oneOf"].as_array().map(Vec::len),
-                Some(if union == "Labels" { 3 } else { 2 })
+                Some(branches)
             );
         }
-        for union in ["Objects", "Scalars", "Unknown"] {
+        for union in ["Objects", "Unknown"] {
             assert!(
                 schemas[union].get("oneOf").is_none(),
                 "{union}: {}",
