@@ -71,6 +71,14 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
         normalize_statuses(responses, &here, notes);
         for response in responses.values_mut() {
             one_media_type(response);
+            // 3.0 requires a description, and a response without one would not read (it
+            // would be left out); it says nothing the client needs.
+            if let Some(response) = response.as_object_mut()
+                && !response.contains_key("$ref")
+                && !response.get("description").is_some_and(Value::is_string)
+            {
+                response.insert("description".into(), Value::String(String::new()));
+            }
         }
         move_default(responses);
         upgrade_alone(responses, &here, notes);
@@ -798,6 +806,17 @@ mod tests {
             normalized.document["components"]["schemas"]["FacetResponse2"]["properties"]["result"]
                 .is_object()
         );
+    }
+
+    #[test]
+    fn a_response_without_a_description_is_kept() {
+        let (responses, notes) = responses(json!({
+            "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+            "default": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}));
+        assert!(notes.is_empty(), "{notes:?}");
+        let keys: Vec<&String> = responses.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["200", "4XX", "5XX"]);
+        assert_eq!(responses["5XX"]["description"], "");
     }
 
     #[test]
