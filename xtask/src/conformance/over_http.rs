@@ -37,6 +37,7 @@ use super::requests::{Violation, WireRequest};
 use super::synthesize::values;
 use super::{Direction, SourceSchemas, follow};
 use crate::corpus::Scratch;
+use crate::document::escape_segment;
 use crate::document::write_atomic;
 use crate::providers::Provider;
 use agentrun_mock::StandIn;
@@ -927,11 +928,19 @@ fn judge(plan: &Plan, lines: &BTreeMap<usize, Value>, slots: &[Slot], report: &m
         report.requests_passed += usize::from(request_ok);
         report.answers_passed += usize::from(answer_ok);
         report.passed += usize::from(request_ok && answer_ok);
-        let label = &plan.operations[index].label;
+        let operation = &plan.operations[index];
+        let label = &operation.label;
+        // A note names its operation (`GET /a: ...`) or a place inside it
+        // (`#/paths/~1a/get/responses/200: ...`).
+        let inside = format!(
+            "#/paths/{}/{}/",
+            escape_segment(&operation.path),
+            operation.method.to_ascii_lowercase()
+        );
         let noted = report
             .degraded
             .iter()
-            .any(|note| note.starts_with(&format!("{label}:")));
+            .any(|note| note.starts_with(&format!("{label}:")) || note.starts_with(&inside));
         // A case no valid value is known for is the document's (its check reports it), not
         // a gap of the client.
         let client_failed =
