@@ -17,6 +17,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::normalize::bodies::real_path;
 use crate::normalize::operations;
 use crate::schemas::resolve_schema;
 use crate::text::one_line;
@@ -51,7 +52,8 @@ pub fn append(file: &mut syn::File, doc: &Value) {
             continue;
         };
         let index = entries.len();
-        entries.push(entry(doc, path, &upper, op, method_name));
+        // Another form of a body shares the original's route (`/pets#form` is `/pets`).
+        entries.push(entry(doc, real_path(path), &upper, op, method_name));
         let Some(builder) = builders.get(builder_name) else {
             continue;
         };

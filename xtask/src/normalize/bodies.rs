@@ -12,11 +12,19 @@
 //!   progenitor writes (`application/merge-patch+json` for a JSON body, `application/xml` for
 //!   bytes);
 //! - `x-agentrun-nullable-fields`: the builder's `null_fields` may send these fields as `null`.
+//!
+//! A body offered in other forms too (JSON, a form and multipart, say) gets an operation per
+//! other form, under the path with a `#suffix` ([`ALTERNATIVE`]): the client has a method for
+//! each (`create_pet`, `create_pet_form`, `create_pet_multipart`).
+
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
 pub use agentrun_mock::media::{essence, is_json};
 
+use crate::names::{Case, claim, sanitize};
+use crate::normalize::paths::RESERVED_METHODS;
 use crate::notes::{Notes, operation};
 use crate::schemas::{for_each_operation, resolve_schema};
 
@@ -73,11 +81,14 @@ pub fn is_header_value(media_type: &str) -> bool {
 }
 
 /// Gives every request body one media type progenitor sends; returns how many bodies it
-/// changed.
+/// changed. A body offered in other forms too (a form, multipart, bytes) gets an operation per
+/// other form, so the client has a method for each (see [`ALTERNATIVE`]).
 pub fn normalize_bodies(doc: &mut Value, notes: &mut Notes) -> usize {
     let snapshot = doc.clone();
     let mut changed = 0;
+    let mut alternatives: Vec<Alternative> = Vec::new();
     for_each_operation(doc, &mut |path, method, op| {
+        let original = op.clone();
         let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut) else {
             if op.contains_key("requestBody") {
                 op.shift_remove("requestBody");
@@ -97,17 +108,36 @@ pub fn normalize_bodies(doc: &mut Value, notes: &mut Notes) -> usize {
             return;
         };
         // Another JSON spelling of the same body (`text/json`, `application/*+json`) loses
-        // nothing; a body of another form (a form, bytes) does.
-        let left_out: Vec<&String> = content
-            .keys()
-            .filter(|other| form_family(other) != form_family(&media_type))
-            .collect();
+        // nothing; a body of another form gets a method of its own, and what cannot be one
+        // (a form of what is not an object) is left out.
+        let (reachable, left_out) = other_forms(&snapshot, &content, &media_type);
+        for (suffix, other, media) in reachable {
+            let (kept, extensions) = rewrite(&snapshot, &other, media);
+            let mut alternative = original.clone();
+            if let Some(body) = alternative
+                .get_mut("requestBody")
+                .and_then(Value::as_object_mut)
+            {
+                body.insert("content".into(), json!({ kept.0: kept.1 }));
+                for (key, value) in extensions {
+                    body.insert(key.into(), value);
+                }
+            }
+            alternative.insert(ALTERNATIVE.into(), json!({"of": path, "mediaType": other}));
+            alternatives.push(Alternative {
+                path: format!("{path}#{suffix}"),
+                method: method.to_string(),
+                suffix,
+                operation: alternative,
+            });
+        }
         if !left_out.is_empty() {
             let names: Vec<String> = left_out.iter().map(|m| format!("`{m}`")).collect();
             notes.add(
                 operation(method, path),
                 format!(
-                    "the request body is sent as `{media_type}` only; {} left out",
+                    "the request body cannot be sent as {}: a second media type of one form, \
+                     or a form of what is not an object",
                     names.join(", ")
                 ),
             );
@@ -123,7 +153,113 @@ pub fn normalize_bodies(doc: &mut Value, notes: &mut Notes) -> usize {
         }
         changed += usize::from(!unchanged);
     });
+    add_alternatives(doc, alternatives);
     changed
+}
+
+/// The extension on an operation that sends another media type of a body offered in several
+/// forms: `{of: "/pets", mediaType: "multipart/form-data"}`. Its path is the original's with
+/// `#form`, `#multipart`, `#bytes`, `#text` or `#xml` (the media type's subtype) appended: a
+/// fragment, which names it apart in the document and is never sent on the wire;
+/// [`crate::rewrite`] leaves it out of the URL. Its `operationId` is the original's with the
+/// same suffix (`create_pet_multipart`).
+pub const ALTERNATIVE: &str = "x-agentrun-alternative-of";
+
+/// The real path of an operation's path key: the key itself, or an alternative's without its
+/// `#suffix`.
+pub fn real_path(key: &str) -> &str {
+    key.split_once('#').map_or(key, |(path, _)| path)
+}
+
+/// An operation made for another form of a body.
+struct Alternative {
+    path: String,
+    method: String,
+    suffix: String,
+    operation: Map<String, Value>,
+}
+
+/// The other forms of a body than `chosen`'s: those a method can send, each as a suffix, media
+/// type and media object (the first of each form; each media type of no known form), and the
+/// media types left out.
+fn other_forms(
+    doc: &Value,
+    content: &Map<String, Value>,
+    chosen: &str,
+) -> (Vec<(String, String, Value)>, Vec<String>) {
+    let mut reachable: Vec<(String, String, Value)> = Vec::new();
+    let mut left_out = Vec::new();
+    let mut families = vec![form_family(chosen)];
+    for (media_type, media) in content {
+        let family = form_family(media_type);
+        if family == Form::Json && families[0] == Form::Json {
+            continue;
+        }
+        if family != Form::Other && families.contains(&family) {
+            left_out.push(media_type.clone());
+            continue;
+        }
+        if family == Form::Urlencoded && !is_object(doc, media.get("schema")) {
+            left_out.push(media_type.clone());
+            continue;
+        }
+        families.push(family);
+        let base = match family {
+            Form::Json | Form::JsonLike => "json".to_string(),
+            Form::Urlencoded => "form".to_string(),
+            Form::Multipart => "multipart".to_string(),
+            Form::Bytes => "bytes".to_string(),
+            Form::Text => "text".to_string(),
+            Form::Other => {
+                let essence = essence(media_type);
+                let subtype = essence.split_once('/').map_or(essence.as_str(), |(_, s)| s);
+                let subtype = subtype.strip_prefix("x-").unwrap_or(subtype);
+                sanitize(subtype, Case::Snake)
+            }
+        };
+        let mut suffix = base.clone();
+        let mut n = 2;
+        while reachable.iter().any(|(taken, _, _)| *taken == suffix) {
+            suffix = format!("{base}_{n}");
+            n += 1;
+        }
+        reachable.push((suffix, media_type.clone(), media.clone()));
+    }
+    (reachable, left_out)
+}
+
+/// Adds the alternatives' operations, each under its own path key, with an `operationId` no
+/// other operation's Rust method has.
+fn add_alternatives(doc: &mut Value, alternatives: Vec<Alternative>) {
+    if alternatives.is_empty() {
+        return;
+    }
+    let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|m| m.to_string()).collect();
+    for_each_operation(doc, &mut |_, _, op| {
+        if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+            taken.insert(sanitize(id, Case::Snake));
+        }
+    });
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for mut alternative in alternatives {
+        let id = alternative
+            .operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let wanted = format!("{id}_{}", alternative.suffix);
+        let claimed = claim(&mut taken, &wanted, "alternative", Case::Snake);
+        alternative
+            .operation
+            .insert("operationId".into(), Value::String(claimed));
+        let item = paths.entry(alternative.path).or_insert_with(|| json!({}));
+        if let Some(item) = item.as_object_mut() {
+            item.insert(alternative.method, Value::Object(alternative.operation));
+        }
+    }
 }
 
 /// Where a request-body property's documented default goes: the server applies it, so the
@@ -376,18 +512,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_body_of_another_form_left_out_is_noted_and_another_json_spelling_is_not() {
-        let normalized = run(doc(json!({"/a": {"post": {
-            "requestBody": {"content": {
-                "application/json": {"schema": {"type": "object"}},
-                "text/json": {"schema": {"type": "object"}},
-                "multipart/form-data": {"schema": {"type": "object"}}}},
+    fn each_other_form_of_a_body_is_an_operation_of_its_own() {
+        let object =
+            json!({"schema": {"type": "object", "properties": {"name": {"type": "string"}}}});
+        let normalized = run(doc(json!({"/a/{id}": {"post": {
+            "operationId": "createA",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {
+                "application/json": object,
+                "text/json": object,
+                "application/x-www-form-urlencoded": object,
+                "multipart/form-data": object,
+                "multipart/mixed": object,
+                "application/xml": object}},
             "responses": ok()}}})));
-        let notes = normalized.notes.lines();
+        let paths = &normalized.document["paths"];
+        let keys: Vec<&String> = paths.as_object().unwrap().keys().collect();
         assert_eq!(
-            notes,
+            keys,
             [
-                "POST /a: the request body is sent as `application/json` only; `multipart/form-data` left out"
+                "/a/{id}",
+                "/a/{id}#form",
+                "/a/{id}#multipart",
+                "/a/{id}#xml"
+            ]
+        );
+        let form = &paths["/a/{id}#form"]["post"];
+        assert_eq!(form["operationId"], "createA_form");
+        assert_eq!(
+            form[ALTERNATIVE],
+            json!({"of": "/a/{id}", "mediaType": "application/x-www-form-urlencoded"})
+        );
+        assert!(form["requestBody"]["content"]["application/x-www-form-urlencoded"].is_object());
+        assert_eq!(form["requestBody"]["required"], true);
+        assert_eq!(form["parameters"][0]["name"], "id");
+        let multipart = &paths["/a/{id}#multipart"]["post"];
+        assert_eq!(multipart["requestBody"][MULTIPART], true);
+        let xml = &paths["/a/{id}#xml"]["post"]["requestBody"];
+        assert_eq!(xml[CONTENT_TYPE], "application/xml");
+        assert_eq!(real_path("/a/{id}#xml"), "/a/{id}");
+        // A second multipart type has no method of its own; another JSON spelling loses nothing.
+        assert_eq!(
+            normalized.notes.lines(),
+            [
+                "POST /a/{id}: the request body cannot be sent as `multipart/mixed`: a second \
+                 media type of one form, or a form of what is not an object"
             ]
         );
     }

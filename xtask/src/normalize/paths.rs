@@ -18,7 +18,7 @@ const UNSUPPORTED_METHODS: [&str; 2] = ["query", "additionalOperations"];
 /// `agentrun_runtime::client_runtime!` adds, and the methods of progenitor's `ClientInfo` and
 /// `ClientHooks`, which an inherent method of the same name would shadow in the generated code
 /// (an operation called `post` would answer `client.post(&result, &info)`).
-const RESERVED_METHODS: [&str; 13] = [
+pub const RESERVED_METHODS: [&str; 13] = [
     "new",
     "new_with_client",
     "from_config",

@@ -272,6 +272,11 @@ impl VisitMut for Send<'_> {
                 let args = &call.args;
                 *expr = parse_quote!(#receiver.request(::reqwest::Method::#method, #args));
             }
+            // `format!("{}/pets#form", ..)`: an alternative's `#suffix` names it in the
+            // document only; the URL is the original's.
+            Expr::Macro(call) if self.plan.alternative && call.mac.path.is_ident("format") => {
+                drop_fragment(&mut call.mac);
+            }
             Expr::Match(matched) => {
                 if status_receiver(&matched.expr).is_some() {
                     specific_statuses_first(matched);
@@ -333,6 +338,21 @@ impl Send<'_> {
                 *arm.body = parse_quote!(Err(Error::ErrorResponse(#none)));
             }
         }
+    }
+}
+
+/// Drops the `#suffix` from the URL template of a `format!` call.
+fn drop_fragment(mac: &mut syn::Macro) {
+    let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+    let Ok(mut args) = mac.parse_body_with(parser) else {
+        return;
+    };
+    if let Some(Expr::Lit(lit)) = args.first_mut()
+        && let syn::Lit::Str(template) = &lit.lit
+        && let Some((url, _)) = template.value().split_once('#')
+    {
+        lit.lit = syn::Lit::Str(LitStr::new(url, template.span()));
+        mac.tokens = quote::quote!(#args);
     }
 }
 

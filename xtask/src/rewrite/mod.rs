@@ -9,7 +9,8 @@
 //!   (`x-agentrun-wire-name`); a `multipart/form-data` body is a `reqwest::multipart::Form`
 //!   (`x-agentrun-multipart`); a body is sent with its real media type
 //!   (`x-agentrun-content-type`); a response without a body is `None` (`x-agentrun-empty`);
-//!   `Accept` lists every media type the responses document (`x-agentrun-accept`);
+//!   `Accept` lists every media type the responses document (`x-agentrun-accept`); another
+//!   form of a body is sent to the original's URL (`x-agentrun-alternative-of`);
 //! - [`boxed_options`]: an unset recursive field (`Box<Option<T>>`) is left out of a request,
 //!   not sent as `null`;
 //! - [`deprecated`]: deprecated operations, parameters, schemas and fields carry
@@ -25,7 +26,7 @@ pub mod docs;
 use serde_json::Value;
 
 use crate::names::{Case, sanitize};
-use crate::normalize::bodies::{CONTENT_TYPE, NULLABLE_FIELDS, multipart_fields};
+use crate::normalize::bodies::{ALTERNATIVE, CONTENT_TYPE, NULLABLE_FIELDS, multipart_fields};
 use crate::normalize::operations;
 use crate::normalize::parameters::WIRE_NAME;
 use crate::normalize::responses::{ACCEPT, EMPTY};
@@ -56,6 +57,8 @@ pub struct OperationPlan {
     pub accept: Option<String>,
     /// Top-level body fields the document lets be `null`, for the builder's `null_fields`.
     pub nullable_fields: Vec<String>,
+    /// The operation sends another form of a body (its path key carries a `#suffix`).
+    pub alternative: bool,
 }
 
 /// Applies every rewrite the document asks for to the generated file.
@@ -110,6 +113,7 @@ fn plan(op: &serde_json::Map<String, Value>) -> OperationPlan {
             .unwrap_or_default()
     };
     OperationPlan {
+        alternative: op.contains_key(ALTERNATIVE),
         method: sanitize(id, Case::Snake),
         builder: sanitize(id, Case::Pascal),
         deprecated: op.get("deprecated") == Some(&Value::Bool(true)),

@@ -341,3 +341,35 @@ async fn an_inline_error_body_is_its_own_type_not_the_success_one() {
         other => panic!("expected the 401 as its own type, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn each_form_of_a_body_has_a_method_sent_to_the_same_route() {
+    let server = TestServer::start(|_| Reply::json(201, r#"{"stored": true}"#));
+    let client = client(&server);
+    let pet = || types::NewPet::builder().name("rex").tags(vec!["a".to_string(), "b".to_string()]);
+    client.create_pet().body(pet()).send().await.unwrap();
+    client.create_pet_form().body(pet()).send().await.unwrap();
+    let form = reqwest::multipart::Form::new().text("name", "rex");
+    client.create_pet_multipart().body(form).send().await.unwrap();
+    let requests = server.requests();
+    for request in &requests {
+        assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/pets"));
+    }
+    assert_eq!(requests[0].header("content-type"), Some("application/json"));
+    let json: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(json, serde_json::json!({"name": "rex", "tags": ["a", "b"]}));
+    assert_eq!(
+        requests[1].header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(String::from_utf8_lossy(&requests[1].body), "name=rex&tags=a&tags=b");
+    assert!(
+        requests[2]
+            .header("content-type")
+            .unwrap()
+            .starts_with("multipart/form-data; boundary="),
+        "{:?}",
+        requests[2].header("content-type")
+    );
+    assert!(String::from_utf8_lossy(&requests[2].body).contains("name=\"name\"\r\n\r\nrex"));
+}
