@@ -487,15 +487,35 @@ fn unify(
             }
             return;
         }
+        // The runtime hands a non-JSON error answer on as `{error, code: "not_json", reason}`
+        // (agentrun_runtime::NOT_JSON): the error type is that or the JSON errors' type.
+        let json_schema = responses[&json_statuses[0]]
+            .pointer("/content/application~1json/schema")
+            .cloned()
+            .unwrap_or(json!({}));
+        let json_name = json_schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(crate::schemas::ref_name)
+            .unwrap_or("Error")
+            .to_string();
+        let not_json = unions.named(doc, "NotJsonError", not_json_error());
+        let either = unions.reference(
+            doc,
+            json!({"oneOf": [not_json, json_schema]}),
+            &[json_name.clone(), "NotJson".to_string()],
+        );
         notes.add(
             here,
             format!(
-                "error responses {} are not JSON; they arrive as Error::UnexpectedResponse",
-                raw.join(", ")
+                "error responses {} are not JSON; they arrive as the error type's `NotJsonError` \
+                 (an excerpt of the body, up to 64 KiB), {} as `{json_name}`",
+                raw.join(", "),
+                json_statuses.join(", ")
             ),
         );
-        for status in &raw {
-            responses.shift_remove(status);
+        for status in raw.iter().chain(&json_statuses) {
+            set_schema(&mut responses[status], either.clone());
         }
     }
     if none.is_empty() {
@@ -583,6 +603,21 @@ fn required_fields(doc: &Value, schema: &Value, into: &mut BTreeSet<String>, dep
     {
         required_fields(doc, part, into, depth + 1);
     }
+}
+
+/// The body the runtime hands a non-JSON error answer on as (see `agentrun_runtime::execute`).
+fn not_json_error() -> Value {
+    json!({
+        "type": "object",
+        "description": "An error answer whose body was not JSON, as the client hands it on: \
+                        an excerpt of the body, the code `not_json`, and why.",
+        "required": ["error", "code"],
+        "properties": {
+            "error": {"type": "string", "description": "The body, or its first 64 KiB."},
+            "code": {"type": "string", "enum": [agentrun_runtime::NOT_JSON]},
+            "reason": {"type": "string", "description": "The status and media type it came with."}
+        }
+    })
 }
 
 fn set_schema(response: &mut Value, schema: Value) {
@@ -735,8 +770,43 @@ mod tests {
             "400": json_of("Error"),
             "500": {"description": "html", "content": {"text/html": {}}}}));
         assert!(responses["200"]["content"]["application/octet-stream"].is_object());
-        assert!(responses.get("500").is_none());
+        // The HTML error arrives as the runtime hands it on, next to the JSON one.
+        let either = json!({"$ref": "#/components/schemas/ErrorOrNotJson"});
+        assert_eq!(
+            responses["500"]["content"]["application/json"]["schema"],
+            either
+        );
+        assert_eq!(
+            responses["400"]["content"]["application/json"]["schema"],
+            either
+        );
         assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[1].contains(
+                "error responses 500 are not JSON; they arrive as the error type's `NotJsonError`"
+            ),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn a_text_error_next_to_a_json_one_is_a_variant_of_the_error_type() {
+        let mut spec = doc(json!({"/a": {"get": {"responses": {
+            "200": json_of("Pet"),
+            "404": {"description": "d", "content": {"text/plain": {"schema": {"type": "string"}}}},
+            "422": json_of("Error")}}}}));
+        spec["components"] =
+            json!({"schemas": {"Pet": {"type": "object"}, "Error": {"type": "object"}}});
+        let normalized = run(spec);
+        let schemas = &normalized.document["components"]["schemas"];
+        assert_eq!(
+            schemas["ErrorOrNotJson"]["oneOf"],
+            json!([{"$ref": "#/components/schemas/NotJsonError"}, {"$ref": "#/components/schemas/Error"}])
+        );
+        assert_eq!(
+            schemas["NotJsonError"]["properties"]["code"]["enum"],
+            json!([agentrun_runtime::NOT_JSON])
+        );
     }
 
     #[test]

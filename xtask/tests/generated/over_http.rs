@@ -373,3 +373,32 @@ async fn each_form_of_a_body_has_a_method_sent_to_the_same_route() {
     );
     assert!(String::from_utf8_lossy(&requests[2].body).contains("name=\"name\"\r\n\r\nrex"));
 }
+
+#[tokio::test]
+async fn a_text_error_next_to_a_json_one_is_a_typed_error_too() {
+    let answers = std::sync::Mutex::new(vec![
+        Reply::json(422, r#"{"title": "bad size", "status": 422}"#),
+        Reply::text(404, "text/plain", "no such thing"),
+    ]);
+    let server = TestServer::start(move |_| answers.lock().unwrap().pop().unwrap());
+    let client = client(&server);
+    let patch = || client.patch_thing().id("t1").body(types::Thing::builder().id("t1"));
+    match patch().send().await {
+        Err(Error::ErrorResponse(error)) => match error.into_inner() {
+            types::ProblemOrNotJson::NotJsonError(text) => {
+                assert_eq!(text.error, "no such thing");
+            }
+            other => panic!("expected the text as NotJsonError, got {other:?}"),
+        },
+        other => panic!("expected the 404 as a typed error, got {other:?}"),
+    }
+    match patch().send().await {
+        Err(Error::ErrorResponse(error)) => match error.into_inner() {
+            types::ProblemOrNotJson::Problem(problem) => {
+                assert_eq!(problem.title.as_deref(), Some("bad size"));
+            }
+            other => panic!("expected the 422 as a Problem, got {other:?}"),
+        },
+        other => panic!("expected the 422 as a typed error, got {other:?}"),
+    }
+}
