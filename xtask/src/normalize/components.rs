@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use unicode_ident::is_xid_continue;
 
 use crate::names::{Case, PRELUDE, sanitize, unique_type_name};
@@ -397,13 +397,45 @@ fn repair_object(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) -
         );
         repaired = true;
     }
-    let declared: BTreeSet<String> = properties.keys().cloned().collect();
+    // A required name the object does not declare (weaviate's role `name`, mistral's sharing
+    // `level`): where nothing else could declare it, it becomes a property of any value, so the
+    // client can send what the server requires; otherwise it is no longer required.
+    let composed = ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|key| schema.contains_key(*key));
+    let undeclared: Vec<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|name| !properties_of(schema).is_some_and(|p| p.contains_key(*name)))
+        .filter(|name| !composed && !colliding.iter().any(|c| c == name))
+        .map(str::to_string)
+        .collect();
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for name in undeclared {
+            let described = json!({"description": "Required by the document, which describes no value for it."});
+            properties.insert(name, described);
+            repaired = true;
+        }
+    }
+    let declared: BTreeSet<String> = properties_of(schema)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
     if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
         let before = required.len();
         required.retain(|name| name.as_str().is_some_and(|n| declared.contains(n)));
         repaired |= required.len() != before;
+        if required.is_empty() {
+            schema.shift_remove("required");
+        }
     }
     repaired
+}
+
+fn properties_of(schema: &Map<String, Value>) -> Option<&Map<String, Value>> {
+    schema.get("properties").and_then(Value::as_object)
 }
 
 /// The variant names typify gives a string enum's values, as it tries them: plainly, then with
@@ -621,6 +653,26 @@ mod tests {
             schemas["ModelValue"],
             json!({"description": "d", "oneOf": [{"type": "string"}, {"type": "integer"}]})
         );
+    }
+
+    #[test]
+    fn a_required_name_no_property_declares_becomes_a_property_of_any_value() {
+        let (doc, lines) = components(json!({"user": {"type": "object"},
+            "Role": {"type": "object", "required": ["name", "permissions"],
+                     "properties": {"permissions": {"type": "array", "items": {"type": "string"}}}},
+            "Part": {"type": "object", "required": ["x"], "properties": {"y": {"type": "string"}},
+                     "allOf": [{"$ref": "#/components/schemas/user"}]}}));
+        assert!(lines.is_empty(), "{lines:?}");
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Role"]["required"], json!(["name", "permissions"]));
+        assert!(schemas["Role"]["properties"]["name"].get("type").is_none());
+        // Where a member could declare it, the name is no longer required instead.
+        assert!(
+            schemas["Part"].get("required").is_none(),
+            "{}",
+            schemas["Part"]
+        );
+        assert!(schemas["Part"]["properties"].get("x").is_none());
     }
 
     #[test]
