@@ -23,6 +23,9 @@ pub struct Generation {
     pub provider: String,
     /// Operations in the normalized spec (each is one client method).
     pub operations: usize,
+    /// Of those, the ones sending another form of a body than an operation of the source
+    /// document does (`create_pet_form` next to `create_pet`).
+    pub alternatives: usize,
     /// Types in the generated `types` module.
     pub types: usize,
     /// How many of them are open string enums.
@@ -84,6 +87,10 @@ pub fn generate(providers: &Providers, provider: &Provider) -> Result<Generation
     Ok(Generation {
         provider: provider.name.clone(),
         operations: operations(&normalized.document).len(),
+        alternatives: operations(&normalized.document)
+            .iter()
+            .filter(|(_, _, op)| op.contains_key(crate::normalize::bodies::ALTERNATIVE))
+            .count(),
         types: client.types,
         open_enums: client.open_enums,
         scaffold,
