@@ -128,7 +128,17 @@ pub fn settings() -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         .with_derive("PartialEq")
         .with_inner_type(quote::quote!(agentrun_runtime::Runtime))
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        // A multipart body's file field (see crate::normalize::bodies::UPLOAD_FORMAT).
+        .with_conversion(
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                format: Some(crate::normalize::bodies::UPLOAD_FORMAT.into()),
+                ..Default::default()
+            },
+            "agentrun_runtime::Upload",
+            std::iter::empty(),
+        );
     settings
 }
 

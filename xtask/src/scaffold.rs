@@ -79,6 +79,9 @@ pub struct Needs {
     /// The code derives JSON Schema under the `schemars` feature: the crate needs the feature,
     /// an optional schemars dependency, and schemars' support for the optional crates in use.
     pub json_schema: bool,
+    /// The code has `agentrun_runtime::Upload` fields (a typed multipart body): the `schemars`
+    /// feature needs the runtime's.
+    pub uploads: bool,
 }
 
 /// The schemars the `schemars` feature brings in: 0.8, the version typify reads schemas with.
@@ -93,6 +96,7 @@ pub fn required_dependencies(code: &syn::File) -> Needs {
     struct Paths {
         roots: BTreeSet<String>,
         multipart: bool,
+        uploads: bool,
     }
     impl Visit<'_> for Paths {
         fn visit_path(&mut self, path: &syn::Path) {
@@ -105,6 +109,12 @@ pub fn required_dependencies(code: &syn::File) -> Needs {
                 .any(|w| w[0] == "reqwest" && w[1] == "multipart")
             {
                 self.multipart = true;
+            }
+            if segments
+                .windows(2)
+                .any(|w| w[0] == "agentrun_runtime" && w[1] == "Upload")
+            {
+                self.uploads = true;
             }
             syn::visit::visit_path(self, path);
         }
@@ -129,6 +139,7 @@ pub fn required_dependencies(code: &syn::File) -> Needs {
             Vec::new()
         },
         json_schema: paths.roots.contains("schemars"),
+        uploads: paths.uploads,
     }
 }
 
@@ -266,6 +277,9 @@ fn add_schemars_feature(doc: &mut DocumentMut, needs: &Needs) -> Result<bool> {
         .as_table_mut()
         .context("the crate's Cargo.toml has a `features` that is not a table")?;
     let mut wanted = vec!["dep:schemars".to_string()];
+    if needs.uploads {
+        wanted.push("agentrun-runtime/schemars".to_string());
+    }
     for (name, feature) in SCHEMARS_FEATURES {
         if needs.crates.iter().any(|d| d.name == name) {
             wanted.push(format!("schemars/{feature}"));
@@ -379,7 +393,7 @@ mod generated;
 
 pub use generated::*;
 
-pub use agentrun_runtime::{{ClientConfig, ConfigError, RetryPolicy, Runtime, Secret}};
+pub use agentrun_runtime::{{ClientConfig, ConfigError, RetryPolicy, Runtime, Secret, Upload}};
 
 // Retries, timeouts and redaction for every request, and `Client::from_config`.
 agentrun_runtime::client_runtime!(Client);

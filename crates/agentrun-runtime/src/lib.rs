@@ -42,6 +42,7 @@
 
 mod config;
 mod form;
+mod multipart;
 mod nulls;
 mod operation;
 mod retry;
@@ -51,6 +52,7 @@ mod text;
 
 pub use config::{ClientConfig, ConfigError, USER_AGENT};
 pub use form::FormFields;
+pub use multipart::{MultipartPart, Upload, parts as multipart_parts};
 pub use nulls::with_nulls;
 pub use operation::{Body, CallError, Field, Kind, Location, Operation, Request};
 pub use retry::{

@@ -7,7 +7,10 @@
 //! progenitor sends JSON, forms, bytes and plain text itself; for the rest the document says
 //! what [`crate::rewrite`] does to the generated code:
 //!
-//! - `x-agentrun-multipart`: the method takes a `reqwest::multipart::Form`;
+//! - `x-agentrun-multipart`: the body is sent as `multipart/form-data`. Given as JSON, it is a
+//!   struct of its fields whose files are [`UPLOAD_FORMAT`] strings (`agentrun_runtime::Upload`
+//!   in Rust); given as bytes (no fields listed), the method takes a
+//!   `reqwest::multipart::Form`;
 //! - `x-agentrun-content-type`: the body is sent with this media type instead of the one
 //!   progenitor writes (`application/merge-patch+json` for a JSON body, `application/xml` for
 //!   bytes);
@@ -445,6 +448,17 @@ fn rewrite(
             "application/x-www-form-urlencoded",
             schema.unwrap_or_else(|| json!({"type": "object"})),
         ),
+        Form::Multipart if typed_multipart(doc, schema.as_ref()).is_some() => {
+            extensions.push((MULTIPART, Value::Bool(true)));
+            let typed = typed_multipart(doc, schema.as_ref()).unwrap_or_default();
+            let names: Vec<Value> = typed
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|fields| fields.keys().map(|k| Value::String(k.clone())).collect())
+                .unwrap_or_default();
+            extensions.push((MULTIPART_FIELDS, Value::Array(names)));
+            ("application/json", typed)
+        }
         Form::Multipart => {
             extensions.push((MULTIPART, Value::Bool(true)));
             if let Some(fields) = schema
@@ -469,6 +483,61 @@ fn rewrite(
     };
     media.insert("schema".into(), schema);
     ((key.to_string(), Value::Object(media)), extensions)
+}
+
+/// The format of a string schema that progenitor makes an `agentrun_runtime::Upload`: a
+/// typed multipart body's file field (`crate::generate::settings`).
+pub const UPLOAD_FORMAT: &str = "agentrun-upload";
+
+/// A multipart body's schema as a struct of its fields, for a typed body: its properties, with
+/// each file (`format: binary`, or a list of them) an upload. `None` where the body is not an
+/// object of listed properties alone (the method then takes a `reqwest::multipart::Form`).
+fn typed_multipart(doc: &Value, schema: Option<&Value>) -> Option<Value> {
+    let schema = schema?;
+    let resolved = resolve_schema(doc, schema);
+    let object = resolved.as_object()?;
+    let composed = ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|key| object.contains_key(*key));
+    let properties = object.get("properties")?.as_object()?;
+    if composed || properties.is_empty() {
+        return None;
+    }
+    let upload = json!({"type": "string", "format": UPLOAD_FORMAT});
+    let is_file = |schema: &Value| {
+        let schema = resolve_schema(doc, schema);
+        schema.get("type").and_then(Value::as_str) == Some("string")
+            && schema.get("format").and_then(Value::as_str) == Some("binary")
+    };
+    let mut files = false;
+    let fields: Map<String, Value> = properties
+        .iter()
+        .map(|(name, field)| {
+            let items = resolve_schema(doc, field).get("items");
+            let typed = if is_file(field) {
+                upload.clone()
+            } else if items.is_some_and(is_file) {
+                json!({"type": "array", "items": upload})
+            } else {
+                return (name.clone(), field.clone());
+            };
+            files = true;
+            (name.clone(), typed)
+        })
+        .collect();
+    if !files {
+        // No file among the fields: the body's own type, shared with its JSON form.
+        return Some(schema.clone());
+    }
+    let mut typed = Map::new();
+    typed.insert("type".into(), json!("object"));
+    for key in ["description", "required"] {
+        if let Some(value) = object.get(key) {
+            typed.insert(key.into(), value.clone());
+        }
+    }
+    typed.insert("properties".into(), Value::Object(fields));
+    Some(Value::Object(typed))
 }
 
 /// Whether a text body's schema is the plain string progenitor requires (no format or limits).
@@ -587,12 +656,28 @@ mod tests {
     }
 
     #[test]
-    fn multipart_is_marked_for_a_form() {
+    fn a_multipart_body_is_a_struct_whose_files_are_uploads() {
         let kept = body(json!({"multipart/form-data": {
-            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "name": {"type": "string"}}},
+            "schema": {"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "format": "binary", "description": "d"},
+                "pages": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                "name": {"type": "string"}}},
             "encoding": {"file": {"contentType": "image/png"}}}}));
         assert_eq!(kept[MULTIPART], true);
-        assert_eq!(multipart_fields(&kept), Some(vec!["file", "name"]));
+        assert_eq!(multipart_fields(&kept), Some(vec!["file", "pages", "name"]));
+        let upload = json!({"type": "string", "format": UPLOAD_FORMAT});
+        assert_eq!(
+            kept["content"],
+            json!({"application/json": {"schema": {"type": "object", "required": ["file"],
+                "properties": {"file": upload, "pages": {"type": "array", "items": upload},
+                               "name": {"type": "string"}}}}})
+        );
+    }
+
+    #[test]
+    fn a_multipart_body_of_no_listed_fields_is_a_form() {
+        let kept = body(json!({"multipart/form-data": {"schema": {"type": "object"}}}));
+        assert_eq!(kept[MULTIPART], true);
         assert_eq!(
             kept["content"],
             json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})

@@ -24,7 +24,7 @@ pub fn rewrite(file: &mut syn::File, plans: &[OperationPlan]) {
                 let Some(plan) = by_builder.get(item.ident.to_string().as_str()) else {
                     continue;
                 };
-                if plan.multipart.is_some() {
+                if plan.multipart.is_some() && !plan.typed_multipart {
                     for field in item.fields.iter_mut() {
                         if field.ident.as_ref().is_some_and(|i| i == "body") {
                             field.ty = parse_quote!(Result<reqwest::multipart::Form, String>);
@@ -51,6 +51,7 @@ pub fn rewrite(file: &mut syn::File, plans: &[OperationPlan]) {
                         continue;
                     };
                     if function.sig.ident == "body"
+                        && !plan.typed_multipart
                         && let Some(fields) = &plan.multipart
                     {
                         *function = multipart_setter(fields);
@@ -218,6 +219,15 @@ impl VisitMut for Send<'_> {
                     *value = parse_quote!(::reqwest::header::HeaderValue::from_static(#accept));
                 }
             }
+            // `.json(&body)` of a typed multipart body: its parts as a form.
+            Expr::MethodCall(call) if call.method == "json" && self.plan.typed_multipart => {
+                let receiver = &call.receiver;
+                let args = &call.args;
+                let form = syn::Ident::new(super::MULTIPART_FORM, call.method.span());
+                *expr = parse_quote! {
+                    #receiver.multipart(super::#form(#args).map_err(Error::InvalidRequest)?)
+                };
+            }
             // `.json(&body)` sends `application/json` unless a content type is set before it;
             // fields asked for as `null` are written so.
             Expr::MethodCall(call) if call.method == "json" => {
@@ -242,7 +252,11 @@ impl VisitMut for Send<'_> {
                 }
             }
             // `.header(CONTENT_TYPE, ..).body(body)` → `.multipart(body)`.
-            Expr::MethodCall(call) if call.method == "body" && self.plan.multipart.is_some() => {
+            Expr::MethodCall(call)
+                if call.method == "body"
+                    && self.plan.multipart.is_some()
+                    && !self.plan.typed_multipart =>
+            {
                 if let Expr::MethodCall(header) = &*call.receiver
                     && header.method == "header"
                 {

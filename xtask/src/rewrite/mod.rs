@@ -6,8 +6,9 @@
 //! parsed code:
 //!
 //! - [`builders`]: a parameter renamed to tell it apart is sent under its real name
-//!   (`x-agentrun-wire-name`); a `multipart/form-data` body is a `reqwest::multipart::Form`
-//!   (`x-agentrun-multipart`); a body is sent with its real media type
+//!   (`x-agentrun-wire-name`); a `multipart/form-data` body (`x-agentrun-multipart`) is sent
+//!   as a form of its typed fields, or taken as a `reqwest::multipart::Form` where the
+//!   document lists none; a body is sent with its real media type
 //!   (`x-agentrun-content-type`); a response without a body is `None` (`x-agentrun-empty`);
 //!   `Accept` lists every media type the responses document (`x-agentrun-accept`); another
 //!   form of a body is sent to the original's URL (`x-agentrun-alternative-of`);
@@ -59,7 +60,14 @@ pub struct OperationPlan {
     pub nullable_fields: Vec<String>,
     /// The operation sends another form of a body (its path key carries a `#suffix`).
     pub alternative: bool,
+    /// The multipart body is a struct of its fields (progenitor sees it as JSON), sent through
+    /// [`MULTIPART_FORM`]; else the method takes a `reqwest::multipart::Form`.
+    pub typed_multipart: bool,
 }
+
+/// The function a typed multipart body is sent through, added to a generated file that has
+/// one: the runtime reads the body's parts, reqwest's form writes them.
+pub const MULTIPART_FORM: &str = "multipart_form";
 
 /// Applies every rewrite the document asks for to the generated file.
 pub fn rewrite(file: &mut syn::File, doc: &Value) {
@@ -68,6 +76,9 @@ pub fn rewrite(file: &mut syn::File, doc: &Value) {
         .map(|(_, _, op)| plan(op))
         .collect();
     builders::rewrite(file, &plans);
+    if plans.iter().any(|plan| plan.typed_multipart) {
+        file.items.push(multipart_form());
+    }
     boxed_options::rewrite(file);
     if deprecated::rewrite(file, doc, &plans) {
         // Generated code uses what it marks deprecated (serde derives, builders): only the
@@ -75,6 +86,38 @@ pub fn rewrite(file: &mut syn::File, doc: &Value) {
         file.attrs.push(syn::parse_quote!(#![allow(deprecated)]));
     }
     docs::rewrite(file);
+}
+
+/// [`MULTIPART_FORM`]: a body's parts as reqwest's form.
+fn multipart_form() -> syn::Item {
+    let name = syn::Ident::new(MULTIPART_FORM, proc_macro2::Span::call_site());
+    syn::parse_quote! {
+        /// A typed multipart body as the form reqwest sends: each field a part, each
+        /// `agentrun_runtime::Upload` a file part with its file name and media type.
+        fn #name<T: ::serde::Serialize + ?Sized>(
+            body: &T,
+        ) -> Result<reqwest::multipart::Form, String> {
+            let mut form = reqwest::multipart::Form::new();
+            for part in agentrun_runtime::multipart_parts(body)? {
+                form = match part {
+                    agentrun_runtime::MultipartPart::Text { name, value } => form.text(name, value),
+                    agentrun_runtime::MultipartPart::File { name, upload } => {
+                        let mut file = reqwest::multipart::Part::bytes(upload.bytes().to_vec());
+                        if let Some(file_name) = upload.get_file_name() {
+                            file = file.file_name(file_name.to_string());
+                        }
+                        if let Some(media) = upload.get_content_type() {
+                            file = file.mime_str(media).map_err(|error| {
+                                format!("the file `{name}` has a media type reqwest refuses: {error}")
+                            })?;
+                        }
+                        form.part(name, file)
+                    }
+                };
+            }
+            Ok(form)
+        }
+    }
 }
 
 fn plan(op: &serde_json::Map<String, Value>) -> OperationPlan {
@@ -114,6 +157,8 @@ fn plan(op: &serde_json::Map<String, Value>) -> OperationPlan {
     };
     OperationPlan {
         alternative: op.contains_key(ALTERNATIVE),
+        typed_multipart: body.and_then(multipart_fields).is_some()
+            && body_media == "application/json",
         method: sanitize(id, Case::Snake),
         builder: sanitize(id, Case::Pascal),
         deprecated: op.get("deprecated") == Some(&Value::Bool(true)),

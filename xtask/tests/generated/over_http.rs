@@ -109,17 +109,18 @@ async fn bytes_are_sent_with_their_media_type() {
 }
 
 #[tokio::test]
-async fn a_multipart_body_is_a_form() {
+async fn a_multipart_body_is_a_struct_of_its_fields_and_files() {
     let server = TestServer::start(|_| Reply::json(201, r#"{"stored": true}"#));
-    let form = reqwest::multipart::Form::new()
-        .text("name", "notes.txt")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(b"file contents".to_vec()).file_name("notes.txt"),
-        );
+    let file = corpus_hostile_api::Upload::new(b"file contents".to_vec())
+        .file_name("notes.txt")
+        .content_type("text/plain");
     let stored: types::ResultModel = client(&server)
         .upload()
-        .body(form)
+        .body(
+            types::UploadBody::builder()
+                .name(Some("notes.txt".to_string()))
+                .file(Some(file)),
+        )
         .send()
         .await
         .unwrap()
@@ -136,7 +137,12 @@ async fn a_multipart_body_is_a_form() {
     );
     let body = String::from_utf8_lossy(&request.body);
     assert!(body.contains("name=\"name\"\r\n\r\nnotes.txt"), "{body}");
-    assert!(body.contains("file contents"), "{body}");
+    assert!(
+        body.contains(
+            "name=\"file\"; filename=\"notes.txt\"\r\nContent-Type: text/plain\r\n\r\nfile contents"
+        ),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -349,8 +355,7 @@ async fn each_form_of_a_body_has_a_method_sent_to_the_same_route() {
     let pet = || types::NewPet::builder().name("rex").tags(vec!["a".to_string(), "b".to_string()]);
     client.create_pet().body(pet()).send().await.unwrap();
     client.create_pet_form().body(pet()).send().await.unwrap();
-    let form = reqwest::multipart::Form::new().text("name", "rex");
-    client.create_pet_multipart().body(form).send().await.unwrap();
+    client.create_pet_multipart().body(pet()).send().await.unwrap();
     let requests = server.requests();
     for request in &requests {
         assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/pets"));
@@ -371,7 +376,9 @@ async fn each_form_of_a_body_has_a_method_sent_to_the_same_route() {
         "{:?}",
         requests[2].header("content-type")
     );
-    assert!(String::from_utf8_lossy(&requests[2].body).contains("name=\"name\"\r\n\r\nrex"));
+    let parts = String::from_utf8_lossy(&requests[2].body);
+    assert!(parts.contains("name=\"name\"\r\n\r\nrex"), "{parts}");
+    assert_eq!(parts.matches("name=\"tags\"").count(), 2, "{parts}");
 }
 
 #[tokio::test]
