@@ -17,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::normalize::bodies::real_path;
+use crate::normalize::bodies::route;
 use crate::normalize::operations;
 use crate::schemas::resolve_schema;
 use crate::text::one_line;
@@ -53,7 +53,7 @@ pub fn append(file: &mut syn::File, doc: &Value) {
         };
         let index = entries.len();
         // Another form of a body shares the original's route (`/pets#form` is `/pets`).
-        entries.push(entry(doc, real_path(path), &upper, op, method_name));
+        entries.push(entry(doc, route(path, op), &upper, op, method_name));
         let Some(builder) = builders.get(builder_name) else {
             continue;
         };

@@ -168,10 +168,13 @@ pub fn normalize_bodies(doc: &mut Value, notes: &mut Notes) -> usize {
 /// same suffix (`create_pet_multipart`).
 pub const ALTERNATIVE: &str = "x-agentrun-alternative-of";
 
-/// The real path of an operation's path key: the key itself, or an alternative's without its
-/// `#suffix`.
-pub fn real_path(key: &str) -> &str {
-    key.split_once('#').map_or(key, |(path, _)| path)
+/// The route an operation is sent to: its path key, or for an alternative the original's (a
+/// document may have a `#` in a path key of its own, so only the extension says).
+pub fn route<'a>(key: &'a str, op: &'a Map<String, Value>) -> &'a str {
+    op.get(ALTERNATIVE)
+        .and_then(|of| of.get("of"))
+        .and_then(Value::as_str)
+        .unwrap_or(key)
 }
 
 /// An operation made for another form of a body.
@@ -619,7 +622,13 @@ mod tests {
         assert_eq!(multipart["requestBody"][MULTIPART], true);
         let xml = &paths["/a/{id}#xml"]["post"]["requestBody"];
         assert_eq!(xml[CONTENT_TYPE], "application/xml");
-        assert_eq!(real_path("/a/{id}#xml"), "/a/{id}");
+        let xml_op = paths["/a/{id}#xml"]["post"].as_object().unwrap();
+        assert_eq!(route("/a/{id}#xml", xml_op), "/a/{id}");
+        let own = json!({"responses": {}});
+        assert_eq!(
+            route("/cookies#form", own.as_object().unwrap()),
+            "/cookies#form"
+        );
         // A second multipart type has no method of its own; another JSON spelling loses nothing.
         assert_eq!(
             normalized.notes.lines(),

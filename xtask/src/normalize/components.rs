@@ -411,6 +411,9 @@ fn repair_object(schema: &mut Map<String, Value>, at: &str, notes: &mut Notes) -
         .filter_map(Value::as_str)
         .filter(|name| !properties_of(schema).is_some_and(|p| p.contains_key(*name)))
         .filter(|name| !composed && !colliding.iter().any(|c| c == name))
+        // A name that differs from a declared one in case only (`id` next to `Id`) would be
+        // the same Rust field: a mistake of the document, no longer required.
+        .filter(|name| !taken.contains(&sanitize(name, Case::Snake)))
         .map(str::to_string)
         .collect();
     if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
@@ -661,7 +664,8 @@ mod tests {
             "Role": {"type": "object", "required": ["name", "permissions"],
                      "properties": {"permissions": {"type": "array", "items": {"type": "string"}}}},
             "Part": {"type": "object", "required": ["x"], "properties": {"y": {"type": "string"}},
-                     "allOf": [{"$ref": "#/components/schemas/user"}]}}));
+                     "allOf": [{"$ref": "#/components/schemas/user"}]},
+            "Cased": {"type": "object", "required": ["id"], "properties": {"Id": {"type": "string"}}}}));
         assert!(lines.is_empty(), "{lines:?}");
         let schemas = &doc["components"]["schemas"];
         assert_eq!(schemas["Role"]["required"], json!(["name", "permissions"]));
@@ -673,6 +677,13 @@ mod tests {
             schemas["Part"]
         );
         assert!(schemas["Part"]["properties"].get("x").is_none());
+        // `id` would be the Rust field `Id` is: not a second property.
+        assert!(
+            schemas["Cased"].get("required").is_none(),
+            "{}",
+            schemas["Cased"]
+        );
+        assert!(schemas["Cased"]["properties"].get("id").is_none());
     }
 
     #[test]
