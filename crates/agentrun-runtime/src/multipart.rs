@@ -7,15 +7,12 @@
 //! part, an absent or null field left out. The generated code turns the parts into a
 //! `reqwest::multipart::Form`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::ser::{self, Impossible, Serialize, Serializer};
+use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
-
-/// The name an [`Upload`] serializes under, which [`parts`] recognizes.
-const UPLOAD: &str = "agentrun_runtime::Upload";
 
 /// A file sent as a part of a multipart body: its bytes, and the file name and media type
 /// the part is sent with.
@@ -128,29 +125,19 @@ impl From<&str> for Upload {
     }
 }
 
-/// An upload serializes as `(bytes, file name, media type)` under a marker name; in JSON that
-/// is `[[104, 105], "a.txt", null]`. [`parts`] takes the upload itself from under the marker.
+/// An upload serializes as `(bytes, file name, media type)`; in JSON that is
+/// `[[104, 105], "a.txt", null]`. While [`parts`] reads a body, it stands in for itself with a
+/// placeholder the parts are matched back to.
 impl Serialize for Upload {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_newtype_struct(UPLOAD, &Marked(self))
-    }
-}
-
-thread_local! {
-    /// Set while [`parts`] takes an upload from under its marker.
-    static TAKING: Cell<bool> = const { Cell::new(false) };
-    /// The upload handed over while [`TAKING`].
-    static HANDOFF: RefCell<Option<Upload>> = const { RefCell::new(None) };
-}
-
-/// An upload under its marker.
-struct Marked<'a>(&'a Upload);
-
-impl Serialize for Marked<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if TAKING.with(Cell::get) {
-            HANDOFF.with(|slot| *slot.borrow_mut() = Some(self.0.clone()));
-            return serializer.serialize_unit();
+        let placeholder = COLLECTED.with(|collected| {
+            let mut collected = collected.borrow_mut();
+            let (nonce, uploads) = collected.as_mut()?;
+            uploads.push(self.clone());
+            Some(format!("{PLACEHOLDER}{nonce}:{}", uploads.len() - 1))
+        });
+        if let Some(placeholder) = placeholder {
+            return serializer.serialize_str(&placeholder);
         }
         struct Bytes<'a>(&'a [u8]);
         impl Serialize for Bytes<'_> {
@@ -158,25 +145,21 @@ impl Serialize for Marked<'_> {
                 serializer.serialize_bytes(self.0)
             }
         }
-        let upload = self.0;
         (
-            Bytes(&upload.bytes),
-            upload.file_name.as_deref(),
-            upload.content_type.as_deref(),
+            Bytes(&self.bytes),
+            self.file_name.as_deref(),
+            self.content_type.as_deref(),
         )
             .serialize(serializer)
     }
 }
 
-/// Takes the upload a marker holds.
-fn take_upload<T: Serialize + ?Sized>(marked: &T) -> Result<Upload, PartError> {
-    TAKING.with(|taking| taking.set(true));
-    let done = marked.serialize(serde_json::value::Serializer);
-    TAKING.with(|taking| taking.set(false));
-    done.map_err(|e| PartError(e.to_string()))?;
-    HANDOFF
-        .with(|slot| slot.borrow_mut().take())
-        .ok_or_else(|| PartError("the upload was not handed over".into()))
+/// How a placeholder starts; a per-call nonce and the upload's index follow.
+const PLACEHOLDER: &str = "\u{0}agentrun-upload:";
+
+thread_local! {
+    /// While [`parts`] reads a body: its nonce, and the uploads met so far.
+    static COLLECTED: RefCell<Option<(u64, Vec<Upload>)>> = const { RefCell::new(None) };
 }
 
 /// An upload reads from a string (its UTF-8 bytes) or a list of bytes.
@@ -268,428 +251,59 @@ pub enum MultipartPart {
 /// The parts of a multipart body: each field of `body` (a struct or map) in order, as the
 /// module docs say. An error names what cannot be a part (a body that is not an object).
 pub fn parts<T: Serialize + ?Sized>(body: &T) -> Result<Vec<MultipartPart>, String> {
-    body.serialize(Fields::default())
-        .map_err(|e| format!("the multipart body cannot be sent: {e}"))
-}
-
-/// A field's value: a file, or a JSON value.
-enum FieldValue {
-    File(Upload),
-    Files(Vec<Upload>),
-    Json(Value),
-}
-
-/// Reads one field's value: an upload (or a list of them) through its marker, anything else
-/// as JSON.
-fn field_value<T: Serialize + ?Sized>(value: &T) -> Result<FieldValue, String> {
-    if let Ok(found) = value.serialize(FindUpload) {
-        return Ok(found);
-    }
-    serde_json::to_value(value)
-        .map(FieldValue::Json)
-        .map_err(|e| e.to_string())
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// The serializer of a body: a struct or a map of fields.
-#[derive(Default)]
-struct Fields {
-    parts: Vec<MultipartPart>,
-}
-
-/// An error of [`parts`].
-#[derive(Debug)]
-struct PartError(String);
-
-impl fmt::Display for PartError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for PartError {}
-
-impl ser::Error for PartError {
-    fn custom<M: fmt::Display>(message: M) -> Self {
-        Self(message.to_string())
-    }
-}
-
-impl Fields {
-    fn add<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), PartError> {
-        let name = name.to_string();
-        match field_value(value).map_err(PartError)? {
-            FieldValue::File(upload) => self.parts.push(MultipartPart::File { name, upload }),
-            FieldValue::Files(uploads) => {
-                for upload in uploads {
-                    let name = name.clone();
-                    self.parts.push(MultipartPart::File { name, upload });
-                }
-            }
-            FieldValue::Json(Value::Null) => {}
-            FieldValue::Json(Value::Array(items)) => {
-                for item in items {
-                    let name = name.clone();
-                    let value = text(&item);
-                    self.parts.push(MultipartPart::Text { name, value });
-                }
-            }
-            FieldValue::Json(other) => {
-                let value = text(&other);
-                self.parts.push(MultipartPart::Text { name, value });
-            }
-        }
-        Ok(())
-    }
-}
-
-fn not_an_object<T>() -> Result<T, PartError> {
-    Err(PartError(
-        "a multipart body must be an object of fields".into(),
-    ))
-}
-
-impl Serializer for Fields {
-    type Ok = Vec<MultipartPart>;
-    type Error = PartError;
-    type SerializeSeq = Impossible<Self::Ok, PartError>;
-    type SerializeTuple = Impossible<Self::Ok, PartError>;
-    type SerializeTupleStruct = Impossible<Self::Ok, PartError>;
-    type SerializeTupleVariant = Impossible<Self::Ok, PartError>;
-    type SerializeMap = FieldsMap;
-    type SerializeStruct = Self;
-    type SerializeStructVariant = Impossible<Self::Ok, PartError>;
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, PartError> {
-        Ok(self)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<FieldsMap, PartError> {
-        Ok(FieldsMap {
-            fields: self,
-            key: None,
-        })
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Self::Ok, PartError> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<Self::Ok, PartError> {
-        value.serialize(self)
-    }
-    fn serialize_bool(self, _: bool) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_i64(self, _: i64) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_u64(self, _: u64) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_f64(self, _: f64) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_str(self, _: &str) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_none(self) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_unit(self) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<Self::Ok, PartError> {
-        not_an_object()
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, PartError> {
-        not_an_object()
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, PartError> {
-        not_an_object()
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, PartError> {
-        not_an_object()
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, PartError> {
-        not_an_object()
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, PartError> {
-        not_an_object()
-    }
-    fn serialize_i8(self, v: i8) -> Result<Self::Ok, PartError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<Self::Ok, PartError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<Self::Ok, PartError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_u8(self, v: u8) -> Result<Self::Ok, PartError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<Self::Ok, PartError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<Self::Ok, PartError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_f32(self, v: f32) -> Result<Self::Ok, PartError> {
-        self.serialize_f64(v.into())
-    }
-    fn serialize_char(self, v: char) -> Result<Self::Ok, PartError> {
-        self.serialize_str(&v.to_string())
-    }
-}
-
-impl ser::SerializeStruct for Fields {
-    type Ok = Vec<MultipartPart>;
-    type Error = PartError;
-
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), PartError> {
-        self.add(name, value)
-    }
-    fn end(self) -> Result<Self::Ok, PartError> {
-        Ok(self.parts)
-    }
-}
-
-/// A map body's fields (a struct with flattened fields serializes so).
-struct FieldsMap {
-    fields: Fields,
-    key: Option<String>,
-}
-
-impl ser::SerializeMap for FieldsMap {
-    type Ok = Vec<MultipartPart>;
-    type Error = PartError;
-
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), PartError> {
-        let key = serde_json::to_value(key).map_err(|e| PartError(e.to_string()))?;
-        self.key = Some(text(&key));
-        Ok(())
-    }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PartError> {
-        let key = self.key.take().unwrap_or_default();
-        self.fields.add(&key, value)
-    }
-    fn end(self) -> Result<Self::Ok, PartError> {
-        Ok(self.fields.parts)
-    }
-}
-
-/// Finds an [`Upload`] (through `Some`, a newtype and a list) and fails on anything else.
-struct FindUpload;
-
-impl Serializer for FindUpload {
-    type Ok = FieldValue;
-    type Error = PartError;
-    type SerializeSeq = Uploads;
-    type SerializeTuple = Impossible<FieldValue, PartError>;
-    type SerializeTupleStruct = Impossible<FieldValue, PartError>;
-    type SerializeTupleVariant = Impossible<FieldValue, PartError>;
-    type SerializeMap = Impossible<FieldValue, PartError>;
-    type SerializeStruct = Impossible<FieldValue, PartError>;
-    type SerializeStructVariant = Impossible<FieldValue, PartError>;
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<FieldValue, PartError> {
-        if name != UPLOAD {
-            return value.serialize(self);
-        }
-        take_upload(value).map(FieldValue::File)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<FieldValue, PartError> {
-        value.serialize(self)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Uploads, PartError> {
-        Ok(Uploads(Vec::new()))
-    }
-    fn serialize_bool(self, _: bool) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_i64(self, _: i64) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_u64(self, _: u64) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_f64(self, _: f64) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_str(self, _: &str) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_none(self) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_unit(self) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, PartError> {
-        no_upload()
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, PartError> {
-        no_upload()
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, PartError> {
-        no_upload()
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, PartError> {
-        no_upload()
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, PartError> {
-        no_upload()
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, PartError> {
-        no_upload()
-    }
-    fn serialize_i8(self, _: i8) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_i16(self, _: i16) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_i32(self, _: i32) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_u8(self, _: u8) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_u16(self, _: u16) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_u32(self, _: u32) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_f32(self, _: f32) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-    fn serialize_char(self, _: char) -> Result<FieldValue, PartError> {
-        no_upload()
-    }
-}
-
-fn no_upload<T>() -> Result<T, PartError> {
-    Err(PartError("not an upload".into()))
-}
-
-/// A list of uploads; any other element makes the list no upload.
-struct Uploads(Vec<Upload>);
-
-impl ser::SerializeSeq for Uploads {
-    type Ok = FieldValue;
-    type Error = PartError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PartError> {
-        match value.serialize(FindUpload)? {
-            FieldValue::File(upload) => {
-                self.0.push(upload);
-                Ok(())
-            }
-            _ => no_upload(),
+    /// Ends the collecting however serialization ends, a panic included.
+    struct Collecting;
+    impl Drop for Collecting {
+        fn drop(&mut self) {
+            COLLECTED.with(|collected| collected.borrow_mut().take());
         }
     }
-    fn end(self) -> Result<FieldValue, PartError> {
-        if self.0.is_empty() {
-            return no_upload();
+    let nonce = fastrand::u64(..);
+    COLLECTED.with(|collected| *collected.borrow_mut() = Some((nonce, Vec::new())));
+    let collecting = Collecting;
+    let value = serde_json::to_value(body);
+    let uploads = COLLECTED
+        .with(|collected| collected.borrow_mut().take())
+        .map(|(_, uploads)| uploads)
+        .unwrap_or_default();
+    drop(collecting);
+    let value = value.map_err(|e| format!("the multipart body cannot be sent: {e}"))?;
+    let Value::Object(fields) = value else {
+        return Err("the multipart body cannot be sent: it must be an object of fields".into());
+    };
+    let prefix = format!("{PLACEHOLDER}{nonce}:");
+    let upload = |value: &Value| {
+        let index: usize = value.as_str()?.strip_prefix(&prefix)?.parse().ok()?;
+        uploads.get(index).cloned()
+    };
+    let mut found = Vec::new();
+    for (name, value) in fields {
+        let items = match value {
+            Value::Null => continue,
+            Value::Array(items) => items,
+            one => vec![one],
+        };
+        for item in items {
+            let name = name.clone();
+            if let Some(upload) = upload(&item) {
+                found.push(MultipartPart::File { name, upload });
+                continue;
+            }
+            let value = match item {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            // In an object's JSON text the placeholder's NUL is escaped: look for the rest.
+            if value.contains(&format!("agentrun-upload:{nonce}:")) {
+                return Err(format!(
+                    "the multipart body cannot be sent: `{name}` holds a file deeper than a \
+                     field or a list of them, where no part can carry it"
+                ));
+            }
+            found.push(MultipartPart::Text { name, value });
         }
-        Ok(FieldValue::Files(self.0))
     }
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -759,8 +373,20 @@ mod tests {
     }
 
     #[test]
-    fn a_body_that_is_not_an_object_is_refused_by_name() {
+    fn a_body_that_is_not_an_object_or_a_file_too_deep_is_refused_by_name() {
         let refused = parts(&json!(["a"])).unwrap_err();
         assert!(refused.contains("must be an object"), "{refused}");
+        #[derive(serde::Serialize)]
+        struct Nested {
+            meta: std::collections::BTreeMap<String, Upload>,
+        }
+        let nested = Nested {
+            meta: [("cover".to_string(), Upload::from("x"))].into(),
+        };
+        let refused = parts(&nested).unwrap_err();
+        assert!(refused.contains("`meta` holds a file deeper"), "{refused}");
+        // Outside `parts`, an upload is its serialized form again.
+        let text = serde_json::to_string(&Upload::from("x")).unwrap();
+        assert_eq!(text, "[[120],null,null]");
     }
 }
