@@ -255,6 +255,16 @@ fn query(
     here: &str,
     notes: &mut Notes,
 ) -> Vec<Map<String, Value>> {
+    // typify makes an array of fixed length a Rust array, which serializes as a tuple, and
+    // progenitor's query writer refuses tuples: the request is never built. A list of any
+    // length is sent instead; the server still holds it to its length.
+    if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
+        && schema.get("type").and_then(Value::as_str) == Some("array")
+        && schema.contains_key("minItems")
+        && schema.get("minItems") == schema.get("maxItems")
+    {
+        schema.shift_remove("maxItems");
+    }
     let schema = parameter.get("schema").cloned().unwrap_or(json!({}));
     let style = match text(&parameter, "style") {
         s if s.is_empty() => "form".to_string(),
@@ -270,12 +280,12 @@ fn query(
         // An object's fields, one parameter each: `name[field]=v` for a deepObject, `field=v`
         // for an exploded form (progenitor cannot take an object parameter: it panics).
         ("deepObject", Shape::Object(fields)) => {
-            return fields_as_parameters(doc, &parameter, fields, |field| {
+            return fields_as_parameters(doc, &parameter, fields, here, notes, |field| {
                 format!("{name}[{field}]")
             });
         }
         ("form", Shape::Object(fields)) if explode => {
-            return fields_as_parameters(doc, &parameter, fields, str::to_string);
+            return fields_as_parameters(doc, &parameter, fields, here, notes, str::to_string);
         }
         ("form", Shape::Other)
             if explode && resolve_schema(doc, &schema).get("allOf").is_some() =>
@@ -320,6 +330,8 @@ fn fields_as_parameters(
     doc: &Value,
     parameter: &Map<String, Value>,
     fields: Vec<(String, Value, bool)>,
+    here: &str,
+    notes: &mut Notes,
     name_of: impl Fn(&str) -> String,
 ) -> Vec<Map<String, Value>> {
     let required = parameter.get("required") == Some(&Value::Bool(true));
@@ -328,7 +340,18 @@ fn fields_as_parameters(
         .map(|(field, schema, field_required)| {
             let schema = match shape(doc, &schema) {
                 Shape::Scalar(_) | Shape::Array => schema,
-                _ => json!({"type": "string"}),
+                _ => {
+                    // OpenAPI defines no form for an object inside an object parameter.
+                    notes.add(
+                        here,
+                        format!(
+                            "parameter `{}` is an object inside an object, which its style \
+                             gives no form; the client takes the text you write for it",
+                            name_of(&field)
+                        ),
+                    );
+                    json!({"type": "string"})
+                }
             };
             let mut one = Map::new();
             one.insert("name".into(), name_of(&field).into());
@@ -471,6 +494,35 @@ mod tests {
             .map(|p| (p["name"].as_str().unwrap(), p["required"] == true))
             .collect();
         assert_eq!(names, [("filter[name]", true), ("filter[size]", false)]);
+    }
+
+    #[test]
+    fn a_list_of_fixed_length_is_a_list() {
+        let (list, notes) = parameters(one_get(json!([
+            {"name": "tuple", "in": "query",
+             "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}}])));
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            list[0]["schema"],
+            json!({"type": "array", "minItems": 4, "items": {"type": "number"}})
+        );
+    }
+
+    #[test]
+    fn an_object_inside_a_deep_object_is_text_with_a_note() {
+        let (list, notes) = parameters(one_get(json!([
+            {"name": "deep", "in": "query", "style": "deepObject", "explode": true,
+             "schema": {"type": "object", "properties": {
+                 "owner": {"type": "object", "properties": {"role": {"type": "string"}}}}}}])));
+        assert_eq!(list[0]["name"], "deep[owner]");
+        assert_eq!(list[0]["schema"], json!({"type": "string"}));
+        assert_eq!(
+            notes,
+            [
+                "GET /a: parameter `deep[owner]` is an object inside an object, which its style \
+              gives no form; the client takes the text you write for it"
+            ]
+        );
     }
 
     #[test]
