@@ -137,7 +137,19 @@ pub fn check_request(
                 .header(&parameter.name)
                 .filter(|_| !is_reserved_header(&parameter.name))
                 .map(|raw| delimited(raw, ',')),
-            "cookie" => query_value(parameter, &cookies),
+            // The cookie style is `form`, as a query's: an exploded object is a cookie per
+            // field.
+            "cookie" => match exploded_fields(doc, parameter) {
+                Some(fields) => {
+                    let named: Vec<(String, String)> = cookies
+                        .iter()
+                        .filter(|(key, _)| fields.contains(key))
+                        .cloned()
+                        .collect();
+                    (!named.is_empty()).then_some(Raw::Named(named))
+                }
+                None => query_value(parameter, &cookies),
+            },
             _ => continue,
         };
         let kind = match parameter.location.as_str() {
@@ -644,7 +656,9 @@ mod tests {
                     {"name": "filter", "in": "query", "style": "deepObject",
                      "schema": {"type": "object", "properties": {"size": {"type": "integer"}}}},
                     {"name": "X-Trace", "in": "header", "required": true, "schema": {"type": "string"}},
-                    {"name": "session", "in": "cookie", "schema": {"type": "string", "minLength": 3}}],
+                    {"name": "session", "in": "cookie", "schema": {"type": "string", "minLength": 3}},
+                    {"name": "prefs", "in": "cookie", "schema": {"type": "object",
+                     "properties": {"theme": {"type": "string"}, "size": {"type": "integer"}}}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["name"],
                     "properties": {"name": {"type": "string"}}}}}},
@@ -682,7 +696,8 @@ mod tests {
             "tags=a,b&filter%5Bsize%5D=3",
             &[
                 ("x-trace", "t"),
-                ("cookie", "session=abc"),
+                // An exploded object: a cookie per field, as a query has.
+                ("cookie", "session=abc; theme=dark; size=2"),
                 ("content-type", "application/json"),
                 ("accept", "application/json, application/problem+json"),
             ],
@@ -697,7 +712,7 @@ mod tests {
             "/things/seven",
             "filter%5Bsize%5D=big",
             &[
-                ("cookie", "session=a"),
+                ("cookie", "session=a; size=big"),
                 ("content-type", "application/json"),
                 ("accept", "application/json"),
             ],
@@ -709,12 +724,13 @@ mod tests {
             "query `filter`:",
             "header `X-Trace`: required, and not sent",
             "cookie `session`:",
+            "cookie `prefs`:",
             "body `/`:",
             "accept: `application/json` leaves out `application/problem+json`, which 404 answers with",
         ] {
             assert!(text.contains(expected), "{expected} is not in:\n{text}");
         }
-        assert_eq!(found.len(), 6, "{text}");
+        assert_eq!(found.len(), 7, "{text}");
     }
 
     #[test]

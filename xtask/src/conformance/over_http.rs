@@ -592,7 +592,22 @@ impl<'a> Planner<'a> {
                         .parameters
                         .iter()
                         .filter(|p| p.location == "cookie" && include(p))
-                        .filter_map(|p| Some(format!("{}={}", p.name, styled(p, &pick(&key(p))?))))
+                        .filter_map(|p| {
+                            let value = pick(&key(p))?;
+                            // An exploded object is a cookie per field, as in a query.
+                            if let Value::Object(fields) = &value
+                                && p.style == "form"
+                                && p.explode
+                                && !p.json
+                            {
+                                let each: Vec<String> = fields
+                                    .iter()
+                                    .map(|(k, v)| format!("{k}={}", text(v)))
+                                    .collect();
+                                return Some(each.join("; "));
+                            }
+                            Some(format!("{}={}", p.name, styled(p, &value)))
+                        })
                         .collect();
                     if pairs.is_empty() {
                         continue;
