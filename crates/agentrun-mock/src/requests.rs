@@ -121,35 +121,13 @@ pub fn check_request(
                 .iter()
                 .find(|(name, _)| *name == parameter.name)
                 .map(|(_, raw)| path_value(parameter, raw)),
-            "query" => match exploded_fields(doc, parameter) {
-                // An exploded object: each field is a query parameter of its own.
-                Some(fields) => {
-                    let named: Vec<(String, String)> = query
-                        .iter()
-                        .filter(|(key, _)| fields.contains(key))
-                        .cloned()
-                        .collect();
-                    (!named.is_empty()).then_some(Raw::Named(named))
-                }
-                None => query_value(parameter, &query),
-            },
+            "query" => form_value(doc, parameter, &query),
             "header" => request
                 .header(&parameter.name)
                 .filter(|_| !is_reserved_header(&parameter.name))
                 .map(|raw| delimited(raw, ',')),
-            // The cookie style is `form`, as a query's: an exploded object is a cookie per
-            // field.
-            "cookie" => match exploded_fields(doc, parameter) {
-                Some(fields) => {
-                    let named: Vec<(String, String)> = cookies
-                        .iter()
-                        .filter(|(key, _)| fields.contains(key))
-                        .cloned()
-                        .collect();
-                    (!named.is_empty()).then_some(Raw::Named(named))
-                }
-                None => query_value(parameter, &cookies),
-            },
+            // A cookie's style is `form`, as a query's.
+            "cookie" => form_value(doc, parameter, &cookies),
             _ => continue,
         };
         let kind = match parameter.location.as_str() {
@@ -297,6 +275,20 @@ fn exploded_fields(doc: &Value, parameter: &Parameter) -> Option<Vec<String>> {
     );
     let properties = schema.get("properties")?.as_object()?;
     (types_of(doc, schema, 0) == ["object"]).then(|| properties.keys().cloned().collect())
+}
+
+/// A query or cookie parameter's value among the request's `pairs`: an exploded object's
+/// fields are pairs of their own, anything else is read by [`query_value`].
+fn form_value(doc: &Value, parameter: &Parameter, pairs: &[(String, String)]) -> Option<Raw> {
+    let Some(fields) = exploded_fields(doc, parameter) else {
+        return query_value(parameter, pairs);
+    };
+    let named: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(key, _)| fields.contains(key))
+        .cloned()
+        .collect();
+    (!named.is_empty()).then_some(Raw::Named(named))
 }
 
 fn query_value(parameter: &Parameter, query: &[(String, String)]) -> Option<Raw> {
