@@ -87,7 +87,13 @@ impl ClientConfig {
     /// The HTTP client: `User-Agent: agentrun/<version>`, the timeouts, the bearer token, and
     /// redirects followed only within the same origin.
     pub fn http_client(&self) -> Result<reqwest::Client, ConfigError> {
-        let mut headers = HeaderMap::new();
+        self.http_client_with(HeaderMap::new())
+    }
+
+    /// [`Self::http_client`], sending `headers` with every request as well (credentials a
+    /// security scheme puts in a header; mark them sensitive). The bearer token, when set,
+    /// replaces an `Authorization` among them.
+    pub fn http_client_with(&self, mut headers: HeaderMap) -> Result<reqwest::Client, ConfigError> {
         if let Some(token) = &self.bearer {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
                 ConfigError("the token holds characters an HTTP header cannot carry (a line break or a control character?); copy it again".into())

@@ -12,7 +12,9 @@
 //! - error answers that are not JSON handed on with their status and an excerpt ([`NOT_JSON`]);
 //! - each crate's generated operation table ([`Operation`]) and a [`Request`] impl for every
 //!   request builder, so any of them can be sent with [`Request::call`], whose [`CallError`]
-//!   names the operation and says what the API answered.
+//!   names the operation and says what the API answered;
+//! - each crate's [`ProviderInfo`]: its credentials, base URL and document, so that code above
+//!   the clients reaches any provider with no code of its own.
 //!
 //! The provider crates implement progenitor's `ClientHooks::exec` with [`execute`]:
 //!
@@ -45,6 +47,7 @@ mod form;
 mod multipart;
 mod nulls;
 mod operation;
+mod provider;
 mod retry;
 mod runtime;
 mod secret;
@@ -55,6 +58,7 @@ pub use form::FormFields;
 pub use multipart::{MultipartPart, Upload, parts as multipart_parts};
 pub use nulls::with_nulls;
 pub use operation::{Body, CallError, Field, Kind, Location, Operation, Request};
+pub use provider::{Credential, Placement, ProviderInfo};
 pub use retry::{
     RETRYABLE_STATUSES, RetryPolicy, RetryReason, is_retryable_status, is_tls_failure, retry_after,
     retry_after_in,
