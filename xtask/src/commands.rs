@@ -115,6 +115,39 @@ pub fn generate_command(
             }
         }
     }
+    let mut registry_changed = Vec::new();
+    let registry = crate::registry::files(&providers)?;
+    for (relative, contents) in registry.clone() {
+        let path = root.join(&relative);
+        let committed = std::fs::read_to_string(&path).ok();
+        if committed.as_deref() == Some(contents.as_str()) {
+            continue;
+        }
+        let name = relative.display().to_string();
+        if check {
+            let diff = match &committed {
+                Some(old) => short_diff(old, &contents, 30),
+                None => "(the file does not exist)".to_string(),
+            };
+            stale.push((name.clone(), diff));
+        } else {
+            write_atomic(&path, &contents)?;
+        }
+        registry_changed.push(name);
+    }
+    let verb = if check { "stale" } else { "written" };
+    if !registry.is_empty() {
+        println!(
+            "providers: {} listed in {}{}",
+            providers.list.len(),
+            crate::registry::CRATE_DIR,
+            if registry_changed.is_empty() {
+                String::new()
+            } else {
+                format!("; {verb}: {}", registry_changed.join(", "))
+            }
+        );
+    }
     if !reviews.is_empty() {
         println!(
             "The API surface changed ({}): review it with `cargo insta review`, or accept it \

@@ -94,6 +94,8 @@ impl Document {
             crate_dir: PathBuf::from("crates").join(self.crate_name()),
             strip_path_prefix: None,
             docs: None,
+            base_url_variable: None,
+            credentials: Default::default(),
         }
     }
 }

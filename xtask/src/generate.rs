@@ -54,7 +54,7 @@ pub fn generate(providers: &Providers, provider: &Provider) -> Result<Generation
         Some(overlay) => format!("{} + {}", provider.spec.display(), overlay.display()),
         None => provider.spec.display().to_string(),
     };
-    let client = render_client(&mut normalized, &origin)?;
+    let client = render_client(&mut normalized, &origin, Some(provider))?;
     let manifest_path = scaffold::manifest_path(&provider.crate_dir);
     let existing = std::fs::read_to_string(providers.path(&manifest_path)).ok();
     let manifest = match &existing {
@@ -143,14 +143,22 @@ pub fn settings() -> GenerationSettings {
 }
 
 /// Runs progenitor on a normalized spec and post-processes its output. What progenitor fails
-/// on is degraded in `normalized` (its document and notes), so the two stay in step.
-pub fn render_client(normalized: &mut Normalized, origin: &str) -> Result<Client> {
+/// on is degraded in `normalized` (its document and notes), so the two stay in step. With a
+/// `provider`, the code also holds its `PROVIDER` constant (what drift compares has none).
+pub fn render_client(
+    normalized: &mut Normalized,
+    origin: &str,
+    provider: Option<&Provider>,
+) -> Result<Client> {
     let mut file = generate_file(normalized, &settings(), origin)?;
     normalized.notes.store(&mut normalized.document);
     rewrite::rewrite(&mut file, &normalized.document);
     let opened = open_enums(&mut file).with_context(|| format!("{origin}: opening enums"))?;
     crate::json_schema::derive(&mut file, &normalized.document);
     crate::operations::append(&mut file, &normalized.document);
+    if let Some(provider) = provider {
+        crate::provider_info::append(&mut file, provider, &normalized.document)?;
+    }
     let types = types_module(&mut file)
         .map(|items| {
             items

@@ -1,5 +1,6 @@
 //! The provider table, `openapi/providers.toml`: the one list of providers the xtask knows.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -28,9 +29,27 @@ pub struct Provider {
     pub strip_path_prefix: Option<String>,
     /// What the provider's official documentation shows ([`crate::fidelity::Inventory`]).
     pub docs: Option<PathBuf>,
+    /// The environment variable of the base URL; `{NAME}_BASE_URL` when absent.
+    pub base_url_variable: Option<String>,
+    /// The environment variable of each security scheme's credential, by the scheme's name;
+    /// a scheme not listed gets a derived name ([`crate::provider_info`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credentials: BTreeMap<String, String>,
 }
 
 impl Provider {
+    /// The prefix of the variables derived for it: its name in capitals, `-` as `_`.
+    pub fn variable_prefix(&self) -> String {
+        self.name.to_uppercase().replace('-', "_")
+    }
+
+    /// The variable of its base URL.
+    pub fn base_url_variable(&self) -> String {
+        self.base_url_variable
+            .clone()
+            .unwrap_or_else(|| format!("{}_BASE_URL", self.variable_prefix()))
+    }
+
     /// The generated crate's package name (its directory's name).
     pub fn crate_name(&self) -> String {
         self.crate_dir
@@ -83,6 +102,24 @@ impl Providers {
             }
             if !seen.insert(name.clone()) {
                 bail!("{TABLE}: provider `{name}` is listed twice; keep one entry");
+            }
+            for variable in provider
+                .credentials
+                .values()
+                .chain(provider.base_url_variable.iter())
+            {
+                if variable.is_empty()
+                    || variable.starts_with(|c: char| c.is_ascii_digit())
+                    || !variable
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                {
+                    bail!(
+                        "{TABLE}: provider `{name}`: `{variable}` is not an environment variable \
+                         name; write it in capitals, digits and `_`, like `{}_TOKEN`",
+                        provider.variable_prefix()
+                    );
+                }
             }
             if let Some(prefix) = &provider.strip_path_prefix
                 && (!prefix.starts_with('/') || prefix.ends_with('/'))

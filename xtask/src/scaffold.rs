@@ -447,6 +447,8 @@ mod tests {
             crate_dir: "crates/demo".into(),
             strip_path_prefix: None,
             docs: None,
+            base_url_variable: None,
+            credentials: Default::default(),
         }
     }
 

@@ -1708,3 +1708,21 @@ impl<'a> agentrun_runtime::Request for builder::RunAgent<'a> {
         builder::RunAgent::send(self)
     }
 }
+/// This API as a whole, from its entry in `openapi/providers.toml` and its document:
+/// its credentials and where they go, its base URL, its operations and the document.
+pub static PROVIDER: agentrun_runtime::ProviderInfo = agentrun_runtime::ProviderInfo {
+    name: "builder",
+    title: "Builder.io Agents Run API",
+    base_url: "https://api.builder.io",
+    base_url_variable: "BUILDER_BASE_URL",
+    credentials: &[
+        agentrun_runtime::Credential {
+            scheme: "privateKey",
+            variable: "BUILDER_PRIVATE_KEY",
+            placement: agentrun_runtime::Placement::Bearer,
+            description: "The Space's private API key. Private keys start with `bpk-`.",
+        },
+    ],
+    operations: operations::OPERATIONS,
+    document: include_str!("../openapi.normalized.json"),
+};

@@ -25551,3 +25551,21 @@ impl<'a> agentrun_runtime::Request for builder::SyncVersion<'a> {
         builder::SyncVersion::send(self)
     }
 }
+/// This API as a whole, from its entry in `openapi/providers.toml` and its document:
+/// its credentials and where they go, its base URL, its operations and the document.
+pub static PROVIDER: agentrun_runtime::ProviderInfo = agentrun_runtime::ProviderInfo {
+    name: "buildprint",
+    title: "Buildprint Public API",
+    base_url: "https://api.buildprint.ai/api/public/v1",
+    base_url_variable: "BUILDPRINT_BASE_URL",
+    credentials: &[
+        agentrun_runtime::Credential {
+            scheme: "bearerAuth",
+            variable: "BUILDPRINT_TOKEN",
+            placement: agentrun_runtime::Placement::Bearer,
+            description: "Workspace REST API token prefixed with bp_",
+        },
+    ],
+    operations: operations::OPERATIONS,
+    document: include_str!("../openapi.normalized.json"),
+};

@@ -134,7 +134,7 @@ impl Api {
     /// Generates `doc`'s client as `cargo xtask generate` would, and reads its public API.
     pub fn generate(doc: Value, options: &Options, origin: &str) -> Result<Api> {
         let mut normalized = normalize(doc, options, origin)?;
-        let client = render_client(&mut normalized, origin)?;
+        let client = render_client(&mut normalized, origin, None)?;
         Ok(Api::read(&client.file))
     }
 
