@@ -280,7 +280,7 @@ fn check_builder_keys(
     Ok((Secret::new(public), Secret::new(private)))
 }
 
-fn check_url(url: &str, name: &str) -> Result<String, Error> {
+pub(crate) fn check_url(url: &str, name: &str) -> Result<String, Error> {
     let trimmed = url.trim().trim_end_matches('/');
     match reqwest::Url::parse(trimmed) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.query().is_none() => {

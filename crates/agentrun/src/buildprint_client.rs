@@ -3,12 +3,14 @@
 use std::sync::Arc;
 
 use agentrun_buildprint::types as bp;
+use agentrun_runtime::progenitor_client::ClientInfo as _;
 use agentrun_runtime::{ClientConfig, Operation, Request};
 use tokio::sync::Semaphore;
 
 use crate::auth::BuildprintCredentials;
 use crate::error::{ApiError, Error, ErrorBody, Provider, convert, convert_ready};
 use crate::operation_input::OperationInput;
+use crate::provider_client::ProviderClient;
 use crate::wait::{Progress, WaitOptions, until_finished};
 
 /// How many polls all the waits of one client have in flight at most.
@@ -54,6 +56,8 @@ const CONCURRENT_POLLS: usize = 16;
 #[derive(Clone, Debug)]
 pub struct BuildprintClient {
     api: agentrun_buildprint::Client,
+    /// The generic path every provider has, over the same connection pool.
+    generic: ProviderClient,
     credentials: BuildprintCredentials,
     polls: Arc<Semaphore>,
 }
@@ -80,8 +84,16 @@ impl BuildprintClient {
                 variable: None,
                 message: e.to_string(),
             })?;
+        let generic = ProviderClient::from_parts(
+            Provider::Buildprint,
+            api.baseurl(),
+            api.client().clone(),
+            api.runtime().clone(),
+            vec![credentials.token().clone()],
+        );
         Ok(Self {
             api,
+            generic,
             credentials,
             polls: Arc::new(Semaphore::new(CONCURRENT_POLLS)),
         })
@@ -144,30 +156,19 @@ impl BuildprintClient {
 
     /// Sends an operation of the generated table by its description: for the operations no
     /// typed code above the client handles (a command line built from the table, a script).
-    /// `input` fills the path, query and header parameters and the JSON body; the answer comes
-    /// back as JSON (`null` when it has no body). Retries, timeouts and redaction are the
-    /// typed client's; an error is the same [`Error`] [`Self::send`] gives.
+    /// It is the generic path every provider has ([`ProviderClient::send_described`]), over
+    /// this client's connection pool and token.
     pub async fn send_operation(
         &self,
         operation: &'static Operation,
         input: &OperationInput,
     ) -> Result<serde_json::Value, Error> {
-        use agentrun_runtime::progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-        let request = input
-            .request(self.api.client(), self.api.baseurl(), operation)
-            .map_err(Error::invalid)?;
-        // Named as the generated builders name it in logs: by their method.
-        let info = OperationInfo {
-            operation_id: operation.method_name,
-        };
-        let answer = self.api.exec(request, &info).await;
-        crate::error::read_answer(
-            answer,
-            Provider::Buildprint,
-            operation.label,
-            &[self.credentials.token()],
-        )
-        .await
+        self.generic.send_described(operation, input).await
+    }
+
+    /// The generic client of the provider, sharing this one's connections and token.
+    pub fn generic(&self) -> &ProviderClient {
+        &self.generic
     }
 
     /// [`Self::send`], at most [`CONCURRENT_POLLS`] at once across the waits of this client.

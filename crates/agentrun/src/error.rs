@@ -6,14 +6,8 @@ use std::time::Duration;
 
 use agentrun_runtime::{NOT_JSON, Secret, excerpt, scrub};
 
-/// Which API answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Provider {
-    /// Builder.io's Agents Run API.
-    Builder,
-    /// Buildprint's public REST API.
-    Buildprint,
-}
+/// Which API answered: a provider of `openapi/providers.toml`.
+pub use agentrun_providers::Provider;
 
 /// An error answer from an API: its status and what the body said.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,28 +274,21 @@ pub(crate) fn humanize(duration: Duration) -> String {
     }
 }
 
-/// The parts of an error body the two APIs share.
+/// The parts of an error body every provider's error type is read for: `error` (or
+/// `message`), `code` and `reason`, whatever the type (it is read through its JSON).
 pub(crate) trait ErrorBody {
     /// `error` (or `message`), `code`, `reason`.
     fn parts(&self) -> (Option<String>, Option<String>, Option<String>);
 }
 
-impl ErrorBody for agentrun_buildprint::types::Error {
+impl<T: serde::Serialize> ErrorBody for T {
     fn parts(&self) -> (Option<String>, Option<String>, Option<String>) {
+        let json = serde_json::to_value(self).unwrap_or_default();
+        let field = |name: &str| json.get(name).and_then(|v| v.as_str()).map(str::to_string);
         (
-            Some(self.error.clone()),
-            self.code.as_ref().map(ToString::to_string),
-            self.reason.clone(),
-        )
-    }
-}
-
-impl ErrorBody for agentrun_builder::types::Error {
-    fn parts(&self) -> (Option<String>, Option<String>, Option<String>) {
-        (
-            self.error.clone().or_else(|| self.message.clone()),
-            None,
-            None,
+            field("error").or_else(|| field("message")),
+            field("code"),
+            field("reason"),
         )
     }
 }
@@ -439,30 +426,33 @@ fn transport(
     }
 }
 
-/// How to find out whether a `POST` whose answer was lost started something: for Buildprint,
-/// the operation that lists what it creates (a `GET` on the same path) or reads what it changes
-/// (a `GET` on the path it is under); for Builder, the project and branch.
+/// How to find out whether a `POST` whose answer was lost started something: the operation
+/// that lists what it creates (a `GET` on the same path) or reads what it changes (a `GET` on
+/// the path it is under), from the provider's table; for Builder, whose one operation has
+/// neither, the project and branch.
 fn how_to_check(provider: Provider, label: &str) -> String {
+    if provider == Provider::Builder {
+        return "Check the Builder project in the Visual Editor: a run that started works on \
+            a new branch named after the prompt. Run again only if there is none."
+            .to_string();
+    }
     let path = label.split_once(' ').map_or(label, |(_, path)| path);
-    match provider {
-        Provider::Builder => "Check the Builder project in the Visual Editor: a run that \
-            started works on a new branch named after the prompt. Run again only if there is none."
-            .to_string(),
-        Provider::Buildprint => {
-            let get = |path: &str| {
-                let label = format!("GET {path}");
-                agentrun_buildprint::operations::OPERATIONS
-                    .iter()
-                    .find(|op| op.label == label)
-            };
-            let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
-            match get(path).or_else(|| get(parent)) {
-                Some(op) => format!("Check with `{}` before running it again.", op.label),
-                None => "Check in Buildprint before running it again: the answer would have \
-                    carried the new run's id."
-                    .to_string(),
-            }
-        }
+    let get = |path: &str| {
+        let label = format!("GET {path}");
+        provider
+            .info()
+            .operations
+            .iter()
+            .find(|op| op.label == label)
+    };
+    let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    match get(path).or_else(|| get(parent)) {
+        Some(op) => format!("Check with `{}` before running it again.", op.label),
+        None => format!(
+            "Check in {} before running it again: the answer would have carried what it \
+             started or made.",
+            provider.info().title
+        ),
     }
 }
 

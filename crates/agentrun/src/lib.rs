@@ -13,6 +13,9 @@
 //! - **webhooks**, typed and verified against the API ([`webhooks`]);
 //! - **JSON Schema** of every request body and answer, for scripts and LLM tools, and a check of
 //!   a value against it (feature `schemars`, [`schema`]);
+//! - **any provider** of `openapi/providers.toml` through one generic client, from its
+//!   table alone: credentials and base URL from the variables its entry names
+//!   ([`ProviderClient`], [`Provider`]);
 //! - **one error type** with the HTTP status, the API's `error`/`code`/`reason` and a hint for the
 //!   documented codes ([`Error`]).
 //!
@@ -50,6 +53,7 @@ mod builder_client;
 mod buildprint_client;
 mod error;
 mod operation_input;
+mod provider_client;
 #[cfg(feature = "schemars")]
 pub mod schema;
 pub mod test_steps;
@@ -67,6 +71,7 @@ pub use builder_client::{BuilderClient, RunRequest, RunStarted};
 pub use buildprint_client::{BuildprintClient, review_run_status};
 pub use error::{ApiError, Error, Provider, Result};
 pub use operation_input::OperationInput;
+pub use provider_client::ProviderClient;
 /// schemars 0.8, whose `JsonSchema` every generated type implements (feature `schemars`).
 #[cfg(feature = "schemars")]
 pub use schemars;

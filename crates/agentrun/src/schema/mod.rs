@@ -33,19 +33,13 @@ use crate::Provider;
 /// The JSON Schema of the JSON request body of `provider`'s operation `operation_id`; `None`
 /// when the provider has no such operation or it takes no JSON body.
 pub fn request(provider: Provider, operation_id: &str) -> Option<RootSchema> {
-    match provider {
-        Provider::Builder => agentrun_builder::operations::request_schema(operation_id),
-        Provider::Buildprint => agentrun_buildprint::operations::request_schema(operation_id),
-    }
+    provider.request_schema(operation_id)
 }
 
 /// The JSON Schema of the success answer of `provider`'s operation `operation_id`; `None` when
 /// the provider has no such operation or its answer is not JSON.
 pub fn response(provider: Provider, operation_id: &str) -> Option<RootSchema> {
-    match provider {
-        Provider::Builder => agentrun_builder::operations::response_schema(operation_id),
-        Provider::Buildprint => agentrun_buildprint::operations::response_schema(operation_id),
-    }
+    provider.response_schema(operation_id)
 }
 
 #[cfg(test)]
