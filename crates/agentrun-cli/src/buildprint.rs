@@ -8,7 +8,8 @@ use agentrun::buildprint::builder as op;
 use agentrun::buildprint::types as bp;
 use agentrun::runtime::{Operation, Request, one_line};
 use agentrun::{
-    BuildprintClient, BuildprintCredentials, ClientConfig, Error, OperationInput, WaitOptions,
+    BuildprintClient, BuildprintCredentials, ClientConfig, Error, OperationInput, Provider,
+    WaitOptions,
 };
 use clap::ArgMatches;
 use serde::Serialize;
@@ -78,7 +79,7 @@ where
     R: Request,
     R::Output: DeserializeOwned,
 {
-    let input = spec_commands::input(R::OPERATION, m, overrides)?;
+    let input = spec_commands::input(Provider::Buildprint, R::OPERATION, m, overrides)?;
     send_input::<R>(client, &input).await
 }
 
@@ -258,7 +259,12 @@ async fn agents(
             wait,
         } => {
             // The model that is sent: --model, or the one in --body.
-            let input = spec_commands::input(op::StartAgent::OPERATION, m, Map::new())?;
+            let input = spec_commands::input(
+                Provider::Buildprint,
+                op::StartAgent::OPERATION,
+                m,
+                Map::new(),
+            )?;
             if let Some(name) = input.get_body().and_then(|b| b["model"].as_str()) {
                 model(name, &models)?;
             }

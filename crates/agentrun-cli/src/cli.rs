@@ -77,8 +77,9 @@ pub enum Command {
         after_long_help = "Examples:\n  agentrun schema buildprint startAgent > start-agent.schema.json\n  agentrun schema builder runAgent --response"
     )]
     Schema {
-        /// The API.
-        provider: ProviderName,
+        /// The API: a provider's name.
+        #[arg(value_parser = provider_name())]
+        provider: agentrun::Provider,
         /// The operation's operationId, in any case: startAgent, start-agent.
         operation: String,
         /// The schema of the success answer instead of the request body.
@@ -92,13 +93,15 @@ pub enum Command {
     },
 }
 
-/// A provider, as the command line names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ProviderName {
-    /// Builder.io's Agents Run API.
-    Builder,
-    /// Buildprint's public REST API.
-    Buildprint,
+/// A provider's name on the command line: one of the table's, each listed in `--help`.
+fn provider_name() -> impl clap::builder::TypedValueParser<Value = agentrun::Provider> {
+    let names = agentrun::Provider::ALL
+        .iter()
+        .map(|p| clap::builder::PossibleValue::new(p.name()).help(p.info().title));
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(names).try_map(|name: String| {
+        agentrun::Provider::find(&name).ok_or_else(|| format!("no provider `{name}`"))
+    })
 }
 
 /// How to reach Builder.
@@ -535,6 +538,10 @@ pub enum Versions {
         flags: WaitFlags,
     },
 }
+
+/// Builder's hand-written command: `agentrun builder run` (its flags are its own: attachments,
+/// a prompt file, the user).
+pub const BUILDER_OPERATIONS: &[(&str, &str, &str)] = &[("runAgent", "", "run")];
 
 /// Which command each operation of the Buildprint spec is: (operationId, resource, action).
 pub const OPERATIONS: &[(&str, &str, &str)] = &[

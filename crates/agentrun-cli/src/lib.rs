@@ -99,24 +99,24 @@ impl From<ExitStatus> for ExitCode {
 }
 
 /// The command line, for completions and inspection: the hand-written commands, and one built
-/// from the spec for every Buildprint operation that has none.
+/// from the spec for every operation of every provider that has none.
 pub fn command() -> clap::Command {
-    Cli::command().mut_subcommand("buildprint", spec_commands::augment)
+    spec_commands::augment(Cli::command())
 }
 
 /// Runs `agentrun` with these arguments (the first is the program's name) and returns its exit
 /// code. Errors are printed on stderr as one line; with `-v`, their detail follows.
 pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
     let parsed = command().try_get_matches_from(args).and_then(|matches| {
-        match generated_command(&matches) {
-            Some(chosen) => Ok(Parsed::Generated(chosen)),
-            None => Cli::from_arg_matches(&matches)
-                .map(|cli| Parsed::HandWritten(Box::new(cli), matches)),
+        if spec_commands::chosen(&matches).is_some() {
+            Ok(Parsed::Generated(matches))
+        } else {
+            Cli::from_arg_matches(&matches).map(|cli| Parsed::HandWritten(Box::new(cli), matches))
         }
     });
     let (cli, matches) = match parsed {
         Ok(Parsed::HandWritten(cli, matches)) => (*cli, matches),
-        Ok(Parsed::Generated(chosen)) => return run_generated(chosen),
+        Ok(Parsed::Generated(matches)) => return run_generated(&matches),
         Err(error) => {
             // --help and --version are "errors" that print to stdout and exit 0.
             let _ = error.print();
@@ -168,43 +168,26 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
 enum Parsed {
     /// A hand-written command, and the matches its flags are read from.
     HandWritten(Box<Cli>, ArgMatches),
-    /// A command built from the spec.
-    Generated(Generated),
-}
-
-/// A command built from the spec, and the options it was given.
-struct Generated {
-    operation: &'static agentrun::runtime::Operation,
-    matches: ArgMatches,
-    auth: cli::BuildprintAuth,
-    verbose: u8,
-}
-
-/// The command built from the spec that `matches` chose, if it chose one.
-fn generated_command(matches: &ArgMatches) -> Option<Generated> {
-    let buildprint = matches.subcommand_matches("buildprint")?;
-    let (operation, chosen) = spec_commands::chosen(buildprint)?;
-    Some(Generated {
-        operation,
-        matches: chosen.clone(),
-        auth: cli::BuildprintAuth::from_arg_matches(buildprint).ok()?,
-        verbose: matches.get_count("verbose"),
-    })
+    /// A command built from the spec ([`spec_commands::chosen`] reads it from the matches).
+    Generated(ArgMatches),
 }
 
 /// Runs a command built from the spec: sends its operation and prints the answer as JSON.
-fn run_generated(chosen: Generated) -> ExitCode {
-    logs(chosen.verbose);
+fn run_generated(matches: &ArgMatches) -> ExitCode {
+    let verbose = matches.get_count("verbose");
+    logs(verbose);
     let result = block_on(async {
-        let client = buildprint::connect(&chosen.auth)?;
-        let answer = spec_commands::run(&client, chosen.operation, &chosen.matches).await?;
+        let chosen = spec_commands::chosen(matches).ok_or_else(|| Error::Invalid {
+            message: "no command was chosen".into(),
+        })?;
+        let answer = spec_commands::run(&chosen).await?;
         output::print(&output::json(&answer));
         Ok(Outcome::Done)
     });
     match result {
         Ok(_) => ExitStatus::Done.into(),
         Err(error) => {
-            report(&error, chosen.verbose);
+            report(&error, verbose);
             ExitStatus::of(&error).into()
         }
     }
@@ -248,7 +231,7 @@ fn report(error: &Error, verbose: u8) {
         ..
     } = error
         && let Some(flag) = flag_for(variable)
-        && !line.contains(flag)
+        && !line.contains(&flag)
     {
         line.push_str(&format!(" (or pass {flag})"));
     }
@@ -319,14 +302,21 @@ fn detail(error: &Error) -> String {
     }
 }
 
-/// The flag that stands in for an environment variable.
-fn flag_for(variable: &str) -> Option<&'static str> {
-    use agentrun::auth::*;
-    match variable {
-        BUILDPRINT_TOKEN => Some("--token"),
-        BUILDER_PUBLIC_KEY => Some("--public-key"),
-        BUILDER_PRIVATE_KEY => Some("--private-key"),
-        BUILDPRINT_BASE_URL | BUILDER_BASE_URL => Some("--base-url"),
-        _ => None,
+/// The flag that stands in for an environment variable: a provider's base URL or credential
+/// variable, or Builder's public key (a parameter of its one operation).
+fn flag_for(variable: &str) -> Option<String> {
+    if variable == agentrun::auth::BUILDER_PUBLIC_KEY {
+        return Some("--public-key".into());
     }
+    agentrun::Provider::ALL.iter().find_map(|&provider| {
+        let info = provider.info();
+        if variable == info.base_url_variable {
+            Some("--base-url".into())
+        } else {
+            info.credentials
+                .iter()
+                .any(|c| c.variable == variable)
+                .then(|| format!("--{}", spec_commands::credential_flag(provider, variable)))
+        }
+    })
 }

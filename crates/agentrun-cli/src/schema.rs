@@ -7,34 +7,10 @@ use agentrun::runtime::Operation;
 use agentrun::schemars::schema::RootSchema;
 use agentrun::{Error, Provider};
 
-use crate::cli::ProviderName;
 use crate::output::print;
 
-impl ProviderName {
-    fn provider(self) -> Provider {
-        match self {
-            Self::Builder => Provider::Builder,
-            Self::Buildprint => Provider::Buildprint,
-        }
-    }
-
-    fn operations(self) -> &'static [Operation] {
-        match self {
-            Self::Builder => agentrun::builder::operations::OPERATIONS,
-            Self::Buildprint => agentrun::buildprint::operations::OPERATIONS,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::Builder => "builder",
-            Self::Buildprint => "buildprint",
-        }
-    }
-}
-
 /// Prints the schema of `operation`'s request body, or of its answer when `response`.
-pub(crate) fn run(provider: ProviderName, operation: &str, response: bool) -> Result<(), Error> {
+pub(crate) fn run(provider: Provider, operation: &str, response: bool) -> Result<(), Error> {
     let op = find(provider, operation)?;
     let schema = schema(provider, op.id, response).ok_or_else(|| {
         let (what, other) = if response {
@@ -62,17 +38,17 @@ pub(crate) fn run(provider: ProviderName, operation: &str, response: bool) -> Re
 }
 
 /// The request-body (or answer) schema of the operation `id`.
-pub(crate) fn schema(provider: ProviderName, id: &str, response: bool) -> Option<RootSchema> {
+pub(crate) fn schema(provider: Provider, id: &str, response: bool) -> Option<RootSchema> {
     if response {
-        agentrun::schema::response(provider.provider(), id)
+        agentrun::schema::response(provider, id)
     } else {
-        agentrun::schema::request(provider.provider(), id)
+        agentrun::schema::request(provider, id)
     }
 }
 
 /// The operation named `name`: its `operationId` in any case (`startAgent`, `start-agent`,
 /// `start_agent`).
-fn find(provider: ProviderName, name: &str) -> Result<&'static Operation, Error> {
+fn find(provider: Provider, name: &str) -> Result<&'static Operation, Error> {
     let key = |text: &str| {
         text.chars()
             .filter(|c| c.is_alphanumeric())
@@ -81,7 +57,8 @@ fn find(provider: ProviderName, name: &str) -> Result<&'static Operation, Error>
     };
     let wanted = key(name);
     provider
-        .operations()
+        .info()
+        .operations
         .iter()
         .find(|op| key(op.id) == wanted)
         .ok_or_else(|| Error::Invalid {
@@ -90,7 +67,8 @@ fn find(provider: ProviderName, name: &str) -> Result<&'static Operation, Error>
                 provider.name(),
                 agentrun::runtime::one_line(name),
                 provider
-                    .operations()
+                    .info()
+                    .operations
                     .iter()
                     .map(|op| op.id)
                     .collect::<Vec<_>>()
@@ -100,9 +78,10 @@ fn find(provider: ProviderName, name: &str) -> Result<&'static Operation, Error>
 }
 
 /// The operations that have a request-body (or answer) schema.
-fn with_schema(provider: ProviderName, response: bool) -> Vec<&'static str> {
+fn with_schema(provider: Provider, response: bool) -> Vec<&'static str> {
     provider
-        .operations()
+        .info()
+        .operations
         .iter()
         .filter(|op| schema(provider, op.id, response).is_some())
         .map(|op| op.id)
@@ -116,12 +95,9 @@ mod tests {
     #[test]
     fn operations_are_found_by_their_id_in_any_case() {
         for name in ["startAgent", "start-agent", "START_AGENT"] {
-            assert_eq!(
-                find(ProviderName::Buildprint, name).unwrap().id,
-                "startAgent"
-            );
+            assert_eq!(find(Provider::Buildprint, name).unwrap().id, "startAgent");
         }
-        let error = find(ProviderName::Builder, "startAgent")
+        let error = find(Provider::Builder, "startAgent")
             .unwrap_err()
             .to_string();
         assert!(
@@ -133,14 +109,8 @@ mod tests {
 
     #[test]
     fn every_operation_with_a_body_has_a_request_schema() {
-        for (provider, table) in [
-            (ProviderName::Builder, ProviderName::Builder.operations()),
-            (
-                ProviderName::Buildprint,
-                ProviderName::Buildprint.operations(),
-            ),
-        ] {
-            for op in table {
+        for &provider in Provider::ALL {
+            for op in provider.info().operations {
                 assert_eq!(
                     schema(provider, op.id, false).is_some(),
                     op.body.is_some(),
