@@ -214,6 +214,15 @@ async fn serve(config: Config, addr: String) -> ExitCode {
         shown(&config.builder_private_key, DEFAULT_BUILDER_PRIVATE_KEY),
         emulator.url(),
     );
+    for &provider in agentrun_providers::Provider::ALL {
+        if !crate::providers::modeled(provider) {
+            eprintln!(
+                "{:<11} {} (from its document)",
+                format!("{}:", provider.info().title),
+                emulator.provider_url(provider)
+            );
+        }
+    }
     shutdown.received().await;
     emulator.shutdown().await;
     ExitCode::SUCCESS

@@ -45,6 +45,7 @@ mod error;
 mod extract;
 mod faults;
 pub mod fixtures;
+pub mod providers;
 mod server;
 mod spec_answer;
 mod state;
@@ -96,7 +97,10 @@ pub struct Emulator {
 
 impl Emulator {
     /// Starts an emulator listening on `addr` (port 0 picks a free one).
-    pub async fn start(config: Config, addr: impl ToSocketAddrs) -> io::Result<Self> {
+    pub async fn start(mut config: Config, addr: impl ToSocketAddrs) -> io::Result<Self> {
+        let mut documents = providers::stand_ins().map_err(io::Error::other)?;
+        documents.append(&mut config.documents);
+        config.documents = documents;
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (webhooks, scheduler) = webhooks::Webhooks::start(
@@ -150,6 +154,12 @@ impl Emulator {
     /// Builder's base URL (the same as [`Emulator::url`]).
     pub fn builder_url(&self) -> String {
         self.url()
+    }
+
+    /// Any provider's base URL: Buildprint's and Builder's as above, any other provider's
+    /// `http://HOST:PORT/<name>`, answered from its document.
+    pub fn provider_url(&self, provider: agentrun_providers::Provider) -> String {
+        format!("{}{}", self.shared.base_url, providers::base_path(provider))
     }
 
     /// The configuration it runs with.
