@@ -10,9 +10,10 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+
+#[path = "support/scratch.rs"]
+mod scratch;
 
 use xtask::providers::workspace_root;
 
@@ -54,64 +55,15 @@ const NEW_OPERATION: &str = r#"
             '401': {$ref: '#/components/responses/Unauthorized'}
 "#;
 
-/// Copies what a build of the workspace needs (not `target`, `.git` or the corpus).
-fn copy_workspace(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let source = entry.path();
-        if matches!(name.as_ref(), "target" | ".git" | "corpus") {
-            continue;
-        }
-        let destination = to.join(&*name);
-        if source.is_dir() {
-            std::fs::create_dir_all(&destination).unwrap();
-            copy_workspace(&source, &destination);
-        } else {
-            std::fs::copy(&source, &destination).unwrap();
-        }
-    }
-}
-
-/// Every hand-written file of the crates above the generated client, with its contents.
-fn hand_written(root: &Path) -> Vec<(PathBuf, String)> {
-    let mut files = Vec::new();
-    for dir in [
-        "crates/agentrun",
-        "crates/agentrun-cli",
-        "crates/agentrun-emulator",
-    ] {
-        collect(&root.join(dir), root, &mut files);
-    }
-    files.sort();
-    files
-}
-
-fn collect(dir: &Path, root: &Path, files: &mut Vec<(PathBuf, String)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect(&path, root, files);
-        } else if path.extension().is_some_and(|e| e == "rs" || e == "toml") {
-            let relative = path.strip_prefix(root).unwrap().to_path_buf();
-            files.push((relative, std::fs::read_to_string(&path).unwrap()));
-        }
-    }
-}
-
 /// Runs the scratch `agentrun` binary with these arguments against `base_url`.
 fn agentrun(binary: &Path, base_url: &str, token: &str, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(binary)
-        .args(args)
-        .env("BUILDPRINT_BASE_URL", base_url)
-        .env("BUILDPRINT_TOKEN", token)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+    scratch::run(
+        binary,
+        &[
+            ("BUILDPRINT_BASE_URL", base_url),
+            ("BUILDPRINT_TOKEN", token),
+        ],
+        args,
     )
 }
 
@@ -119,12 +71,8 @@ fn agentrun(binary: &Path, base_url: &str, token: &str, args: &[&str]) -> (i32, 
 #[ignore = "heavy: builds the agentrun binary of a scratch workspace; .ci/run runs it"]
 fn a_new_operation_in_the_spec_reaches_every_layer_with_no_hand_edit() {
     let root = workspace_root();
-    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let scratch = base.join("new-operation-workspace");
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).unwrap();
-    copy_workspace(&root, &scratch);
-    let before = hand_written(&scratch);
+    let scratch = scratch::scratch_copy(&root, "new-operation-workspace");
+    let before = scratch::hand_written(&scratch);
 
     // The spec change: one overlay action, then `cargo xtask generate`.
     let overlay = scratch.join("openapi/buildprint/overlay.yaml");
@@ -141,26 +89,10 @@ fn a_new_operation_in_the_spec_reaches_every_layer_with_no_hand_edit() {
     assert!(generated.contains(r#"label: "POST /agents/{agentId}/cancel""#));
     assert!(generated.contains("impl<'a> agentrun_runtime::Request for builder::CancelAgent<'a>"));
     // Nothing hand-written changed.
-    assert_eq!(hand_written(&scratch), before);
+    assert_eq!(scratch::hand_written(&scratch), before);
 
     // The binary, built from the scratch workspace.
-    let target = base.join("new-operation-target");
-    let status = xtask::corpus::cargo_sharing_builds(&root, &scratch, &target)
-        .args([
-            "build",
-            "--quiet",
-            "--locked",
-            "-p",
-            "agentrun-cli",
-            "--bin",
-            "agentrun",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success(), "the scratch workspace does not build");
-    let binary = target
-        .join("debug")
-        .join(format!("agentrun{}", std::env::consts::EXE_SUFFIX));
+    let binary = scratch::build_agentrun(&root, &scratch, "new-operation-target");
 
     // A command for it, with a flag per field, required as the spec says.
     let (code, help, _) = agentrun(
@@ -187,20 +119,8 @@ fn a_new_operation_in_the_spec_reaches_every_layer_with_no_hand_edit() {
     assert!(stderr.contains("--reason <REASON>"), "{stderr}");
 
     // The emulator answers it from the spec, through the command.
-    let mut emulator = Command::new(&binary)
-        .args(["emulator", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(emulator.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = format!(
-        "{}/api/public/v1",
-        line.trim_end().strip_prefix("listening on ").unwrap()
-    );
+    let (mut emulator, url) = scratch::start_emulator(&binary);
+    let url = format!("{url}/api/public/v1");
     let args = [
         "buildprint",
         "agents",
