@@ -7,15 +7,42 @@ use agentrun::{
     Attachment, AttachmentLimits, BuilderClient, BuilderCredentials, ClientConfig, Error,
     RunStarted,
 };
+use clap::{ArgGroup, Args, FromArgMatches};
+use std::path::PathBuf;
+use std::time::Duration;
 
-use crate::cli::{BuilderAction, BuilderAuth, BuilderCommand, RunArgs};
-use crate::output::{json, print};
+use crate::cli::positive_duration;
+use crate::commands::{Extension, Invocation, Outcome, ProviderExtension, runner};
+use crate::output::Output;
 
-/// Runs `agentrun builder ...`.
-pub(crate) async fn run(command: BuilderCommand, as_json: bool) -> Result<(), Error> {
-    match command.action {
-        BuilderAction::Run(args) => start(&command.auth, args, as_json).await,
-    }
+/// Builder's hand-written command, `agentrun builder run`, and how to reach Builder.
+pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
+    about: "Builder.io's Agents Run API: start Builder's agent on a prompt",
+    connection: BuilderAuth::augment_args,
+    client: None,
+    resources: &[],
+    commands: &[Extension {
+        operation: Some("runAgent"),
+        resource: "",
+        action: "run",
+        about: "Start Builder's agent on a prompt; prints the Visual Editor URL",
+        example: "Example:\n  agentrun builder run --prompt 'Add a pricing page' --attach mockup.png \\\n      --url https://stripe.com/pricing --branch pricing --user-email developer@yourcompany.com",
+        // Its flags are its own: attachments, a prompt file, the user.
+        table_flags: false,
+        extend: RunArgs::augment_args,
+        run: runner!(run),
+    }],
+};
+
+/// `agentrun builder run`.
+async fn run(invocation: Invocation<'_>) -> Result<Outcome, Error> {
+    let parse = |e: clap::Error| Error::Invalid {
+        message: agentrun::runtime::one_line(&e.to_string()),
+    };
+    let auth = BuilderAuth::from_arg_matches(invocation.connection).map_err(parse)?;
+    let args = RunArgs::from_arg_matches(invocation.flags).map_err(parse)?;
+    start(&auth, args, invocation.output).await?;
+    Ok(Outcome::Done)
 }
 
 /// The client, from the flags or else the environment.
@@ -82,11 +109,11 @@ fn body(source: &str) -> Result<b::AgentRunRequest, Error> {
     })
 }
 
-async fn start(auth: &BuilderAuth, args: RunArgs, as_json: bool) -> Result<(), Error> {
+async fn start(auth: &BuilderAuth, args: RunArgs, out: Output) -> Result<(), Error> {
     if let Some(source) = &args.body {
         let request = body(source)?;
         let started = connect(auth)?.start(request).await?;
-        return show(started, as_json);
+        return show(started, out);
     }
     // Check everything local before the first request: a bad attachment loses no run.
     let prompt = prompt(&args)?;
@@ -113,29 +140,86 @@ async fn start(auth: &BuilderAuth, args: RunArgs, as_json: bool) -> Result<(), E
         request = request.user_id(user_id);
     }
     let started = request.send().await?;
-    show(started, as_json)
+    show(started, out)
 }
 
 /// Prints where the run works: the URL on stdout, the rest on stderr (or the answer's JSON).
-fn show(started: RunStarted, as_json: bool) -> Result<(), Error> {
+fn show(started: RunStarted, out: Output) -> Result<(), Error> {
     let accepted = b::AgentRunAccepted {
         url: started.url,
         branch_name: started.branch_name,
         project_id: started.project_id,
         status: started.status,
     };
-    if as_json {
-        print(&json(&accepted));
-    } else {
-        // The URL alone on stdout, so `url=$(agentrun builder run ...)` works; the rest is for
-        // the log. Every string in it is the API's, made safe for a terminal.
-        let started = crate::output::neutralized(&accepted).unwrap_or(accepted);
+    // As text, the URL alone on stdout, so `url=$(agentrun builder run ...)` works; the rest is
+    // for the log. Every string in it is the API's, made safe for a terminal.
+    out.show(&accepted, |started| {
         let branch = started.branch_name.as_deref().unwrap_or("a new branch");
         eprintln!(
             "Builder's agent is working on {branch} in project {} ({}).",
             started.project_id, started.status
         );
-        print(&started.url);
-    }
+        started.url.clone()
+    });
     Ok(())
+}
+
+/// How to reach Builder.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct BuilderAuth {
+    /// The Space's public API key [default: $BUILDER_PUBLIC_KEY].
+    #[arg(long, global = true, value_name = "KEY", help_heading = "Connection")]
+    pub(crate) public_key: Option<String>,
+    /// The Space's private API key, bpk-... [default: $BUILDER_PRIVATE_KEY].
+    #[arg(long, global = true, value_name = "KEY", help_heading = "Connection")]
+    pub(crate) private_key: Option<String>,
+    /// The API's base URL [default: $BUILDER_BASE_URL, else https://api.builder.io].
+    #[arg(long, global = true, value_name = "URL", help_heading = "Connection")]
+    pub(crate) base_url: Option<String>,
+    /// Give up on one request (each attempt) after this long; a wait's --timeout still bounds
+    /// the whole wait [default: 60s].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = positive_duration, help_heading = "Connection")]
+    pub(crate) request_timeout: Option<Duration>,
+}
+
+/// `agentrun builder run`
+#[derive(Args, Debug)]
+#[command(group(ArgGroup::new("prompt-source").required(true).args(["prompt", "prompt_file", "body"])))]
+#[command(group(ArgGroup::new("user").required(true).args(["user_email", "user_id", "body"])))]
+pub(crate) struct RunArgs {
+    /// What the agent should build.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) prompt: Option<String>,
+    /// Read the prompt from a file (`-` for stdin).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) prompt_file: Option<PathBuf>,
+    /// Attach a file: PNG, JPEG, WebP, GIF, PDF, JSON or plain text (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) attach: Vec<PathBuf>,
+    /// Attach a web page the agent reads (repeatable).
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Vec<String>,
+    /// Run in an existing project (otherwise Builder creates one).
+    #[arg(long, visible_alias = "project-id", value_name = "ID")]
+    pub(crate) project: Option<String>,
+    /// Name the new branch.
+    #[arg(long, visible_alias = "branch-name", value_name = "NAME")]
+    pub(crate) branch: Option<String>,
+    /// The Builder user the agent acts for, by email.
+    #[arg(long, value_name = "EMAIL")]
+    pub(crate) user_email: Option<String>,
+    /// The Builder user the agent acts for, by ID.
+    #[arg(long, value_name = "ID")]
+    pub(crate) user_id: Option<String>,
+    /// The largest attachment accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub(crate) max_attachment_bytes: u64,
+    /// The whole request body as JSON instead of the flags above: @FILE, - for stdin, or inline;
+    /// checked against the schema (`agentrun schema builder runAgent`) before anything is sent.
+    #[arg(
+        long,
+        value_name = "@FILE|-|JSON",
+        conflicts_with_all = ["attach", "url", "project", "branch"]
+    )]
+    pub(crate) body: Option<String>,
 }

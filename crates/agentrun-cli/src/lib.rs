@@ -5,13 +5,14 @@
 //! agentrun buildprint test-group-runs start --group-id tg_000001 --branch-id main --wait
 //! ```
 //!
-//! Every Buildprint operation is a command (`agentrun buildprint <resource> <action>`), every
-//! flag an API field in kebab-case, built from the generated operation table: hand-written
-//! commands (the tree, waits, `--steps @FILE` and text renderers) for the operations
-//! [`cli::OPERATIONS`] lists, and for every other operation a command built from the spec
-//! alone, which prints the API's JSON. JSON inputs (`--body @FILE|-|JSON`, `--steps`) are
-//! checked against the operation's JSON Schema before a request is built, and `agentrun schema
-//! <provider> <operation>` prints that schema.
+//! Every operation of every provider in `openapi/providers.toml` is a command (`agentrun
+//! <provider> <resource> <action>`), every flag an API field in kebab-case, built from the
+//! generated operation tables by one command system: a command built from the spec prints the
+//! API's JSON, and a hand-written one (Buildprint's resources, `agentrun builder run`) extends
+//! it with waits, `--steps @FILE` and text renderers ([`operation_command`] says where an
+//! operation is). JSON inputs (`--body @FILE|-|JSON`, `--steps`) are checked against the
+//! operation's JSON Schema before a request is built, and `agentrun schema <provider>
+//! <operation>` prints that schema.
 //! Data goes to stdout (text, or the API's JSON with `--json`), diagnostics to stderr, and the
 //! exit code says how it ended ([`cli::EXIT_CODES`]). The crate is a library too, so its command line can be inspected:
 //!
@@ -29,11 +30,11 @@
 mod builder;
 mod buildprint;
 pub mod cli;
+mod commands;
 mod input;
 mod output;
 mod progress;
 mod schema;
-mod spec_commands;
 mod validate;
 
 use std::ffi::OsString;
@@ -41,10 +42,11 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use agentrun::Error;
-use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use clap::{CommandFactory, FromArgMatches};
 
-use crate::buildprint::Outcome;
 use crate::cli::{Cli, Command};
+use crate::commands::Outcome;
+use crate::output::Output;
 
 /// How the process ends, as `--help` documents it ([`cli::EXIT_CODES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,60 +100,84 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
-/// The command line, for completions and inspection: the hand-written commands, and one built
-/// from the spec for every operation of every provider that has none.
+/// The command line, for completions and inspection: the commands of every provider of the
+/// table ([`commands`]), and `emulator`, `schema` and `completions`.
 pub fn command() -> clap::Command {
-    spec_commands::augment(Cli::command())
+    commands::augment(Cli::command())
+}
+
+/// Where an operation of a provider is on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationCommand {
+    /// The words after `agentrun`: `["buildprint", "agents", "start"]`.
+    pub path: Vec<String>,
+    /// Whether each of its fields is a flag (`false`: a hand-written command whose flags are
+    /// all its own, like `agentrun builder run`).
+    pub fields_are_flags: bool,
+}
+
+/// The command that sends `provider`'s operation `operation_id`, if it has one.
+///
+/// ```
+/// use agentrun::Provider;
+///
+/// let start = agentrun_cli::operation_command(Provider::Buildprint, "startAgent").expect("a command");
+/// assert_eq!(start.path, ["buildprint", "agents", "start"]);
+/// ```
+pub fn operation_command(
+    provider: agentrun::Provider,
+    operation_id: &str,
+) -> Option<OperationCommand> {
+    let def = commands::defs(provider)
+        .into_iter()
+        .find(|def| def.operation.is_some_and(|op| op.id == operation_id))?;
+    let path = std::iter::once(provider.name().to_string())
+        .chain((!def.resource.is_empty()).then_some(def.resource))
+        .chain(std::iter::once(def.action))
+        .collect();
+    Some(OperationCommand {
+        path,
+        fields_are_flags: def.table_flags,
+    })
 }
 
 /// Runs `agentrun` with these arguments (the first is the program's name) and returns its exit
 /// code. Errors are printed on stderr as one line; with `-v`, their detail follows.
 pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> ExitCode {
-    let parsed = command().try_get_matches_from(args).and_then(|matches| {
-        if spec_commands::chosen(&matches).is_some() {
-            Ok(Parsed::Generated(matches))
-        } else {
-            Cli::from_arg_matches(&matches).map(|cli| Parsed::HandWritten(Box::new(cli), matches))
-        }
-    });
-    let (cli, matches) = match parsed {
-        Ok(Parsed::HandWritten(cli, matches)) => (*cli, matches),
-        Ok(Parsed::Generated(matches)) => return run_generated(&matches),
-        Err(error) => {
-            // --help and --version are "errors" that print to stdout and exit 0.
-            let _ = error.print();
-            return if error.use_stderr() {
-                ExitStatus::Usage.into()
-            } else {
-                ExitStatus::Done.into()
-            };
-        }
+    let matches = match command().try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(error) => return usage(&error),
     };
-    let (verbose, json) = (cli.verbose, cli.json);
-    let result = match cli.command {
-        #[cfg(feature = "emulator")]
-        Command::Emulator(args) => return agentrun_emulator::cli::run(&args, verbose > 0),
-        Command::Completions { shell } => {
-            // Into memory first: clap_complete panics when a write fails (`| head`).
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut command(), "agentrun", &mut script);
-            let _ = std::io::stdout().lock().write_all(&script);
-            return ExitStatus::Done.into();
-        }
-        Command::Schema {
-            provider,
-            operation,
-            response,
-        } => schema::run(provider, &operation, response).map(|()| Outcome::Done),
-        Command::Builder(command) => {
+    let verbose = matches.get_count("verbose");
+    let output = Output {
+        json: matches.get_flag("json"),
+    };
+    let result = match commands::chosen(&matches, output) {
+        Some((run, invocation)) => {
             logs(verbose);
-            block_on(async { builder::run(command, json).await.map(|()| Outcome::Done) })
+            block_on(run(invocation))
         }
-        Command::Buildprint(command) => {
-            logs(verbose);
-            let empty = ArgMatches::default();
-            let matches = matches.subcommand_matches("buildprint").unwrap_or(&empty);
-            block_on(buildprint::run(command, matches, json))
+        None => {
+            let cli = match Cli::from_arg_matches(&matches) {
+                Ok(cli) => cli,
+                Err(error) => return usage(&error),
+            };
+            match cli.command {
+                #[cfg(feature = "emulator")]
+                Command::Emulator(args) => return agentrun_emulator::cli::run(&args, verbose > 0),
+                Command::Completions { shell } => {
+                    // Into memory first: clap_complete panics when a write fails (`| head`).
+                    let mut script = Vec::new();
+                    clap_complete::generate(shell, &mut command(), "agentrun", &mut script);
+                    let _ = std::io::stdout().lock().write_all(&script);
+                    return ExitStatus::Done.into();
+                }
+                Command::Schema {
+                    provider,
+                    operation,
+                    response,
+                } => schema::run(provider, &operation, response).map(|()| Outcome::Done),
+            }
         }
     };
     match result {
@@ -164,32 +190,14 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
     }
 }
 
-/// What the command line chose.
-enum Parsed {
-    /// A hand-written command, and the matches its flags are read from.
-    HandWritten(Box<Cli>, ArgMatches),
-    /// A command built from the spec ([`spec_commands::chosen`] reads it from the matches).
-    Generated(ArgMatches),
-}
-
-/// Runs a command built from the spec: sends its operation and prints the answer as JSON.
-fn run_generated(matches: &ArgMatches) -> ExitCode {
-    let verbose = matches.get_count("verbose");
-    logs(verbose);
-    let result = block_on(async {
-        let chosen = spec_commands::chosen(matches).ok_or_else(|| Error::Invalid {
-            message: "no command was chosen".into(),
-        })?;
-        let answer = spec_commands::run(&chosen).await?;
-        output::print(&output::json(&answer));
-        Ok(Outcome::Done)
-    });
-    match result {
-        Ok(_) => ExitStatus::Done.into(),
-        Err(error) => {
-            report(&error, verbose);
-            ExitStatus::of(&error).into()
-        }
+/// What clap says about the command line: `--help` and `--version` on stdout (exit 0), a
+/// usage error on stderr (exit 2).
+fn usage(error: &clap::Error) -> ExitCode {
+    let _ = error.print();
+    if error.use_stderr() {
+        ExitStatus::Usage.into()
+    } else {
+        ExitStatus::Done.into()
     }
 }
 
@@ -316,7 +324,12 @@ fn flag_for(variable: &str) -> Option<String> {
             info.credentials
                 .iter()
                 .any(|c| c.variable == variable)
-                .then(|| format!("--{}", spec_commands::credential_flag(provider, variable)))
+                .then(|| {
+                    format!(
+                        "--{}",
+                        commands::connection::credential_flag(provider, variable)
+                    )
+                })
         }
     })
 }

@@ -6,6 +6,44 @@ use agentrun::runtime::one_line;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// How a command's result is printed: the one place text or JSON is chosen (`--json`).
+/// Every command, built from the spec or written by hand, prints through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Output {
+    /// `--json`: the API's JSON instead of text.
+    pub(crate) json: bool,
+}
+
+impl Output {
+    /// `value` as the API's JSON, or as `text` renders it with every API string made safe
+    /// for a terminal ([`neutralized`]).
+    pub(crate) fn show<T: Serialize + DeserializeOwned>(
+        self,
+        value: &T,
+        text: impl FnOnce(&T) -> String,
+    ) {
+        if self.json {
+            print(&json(value));
+        } else {
+            let safe = neutralized(value);
+            print(&text(safe.as_ref().unwrap_or(value)));
+        }
+    }
+
+    /// A result no text renderer is written for: its JSON, as the API sent it, either way.
+    pub(crate) fn unrendered<T: Serialize>(self, value: &T) {
+        print(&json(value));
+    }
+
+    /// A line of text output before the result (what a wait follows); nothing with `--json`,
+    /// whose stdout is the result alone.
+    pub(crate) fn note(self, line: &str) {
+        if !self.json {
+            print(&one_line(line));
+        }
+    }
+}
+
 /// The API's JSON, pretty-printed, as `--json` prints it.
 pub(crate) fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()

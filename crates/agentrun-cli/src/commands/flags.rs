@@ -1,202 +1,28 @@
-//! The commands of every provider of the table, built from its generated operation table:
-//! `agentrun <provider> <resource> <action>`. A provider added to `openapi/providers.toml`, or
-//! an operation added to a spec, is a command the day the crates are regenerated, with no edit
-//! here.
+//! The flags of a command that sends an operation, from the operation's table entry, and
+//! the request they make.
 //!
-//! A hand-written command ([`hand_written`]: Buildprint's resources, `agentrun builder run`) is
-//! an extension of this path: it gets the table's flags too, and writes by hand only what it
-//! adds (`--wait`, `--strict-model`, attachments) or overrides (`--model` with the known models
-//! in its help, `--steps` that also takes `@FILE`); its request is built from the flags by
-//! [`input`].
-//!
-//! The resource is the operation's tag in kebab-case (`Test Users` → `test-users`, next to
-//! the hand-written actions when there are some), the action its `operationId` in kebab-case.
 //! Each parameter and top-level body field is a flag in kebab-case, required when the spec
 //! requires it, with the spec's description as help and its documented values as the possible
 //! ones; a flag of an object or a list of objects takes JSON. A field whose flag would take the
-//! name of a connection or output flag is `--<where>-<name>` instead (`--query-base-url`). The
-//! connection flags of a provider with no hand-written commands come from its security schemes
-//! ([`credential_flag`]). The answer prints as the API's JSON.
+//! name of a connection or global flag is `--<where>-<name>` instead (`--query-base-url`). A
+//! flag the command defines itself (a hand-written `--model`) is left to it.
 //!
 //! An operation that takes a body also takes `--body @FILE|-|JSON`, the whole body (flags for
 //! body fields replace its fields). Whatever the body is made of, it is checked against the
 //! operation's JSON Schema ([`crate::validate`]) before a request is built.
 
-use std::time::Duration;
-
 use agentrun::runtime::{Body, Field, Kind, Location, Operation};
-use agentrun::{ClientConfig, Error, OperationInput, Provider, ProviderClient};
+use agentrun::{Error, OperationInput, Provider};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
+use heck::{ToKebabCase, ToShoutySnakeCase};
 use serde_json::{Map, Value};
 
-use crate::cli::{path_segment, positive_duration};
-
-/// The operations of `provider` that have a hand-written command: `(operationId, resource,
-/// action)`. Their flags come from the table too, except for a command directly under the
-/// provider (an empty resource: `agentrun builder run`), whose flags are all its own.
-pub(crate) fn hand_written(
-    provider: Provider,
-) -> &'static [(&'static str, &'static str, &'static str)] {
-    match provider {
-        Provider::Buildprint => crate::cli::OPERATIONS,
-        Provider::Builder => crate::cli::BUILDER_OPERATIONS,
-        _ => &[],
-    }
-}
-
-/// The operations of `provider` without a hand-written command, with their resource and
-/// action names.
-pub(crate) fn generated(
-    provider: Provider,
-) -> impl Iterator<Item = (&'static Operation, String, String)> {
-    let covered = hand_written(provider);
-    provider
-        .info()
-        .operations
-        .iter()
-        .filter(move |op| !covered.iter().any(|(id, _, _)| *id == op.id))
-        .map(|op| {
-            let resource = if op.tag.is_empty() {
-                "api".to_string()
-            } else {
-                op.tag.to_kebab_case()
-            };
-            (op, resource, op.id.to_kebab_case())
-        })
-}
-
-/// The command line with every provider's commands: for each provider of the table, its
-/// connection flags when it has no hand-written command, the table's flags on its
-/// hand-written commands, and a command for every operation of [`generated`].
-pub(crate) fn augment(root: Command) -> Command {
-    Provider::ALL.iter().fold(root, |root, &provider| {
-        let name = provider.name();
-        if root.find_subcommand(name).is_some() {
-            root.mut_subcommand(name, |command| with_operations(command, provider))
-        } else {
-            let command = Command::new(name)
-                .about(format!(
-                    "{} (commands built from its spec)",
-                    provider.info().title
-                ))
-                .subcommand_required(true)
-                .arg_required_else_help(true);
-            root.subcommand(with_operations(
-                with_connection_flags(command, provider),
-                provider,
-            ))
-        }
-    })
-}
-
-/// `agentrun <provider>` with the table's flags on every hand-written command, and a command
-/// for every operation of [`generated`].
-fn with_operations(provider_command: Command, provider: Provider) -> Command {
-    let table = provider.info().operations;
-    // The flags no field can take: the provider's connection flags and the global ones.
-    let reserved: Vec<String> = provider_command
-        .get_arguments()
-        .filter_map(|arg| arg.get_long().map(str::to_string))
-        .chain(["json", "verbose", "help"].map(String::from))
-        .collect();
-    let mut command = provider_command;
-    for (id, resource, action) in hand_written(provider) {
-        let Some(op) = table.iter().find(|op| op.id == *id) else {
-            continue;
-        };
-        if resource.is_empty() {
-            continue;
-        }
-        command = command.mut_subcommand(resource, |r| {
-            r.mut_subcommand(action, |c| with_table_flags(c, provider, op, &reserved))
-        });
-    }
-    for (op, resource, action) in generated(provider) {
-        let about = if op.summary.is_empty() {
-            op.label.to_string()
-        } else {
-            format!("{} ({})", op.summary, op.label)
-        };
-        let op_command =
-            with_table_flags(Command::new(action).about(about), provider, op, &reserved);
-        command = if command.find_subcommand(&resource).is_some() {
-            command.mut_subcommand(&resource, |r| r.subcommand(op_command))
-        } else {
-            command.subcommand(
-                Command::new(resource.clone())
-                    .about(format!("{} (commands built from the spec)", op.tag))
-                    .subcommand_required(true)
-                    .arg_required_else_help(true)
-                    .subcommand(op_command),
-            )
-        };
-    }
-    command
-}
-
-/// The flag of a credential: its variable without the provider's prefix, in kebab-case
-/// (`BUILDPRINT_TOKEN` is `--token`, `PETS_API_KEY` is `--api-key`).
-pub(crate) fn credential_flag(provider: Provider, variable: &str) -> String {
-    let prefix = format!("{}_", provider.name().to_shouty_snake_case());
-    variable
-        .strip_prefix(&prefix)
-        .unwrap_or(variable)
-        .to_kebab_case()
-}
-
-/// The flags that say how to reach a provider with no hand-written command: one per
-/// credential, `--base-url` and `--request-timeout`, each id its long name in snake case (as
-/// the hand-written ones' are), so [`connect`] reads both kinds alike.
-fn with_connection_flags(command: Command, provider: Provider) -> Command {
-    let info = provider.info();
-    let credentials = info.credentials.iter().map(|credential| {
-        let long = credential_flag(provider, credential.variable);
-        let what = if credential.description.is_empty() {
-            format!("The `{}` credential", credential.scheme)
-        } else {
-            credential.description.trim_end_matches('.').to_string()
-        };
-        Arg::new(long.to_snake_case())
-            .long(long)
-            .value_name("SECRET")
-            .global(true)
-            .help_heading("Connection")
-            .help(format!("{what} [default: ${}]", credential.variable))
-    });
-    let default_url = if info.base_url.is_empty() {
-        String::new()
-    } else {
-        format!(", else {}", info.base_url)
-    };
-    command
-        .args(credentials)
-        .arg(
-            Arg::new("base_url")
-                .long("base-url")
-                .value_name("URL")
-                .global(true)
-                .help_heading("Connection")
-                .help(format!(
-                    "The API's base URL [default: ${}{default_url}]",
-                    info.base_url_variable
-                )),
-        )
-        .arg(
-            Arg::new("request_timeout")
-                .long("request-timeout")
-                .value_name("DURATION")
-                .global(true)
-                .value_parser(positive_duration)
-                .help_heading("Connection")
-                .help("Give up on one request (each attempt) after this long [default: 60s]"),
-        )
-}
+use crate::cli::path_segment;
 
 /// `command` with a flag for every field of `op` it does not define itself, and `--body` when
 /// `op` takes a JSON body.
-fn with_table_flags(
+pub(crate) fn with_table_flags(
     command: Command,
     provider: Provider,
     op: &'static Operation,
@@ -301,72 +127,6 @@ fn flag(field: &'static Field) -> Arg {
         arg = arg.value_parser(PossibleValuesParser::new(field.values));
     }
     arg
-}
-
-/// A command built from the spec, as the command line chose it.
-pub(crate) struct Chosen<'a> {
-    /// The provider.
-    pub(crate) provider: Provider,
-    /// The operation.
-    pub(crate) operation: &'static Operation,
-    /// The provider command's matches, where its connection flags are.
-    pub(crate) connection: &'a ArgMatches,
-    /// The operation command's matches.
-    pub(crate) flags: &'a ArgMatches,
-}
-
-/// The command built from the spec that `matches` (the whole command line's) chose, if any.
-pub(crate) fn chosen(matches: &ArgMatches) -> Option<Chosen<'_>> {
-    let (name, connection) = matches.subcommand()?;
-    let provider = Provider::find(name)?;
-    let (resource, resource_matches) = connection.subcommand()?;
-    let (action, flags) = resource_matches.subcommand()?;
-    generated(provider)
-        .find(|(_, r, a)| r == resource && a == action)
-        .map(|(operation, _, _)| Chosen {
-            provider,
-            operation,
-            connection,
-            flags,
-        })
-}
-
-/// The client of a chosen command: each credential and the base URL from its flag, else its
-/// variable. Buildprint's goes through its own credentials, which check the token's form.
-pub(crate) fn connect(
-    provider: Provider,
-    connection: &ArgMatches,
-) -> Result<ProviderClient, Error> {
-    if provider == Provider::Buildprint {
-        use clap::FromArgMatches;
-        let auth = crate::cli::BuildprintAuth::from_arg_matches(connection).map_err(|e| {
-            Error::Invalid {
-                message: e.to_string(),
-            }
-        })?;
-        return Ok(crate::buildprint::connect(&auth)?.generic().clone());
-    }
-    let info = provider.info();
-    let lookup = |variable: &str| {
-        let flag = if variable == info.base_url_variable {
-            "base_url".to_string()
-        } else {
-            credential_flag(provider, variable).to_snake_case()
-        };
-        value(connection, &flag).or_else(|| std::env::var(variable).ok())
-    };
-    let mut config = ClientConfig::new();
-    if let Ok(Some(timeout)) = connection.try_get_one::<Duration>("request_timeout") {
-        config = config.timeout(*timeout);
-    }
-    ProviderClient::with_config(provider, lookup, config)
-}
-
-/// Sends the chosen operation with the flags' values; the answer is its JSON.
-pub(crate) async fn run(chosen: &Chosen<'_>) -> Result<Value, Error> {
-    let client = connect(chosen.provider, chosen.connection)?;
-    let input = input(chosen.provider, chosen.operation, chosen.flags, Map::new())?;
-    client.send_described(chosen.operation, &input).await
 }
 
 /// The request `op` makes from the flags in `matches`; `overrides` are body fields the
