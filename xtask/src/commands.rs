@@ -6,17 +6,17 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::corpus;
-use crate::document::{self, write_atomic};
-use crate::drift::api::Generator;
-use crate::drift::{Input, diff, prepare};
-use crate::fetch::download;
+use crate::checks::corpus;
+use crate::checks::drift::api::Generator;
+use crate::checks::drift::{Input, diff, prepare};
+use crate::generate::surface::plural;
 use crate::generate::{
     Generation, generate, short_diff, snapshot_contents, snapshot_file, snapshot_path,
 };
 use crate::normalize::load_provider;
-use crate::providers::{Provider, Providers};
-use crate::surface::plural;
+use crate::read::document::{self, write_atomic};
+use crate::read::fetch::download;
+use crate::read::providers::{Provider, Providers};
 
 /// Exit code: a check found something (stale files, breaking drift).
 pub const FOUND: u8 = 1;
@@ -116,7 +116,7 @@ pub fn generate_command(
         }
     }
     let mut registry_changed = Vec::new();
-    let registry = crate::registry::files(&providers)?;
+    let registry = crate::generate::registry::files(&providers)?;
     for (relative, contents) in registry.clone() {
         let path = root.join(&relative);
         let committed = std::fs::read_to_string(&path).ok();
@@ -140,7 +140,7 @@ pub fn generate_command(
         println!(
             "providers: {} listed in {}{}",
             providers.list.len(),
-            crate::registry::CRATE_DIR,
+            crate::generate::registry::CRATE_DIR,
             if registry_changed.is_empty() {
                 String::new()
             } else {
@@ -382,7 +382,7 @@ pub fn drift_api_command(
         base_dir: base_dir.map(Path::to_path_buf),
         strip_path_prefix: strip_path_prefix.map(str::to_string),
     };
-    let api = crate::drift::api::Api::generate(doc, &options, origin)?;
+    let api = crate::checks::drift::api::Api::generate(doc, &options, origin)?;
     println!("{}", serde_json::to_string(&api)?);
     Ok(ExitCode::SUCCESS)
 }
@@ -406,7 +406,7 @@ fn provider_input(
 
 /// `cargo xtask drift --rules`: the rules drift judges changes by, with their ids and verdicts.
 pub fn drift_rules_command() -> Result<ExitCode> {
-    print!("{}", crate::drift::catalog());
+    print!("{}", crate::checks::drift::catalog());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -415,7 +415,7 @@ pub fn drift_rules_command() -> Result<ExitCode> {
 /// OpenAPI 3.0 under `openapi-3.0/`) for measuring other tools on the same pairs, and prints
 /// drift's own accuracy on it.
 pub fn drift_corpus_command(root: &Path, dir: &Path) -> Result<ExitCode> {
-    use crate::drift::corpus;
+    use crate::checks::drift::corpus;
     let base = document::read(&root.join("openapi/buildprint/openapi.json"))?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let write = |name: &str, value: &serde_json::Value| -> Result<()> {
@@ -464,7 +464,7 @@ pub fn drift_corpus_command(root: &Path, dir: &Path) -> Result<ExitCode> {
 /// default oasdiff's checker tests, `drift-oasdiff` beside the corpus sets), the agreement per
 /// category, then each disagreement. A measurement: it exits 0 whatever the agreement.
 pub fn drift_suite_command(root: &Path, dir: Option<&Path>) -> Result<ExitCode> {
-    use crate::drift::suite;
+    use crate::checks::drift::suite;
     let dir = match dir {
         Some(dir) => dir.to_path_buf(),
         None => corpus::set_dir(root, "drift-oasdiff").map_err(|e| anyhow!(e))?,
@@ -479,9 +479,9 @@ pub fn drift_suite_command(root: &Path, dir: Option<&Path>) -> Result<ExitCode> 
 }
 
 /// `cargo xtask conformance`: each document held against itself (see
-/// [`crate::conformance::documents`]): the providers' specs as their entries give them, a
+/// [`crate::checks::conformance::documents`]): the providers' specs as their entries give them, a
 /// corpus set, or a folder. With `over_http` (a scratch workspace), each document's client is
-/// also run against a loopback server ([`crate::conformance::over_http`]). Exits 1 when
+/// also run against a loopback server ([`crate::checks::conformance::over_http`]). Exits 1 when
 /// something fails.
 pub fn conformance_command(
     root: &Path,
@@ -489,8 +489,8 @@ pub fn conformance_command(
     set: Option<&str>,
     over_http: Option<&Path>,
 ) -> Result<ExitCode> {
-    use crate::conformance::documents::{DocumentReport, check, render};
-    use crate::conformance::over_http::{corpus_subject, provider_subjects};
+    use crate::checks::conformance::documents::{DocumentReport, check, render};
+    use crate::checks::conformance::over_http::{corpus_subject, provider_subjects};
     let mut reports = Vec::new();
     let mut subjects = Vec::new();
     let folder = match (dir, set) {
@@ -533,12 +533,17 @@ pub fn conformance_command(
         // Each document is generated in a child process: one the generator cannot finish
         // fails alone.
         let exe = std::env::current_exe().context("cannot find this executable")?;
-        let http =
-            crate::conformance::over_http::run(root, scratch, &artifacts, &subjects, Some(&exe))?;
+        let http = crate::checks::conformance::over_http::run(
+            root,
+            scratch,
+            &artifacts,
+            &subjects,
+            Some(&exe),
+        )?;
         println!("\nOver HTTP:");
         print!(
             "{}",
-            crate::conformance::over_http::render(&http, usize::MAX)
+            crate::checks::conformance::over_http::render(&http, usize::MAX)
         );
         failed |= http
             .iter()
@@ -558,7 +563,7 @@ pub fn conformance_generate_command(
     scratch: &Path,
     provider: &str,
 ) -> Result<ExitCode> {
-    let provider: crate::providers::Provider =
+    let provider: crate::read::providers::Provider =
         serde_json::from_str(provider).context("--provider is not a provider entry as JSON")?;
     let generated = corpus::Scratch::open(root, scratch).generate_provider(&provider)?;
     println!("{}", serde_json::to_string(&generated.degraded)?);
@@ -661,7 +666,7 @@ pub fn corpus_command(
 }
 
 /// `cargo xtask fidelity [--provider NAME] [--spec FILE]`: each provider's spec held against
-/// the inventory of its official docs (see [`crate::fidelity`]). `spec` replaces the provider's
+/// the inventory of its official docs (see [`crate::checks::fidelity`]). `spec` replaces the provider's
 /// normalized document with another one (an older `openapi.normalized.json`, to measure a
 /// change). Exits 1 when the spec departs from the docs.
 pub fn fidelity_command(
@@ -673,16 +678,23 @@ pub fn fidelity_command(
     let mut departs = false;
     let mut checked = 0;
     for provider in providers.select(provider)? {
-        let Some(inventory) = crate::fidelity::Inventory::load(&providers, provider)? else {
+        let Some(inventory) = crate::checks::fidelity::Inventory::load(&providers, provider)?
+        else {
             continue;
         };
         let doc = match spec {
             Some(path) => document::read(path)?,
             None => load_provider(&providers, provider)?.document,
         };
-        let report =
-            crate::fidelity::check(&doc, &inventory, provider.strip_path_prefix.as_deref())?;
-        print!("{}", crate::fidelity::render(&provider.name, &report));
+        let report = crate::checks::fidelity::check(
+            &doc,
+            &inventory,
+            provider.strip_path_prefix.as_deref(),
+        )?;
+        print!(
+            "{}",
+            crate::checks::fidelity::render(&provider.name, &report)
+        );
         departs |= !report.findings.is_empty();
         checked += 1;
     }
@@ -690,7 +702,7 @@ pub fn fidelity_command(
         bail!(
             "no selected provider keeps an inventory of its docs; add `docs = \"...\"` to its \
              entry in {}",
-            crate::providers::TABLE
+            crate::read::providers::TABLE
         );
     }
     Ok(if departs {

@@ -1,34 +1,26 @@
-//! The maintenance tasks behind `cargo xtask`: bring provider specs in, normalize them, generate
-//! the client crates with progenitor, and report API drift.
+//! The maintenance tasks behind `cargo xtask`, one folder per stage of the pipeline:
 //!
-//! The binary (`src/main.rs`) is a thin command line over these modules; the tests call them
-//! directly.
+//! 1. [`read`]: the provider table, a document (JSON or YAML, with places for errors), our
+//!    overlay on it, and the provider's live document;
+//! 2. [`normalize`]: any valid OpenAPI document made into one progenitor 0.15 generates from,
+//!    a module per concern (Swagger 2.0, references, 3.1 down to 3.0, paths, parameters,
+//!    bodies, responses, schemas), with what cannot be kept noted;
+//! 3. [`generate`]: progenitor run on it (and the recovery ladder when it fails), then the
+//!    crate's operation table, `PROVIDER` constant, manifest and API surface, and the
+//!    `agentrun-providers` crate over all of them;
+//! 4. [`rewrite`]: the generated code made to do what the document asks and progenitor cannot
+//!    write (wire names, multipart, open enums, JSON Schema derives, safe doc comments);
+//! 5. [`checks`]: what holds the result to the world: API drift, the official docs
+//!    (fidelity), real-world documents (corpus), and every operation over HTTP
+//!    (conformance).
+//!
+//! The binary (`src/main.rs`) is a thin command line over [`commands`]; the tests call the
+//! stages directly.
 
+pub mod checks;
 pub mod commands;
-pub mod conformance;
-pub mod corpus;
-pub mod document;
-pub mod downconvert;
-pub mod drift;
-pub mod fetch;
-pub mod fidelity;
 pub mod generate;
-pub mod generator;
-pub mod json_schema;
-pub mod names;
 pub mod normalize;
-pub mod notes;
-pub mod open_enums;
-pub mod operations;
-pub mod overlay;
-pub mod provider_info;
-pub mod providers;
-pub mod refs;
-pub mod registry;
+pub mod read;
 pub mod rewrite;
-pub mod scaffold;
-pub mod schemas;
-pub mod surface;
-pub mod swagger2;
 pub mod text;
-pub mod type_schemas;

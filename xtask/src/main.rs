@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use xtask::commands;
-use xtask::providers::workspace_root;
+use xtask::read::providers::workspace_root;
 
 /// Maintenance tasks for agentrun's generated API clients.
 #[derive(Parser)]

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use heck::ToSnakeCase;
 use serde_json::Value;
 use xtask::generate::generate;
-use xtask::normalize::operations;
-use xtask::providers::{Providers, workspace_root};
+use xtask::normalize::walk::operations;
+use xtask::read::providers::{Providers, workspace_root};
 
 /// The names of the methods of `impl Client` blocks in a generated file.
 fn client_methods(source: &str) -> BTreeSet<String> {

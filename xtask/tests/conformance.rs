@@ -9,9 +9,11 @@
 
 use std::io::Write as _;
 
-use xtask::conformance::documents::{DocumentReport, check, render};
-use xtask::providers::{Providers, workspace_root};
-use xtask::{corpus, document, normalize};
+use xtask::checks::conformance::documents::{DocumentReport, check, render};
+use xtask::checks::corpus;
+use xtask::normalize;
+use xtask::read::document;
+use xtask::read::providers::{Providers, workspace_root};
 
 /// Documents a run cannot read yet, each with why: issue 23 is about them.
 const UNREADABLE: &[(&str, &str)] = &[(

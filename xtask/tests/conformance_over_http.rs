@@ -13,9 +13,11 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use xtask::conformance::over_http::{HttpReport, corpus_subject, provider_subjects, render, run};
-use xtask::corpus::{self, Document};
-use xtask::providers::workspace_root;
+use xtask::checks::conformance::over_http::{
+    HttpReport, corpus_subject, provider_subjects, render, run,
+};
+use xtask::checks::corpus::{self, Document};
+use xtask::read::providers::workspace_root;
 
 /// The share of a corpus set's operations that must pass both sides.
 const LEAST_PASSING: f64 = 0.99;

@@ -17,8 +17,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use xtask::corpus::{self, Document, Outcome, Scratch};
-use xtask::providers::workspace_root;
+use xtask::checks::corpus::{self, Document, Outcome, Scratch};
+use xtask::read::providers::workspace_root;
 
 /// The documents of the default set, all of them; `None` (with one line on stderr, past the
 /// test harness's capture) when the set is absent.

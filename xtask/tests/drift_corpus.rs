@@ -1,15 +1,15 @@
 //! `drift` against a labelled corpus of single changes to the committed Buildprint snapshot
-//! (`xtask::drift::corpus`): every verdict must be the label, so a rule that regresses, or a
+//! (`xtask::checks::drift::corpus`): every verdict must be the label, so a rule that regresses, or a
 //! refactor reported as a change, fails here with the report that got it wrong.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use xtask::drift::corpus::{Category, Verdict, accuracy_table, mutations, run};
-use xtask::providers::workspace_root;
+use xtask::checks::drift::corpus::{Category, Verdict, accuracy_table, mutations, run};
+use xtask::read::providers::workspace_root;
 
 fn snapshot() -> serde_json::Value {
-    xtask::document::read(&workspace_root().join("openapi/buildprint/openapi.json")).unwrap()
+    xtask::read::document::read(&workspace_root().join("openapi/buildprint/openapi.json")).unwrap()
 }
 
 #[test]

@@ -10,13 +10,13 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use xtask::drift::suite::{Label, judge, load};
-use xtask::providers::workspace_root;
+use xtask::checks::drift::suite::{Label, judge, load};
+use xtask::read::providers::workspace_root;
 
 #[test]
 fn drift_agrees_with_every_label_of_the_suite_but_the_listed_disagreements() {
     let root = workspace_root();
-    let dir = match xtask::corpus::set_dir(&root, "drift-oasdiff") {
+    let dir = match xtask::checks::corpus::set_dir(&root, "drift-oasdiff") {
         Ok(dir) => dir,
         Err(why) => {
             let _ = writeln!(std::io::stderr(), "skipped: {why}");

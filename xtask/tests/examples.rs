@@ -14,9 +14,10 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use xtask::fidelity::{Inventory, complete_prefix, is_placeholder};
-use xtask::normalize::{load_provider, operations};
-use xtask::providers::{Providers, workspace_root};
+use xtask::checks::fidelity::{Inventory, complete_prefix, is_placeholder};
+use xtask::normalize::load_provider;
+use xtask::normalize::walk::operations;
+use xtask::read::providers::{Providers, workspace_root};
 
 /// One example: where it is in the normalized spec, which type it belongs to, and its value.
 struct Example {
@@ -408,7 +409,7 @@ fn every_builder_docs_example_round_trips() {
 /// The smallest answer a schema allows: its required properties only, each at its simplest
 /// value (`null` where allowed), items none.
 fn minimal(doc: &Value, schema: &Value) -> Value {
-    let schema = xtask::schemas::resolve_schema(doc, schema);
+    let schema = xtask::normalize::walk::resolve_schema(doc, schema);
     if schema.get("nullable") == Some(&Value::Bool(true)) {
         return Value::Null;
     }
@@ -465,7 +466,7 @@ fn minimal_answers_parse(name: &str, type_of: Through) -> usize {
             }
         }
     }
-    for (event, item) in doc[xtask::downconvert::WEBHOOKS]
+    for (event, item) in doc[xtask::normalize::downconvert::WEBHOOKS]
         .as_object()
         .into_iter()
         .flatten()
@@ -781,7 +782,7 @@ fn source_document(name: &str) -> (Value, String) {
 /// Every example of a provider's source document and of its official docs, under a strict
 /// validator reading the source document; returns how many, and each failure.
 fn examples_against_the_source(name: &str) -> (usize, Vec<String>) {
-    use xtask::conformance::{SourceSchemas, examples, operation_schema};
+    use xtask::checks::conformance::{SourceSchemas, examples, operation_schema};
     let (source, origin) = source_document(name);
     let mut schemas = SourceSchemas::new(&source, &origin).unwrap();
     let mut checked = 0;

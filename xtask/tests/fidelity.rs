@@ -6,9 +6,9 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use xtask::fidelity::{Inventory, check, render};
+use xtask::checks::fidelity::{Inventory, check, render};
 use xtask::normalize::load_provider;
-use xtask::providers::{Providers, workspace_root};
+use xtask::read::providers::{Providers, workspace_root};
 
 #[test]
 fn every_provider_with_an_inventory_of_its_docs_departs_from_it_nowhere() {

@@ -11,8 +11,8 @@
 
 use std::path::PathBuf;
 
-use xtask::corpus::{Document, Scratch};
-use xtask::providers::workspace_root;
+use xtask::checks::corpus::{Document, Scratch};
+use xtask::read::providers::workspace_root;
 
 #[test]
 #[ignore = "heavy: builds and tests a generated crate in a scratch workspace; .ci/run runs it"]

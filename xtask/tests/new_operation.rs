@@ -15,7 +15,7 @@ use std::path::Path;
 #[path = "support/scratch.rs"]
 mod scratch;
 
-use xtask::providers::workspace_root;
+use xtask::read::providers::workspace_root;
 
 /// The synthetic operation, as an overlay action: a follow-up endpoint the docs do not have.
 const NEW_OPERATION: &str = r#"

@@ -12,7 +12,7 @@
 #![allow(clippy::unwrap_used)]
 
 use serde_json::Value;
-use xtask::providers::workspace_root;
+use xtask::read::providers::workspace_root;
 
 #[path = "support/scratch.rs"]
 mod scratch;
@@ -66,7 +66,7 @@ fn post_json(url: &str, path: &str, body: &str) -> String {
 #[ignore = "heavy: builds the agentrun binary of a scratch workspace; .ci/run runs it"]
 fn a_provider_entry_alone_is_a_crate_commands_credentials_and_an_emulated_api() {
     let root = workspace_root();
-    let Ok(set) = xtask::corpus::set_dir(&root, "generation-1") else {
+    let Ok(set) = xtask::checks::corpus::set_dir(&root, "generation-1") else {
         eprintln!(
             "skipped: ../shared/corpus/generation-1 is absent (the corpus is not in the repo)"
         );

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use xtask::providers::workspace_root;
+use xtask::read::providers::workspace_root;
 
 /// The first ```text block after `marker` in the README.
 fn block_after(readme: &str, marker: &str) -> String {

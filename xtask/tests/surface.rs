@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use xtask::generate::generate;
-use xtask::providers::{Providers, workspace_root};
+use xtask::read::providers::{Providers, workspace_root};
 
 #[test]
 fn surface_reports_match_the_accepted_snapshots() {

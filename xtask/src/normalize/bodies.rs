@@ -26,10 +26,10 @@ use serde_json::{Map, Value, json};
 
 pub use agentrun_mock::media::{essence, is_json};
 
-use crate::names::{Case, claim, sanitize};
+use crate::normalize::names::{Case, claim, sanitize};
+use crate::normalize::notes::{Notes, operation};
 use crate::normalize::paths::RESERVED_METHODS;
-use crate::notes::{Notes, operation};
-use crate::schemas::{for_each_operation, resolve_schema};
+use crate::normalize::walk::{for_each_operation, resolve_schema};
 
 /// The extension marking a body that is sent as `multipart/form-data`.
 pub const MULTIPART: &str = "x-agentrun-multipart";
@@ -313,7 +313,7 @@ pub fn leave_defaults_to_the_server(doc: &mut Value) -> usize {
             let note = format!("Left out, the server uses {shown}.");
             // The property's own description, else its referenced schema's.
             let referenced =
-                crate::schemas::resolve_schema(&snapshot, &Value::Object(property.clone()))
+                crate::normalize::walk::resolve_schema(&snapshot, &Value::Object(property.clone()))
                     .get("description")
                     .and_then(Value::as_str)
                     .map(str::to_string);

@@ -23,9 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 use unicode_ident::is_xid_continue;
 
-use crate::names::{Case, PRELUDE, sanitize, unique_type_name};
-use crate::notes::Notes;
-use crate::schemas::{component, component_ref, for_each_schema, resolve_schema};
+use crate::normalize::names::{Case, PRELUDE, sanitize, unique_type_name};
+use crate::normalize::notes::Notes;
+use crate::normalize::walk::{component, component_ref, for_each_schema, resolve_schema};
 
 /// Repairs the document's schemas; returns how many components were renamed plus how many
 /// schemas were repaired.

@@ -1,10 +1,11 @@
-//! Turning any valid OpenAPI document into one progenitor 0.15 generates from.
+//! Turning any valid OpenAPI document into one progenitor 0.15 generates from: the pipeline's
+//! second stage, a module per concern.
 //!
-//! The steps, in order:
-//! 1. our overlay, when the provider has one, and Swagger 2.0 to OpenAPI 3.0
-//!    ([`crate::swagger2`]);
-//! 2. references made into component references ([`crate::refs`]);
-//! 3. OpenAPI 3.1 and 3.2 down to 3.0, and schemas repaired ([`crate::downconvert`]);
+//! The steps, in order ([`normalize`] runs them):
+//! 1. our overlay ([`crate::read::overlay`]) when the provider has one, and Swagger 2.0 to
+//!    OpenAPI 3.0 ([`swagger2`]);
+//! 2. references made into component references ([`refs`]);
+//! 3. OpenAPI 3.1 and 3.2 down to 3.0, and schemas repaired ([`mod@downconvert`]);
 //! 4. the provider's `strip_path_prefix` moves from every path into the server URLs;
 //! 5. paths and operations ([`paths`]): path-level parameters merged into each operation, path
 //!    parameters matched with the template, methods progenitor lacks left out, and an
@@ -15,25 +16,38 @@
 //!    other media types through the post-processing in [`crate::rewrite`]);
 //! 8. responses ([`responses`]): one media type each, and one success and one error body type
 //!    per operation, as progenitor requires;
-//! 9. component schemas ([`components`]): names that would collide or shadow the prelude,
-//!    repeated titles, enums whose values make the same variant name, defaults of the wrong
-//!    type;
+//! 9. component schemas ([`components`]): names that would collide or shadow the prelude
+//!    ([`names`] computes the identifiers progenitor and typify derive), repeated titles, enums
+//!    whose values make the same variant name, defaults of the wrong type, unions typify would
+//!    flatten;
 //! 10. `additionalProperties: false` dropped from every schema a response can reach, so a new
 //!     field from the server never fails a response;
 //! 11. the result read as a typed `openapiv3::OpenAPI` ([`typed`]); what still does not read is
 //!     degraded where it is.
 //!
-//! Nothing here gives up on a valid document. What the client loses is a [`crate::notes::Note`],
-//! listed in the generate summary and the surface snapshot; what only changes the form is a line
-//! of [`Normalized::changes`] (`generate --verbose`). Enum values the spec does not list are
-//! handled after generation ([`crate::open_enums`]).
+//! Where a new construct goes: a whole version's shape ([`swagger2`], [`mod@downconvert`]), a
+//! reference ([`refs`]), or what belongs to a path, a parameter, a body, a response or a schema
+//! (the module of that name). Every walk over the document is [`walk`]'s. When the document is
+//! right but progenitor writes the wrong code, normalization marks the place (an `x-agentrun-`
+//! extension) and a pass of [`crate::rewrite`] reads the mark.
+//!
+//! Nothing here gives up on a valid document. What the client loses is a [`notes::Note`],
+//! listed in the generate summary and the surface snapshot; what only changes the form is a
+//! line of [`Normalized::changes`] (`generate --verbose`). Enum values the spec does not list
+//! are handled after generation ([`crate::rewrite::open_enums`]).
 
 pub mod bodies;
 pub mod components;
+pub mod downconvert;
+pub mod names;
+pub mod notes;
 pub mod parameters;
 pub mod paths;
+pub mod refs;
 pub mod responses;
+pub mod swagger2;
 pub mod typed;
+pub mod walk;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -41,13 +55,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow, bail};
 use serde_json::{Map, Value};
 
-use crate::document::{self, pointer};
-use crate::downconvert::{downconvert, repair_schemas};
-use crate::notes::Notes;
-use crate::overlay::Overlay;
-use crate::providers::{Provider, Providers};
-use crate::refs::resolve_references;
-use crate::schemas::{METHODS, for_each_schema, referenced_schemas};
+use crate::normalize::downconvert::{downconvert, repair_schemas};
+use crate::normalize::notes::Notes;
+use crate::normalize::refs::resolve_references;
+use crate::normalize::walk::{for_each_schema, operations, referenced_schemas};
+use crate::read::document::{self, pointer};
+use crate::read::overlay::Overlay;
+use crate::read::providers::{Provider, Providers};
 
 pub use paths::derive_operation_id;
 
@@ -55,7 +69,7 @@ pub use paths::derive_operation_id;
 #[derive(Debug, Clone)]
 pub struct Normalized {
     /// The normalized OpenAPI 3.0 document, its degradations stored under
-    /// [`crate::notes::KEY`].
+    /// [`crate::normalize::notes::KEY`].
     pub document: Value,
     /// The same document, typed.
     pub spec: openapiv3::OpenAPI,
@@ -110,7 +124,7 @@ pub fn with_provider_settings(
         let overlay_origin = overlay_path.display().to_string();
         let overlay_doc = document::read(&providers.path(overlay_path))?;
         let overlay = Overlay::from_value(&overlay_doc, &overlay_origin)?;
-        if !crate::swagger2::is_swagger2(&doc) {
+        if !crate::normalize::swagger2::is_swagger2(&doc) {
             document::openapi_version(&doc, &origin)?;
         }
         overlay.apply(&mut doc, &overlay_origin)?;
@@ -228,9 +242,9 @@ pub fn to_openapi_30(
     origin: &str,
     notes: &mut Notes,
 ) -> Result<Converted> {
-    let from_swagger2 = crate::swagger2::is_swagger2(doc);
+    let from_swagger2 = crate::normalize::swagger2::is_swagger2(doc);
     if from_swagger2 {
-        crate::swagger2::convert(doc);
+        crate::normalize::swagger2::convert(doc);
     }
     let was_30 = document::openapi_version(doc, origin)?.starts_with("3.0.");
     let references = resolve_references(doc, base_dir, notes)?;
@@ -275,21 +289,6 @@ fn complete_info(doc: &mut Value, notes: &mut Notes) {
             );
         }
     }
-}
-
-/// Every operation of a document: `(path, method, operation)`, in document order.
-pub fn operations(doc: &Value) -> Vec<(&str, &str, &Map<String, Value>)> {
-    let mut found = Vec::new();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            for method in METHODS {
-                if let Some(op) = item.get(method).and_then(Value::as_object) {
-                    found.push((path.as_str(), method, op));
-                }
-            }
-        }
-    }
-    found
 }
 
 fn strip_path_prefix(doc: &mut Value, prefix: &str, origin: &str) -> Result<()> {
@@ -490,8 +489,8 @@ mod tests {
             json!({"type": "integer", "nullable": true})
         );
         assert_eq!(
-            doc[crate::downconvert::WEBHOOKS]["run.done"]["post"]["requestBody"]["content"]["application/json"]
-                ["schema"],
+            doc[crate::normalize::downconvert::WEBHOOKS]["run.done"]["post"]["requestBody"]["content"]
+                ["application/json"]["schema"],
             json!({"$ref": "#/components/schemas/RunDonePayload"})
         );
     }

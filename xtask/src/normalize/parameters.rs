@@ -23,10 +23,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use crate::names::{Case, claim};
 use crate::normalize::bodies::is_json;
-use crate::notes::{Notes, operation};
-use crate::schemas::{for_each_operation, resolve_schema};
+use crate::normalize::names::{Case, claim};
+use crate::normalize::notes::{Notes, operation};
+use crate::normalize::walk::{for_each_operation, resolve_schema};
 
 /// The extension that keeps a renamed parameter's name on the wire.
 pub const WIRE_NAME: &str = "x-agentrun-wire-name";

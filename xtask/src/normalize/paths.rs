@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
 
-use crate::document::pointer;
-use crate::names::{Case, claim};
-use crate::notes::{Notes, operation};
-use crate::schemas::{METHODS, for_each_operation};
+use crate::normalize::names::{Case, claim};
+use crate::normalize::notes::{Notes, operation};
+use crate::normalize::walk::{METHODS, for_each_operation};
+use crate::read::document::pointer;
 
 /// Methods of OpenAPI 3.2 that progenitor 0.15 has no form for: left out with a note.
 const UNSUPPORTED_METHODS: [&str; 2] = ["query", "additionalOperations"];

@@ -21,10 +21,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::names::{Case, sanitize, unique_type_name};
 use crate::normalize::bodies::is_json;
-use crate::notes::{Notes, operation};
-use crate::schemas::{for_each_operation, resolve_schema};
+use crate::normalize::names::{Case, sanitize, unique_type_name};
+use crate::normalize::notes::{Notes, operation};
+use crate::normalize::walk::{for_each_operation, resolve_schema};
 
 /// The extension marking a response that has no body, answered as `None`.
 pub const EMPTY: &str = "x-agentrun-empty";
@@ -147,7 +147,7 @@ impl NewComponents {
             self.new.push((name.clone(), schema));
             name
         });
-        json!({ "$ref": crate::schemas::component_ref(name) })
+        json!({ "$ref": crate::normalize::walk::component_ref(name) })
     }
 
     fn store(self, doc: &mut Value) {
@@ -496,7 +496,7 @@ fn unify(
         let json_name = json_schema
             .get("$ref")
             .and_then(Value::as_str)
-            .and_then(crate::schemas::ref_name)
+            .and_then(crate::normalize::walk::ref_name)
             .unwrap_or("Error")
             .to_string();
         let not_json = unions.named(doc, "NotJsonError", not_json_error());
@@ -560,7 +560,7 @@ fn union(doc: &Value, schemas: Vec<Value>) -> Option<(Value, Vec<String>)> {
         let name = schema
             .get("$ref")
             .and_then(Value::as_str)
-            .and_then(crate::schemas::ref_name)?
+            .and_then(crate::normalize::walk::ref_name)?
             .to_string();
         let mut required = BTreeSet::new();
         required_fields(doc, &schema, &mut required, 0);

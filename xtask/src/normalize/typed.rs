@@ -8,10 +8,10 @@
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-use crate::document::{escape_segment, pointer, remove_at, unescape_segment};
-use crate::normalize::operations;
-use crate::notes::{Notes, operation};
-use crate::schemas::walk_schema;
+use crate::normalize::notes::{Notes, operation};
+use crate::normalize::walk::operations;
+use crate::normalize::walk::walk_schema;
+use crate::read::document::{escape_segment, pointer, remove_at, unescape_segment};
 
 /// How many parts may be degraded before the document is called broken.
 const MOST_REPAIRS: usize = 500;

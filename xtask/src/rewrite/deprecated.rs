@@ -8,7 +8,7 @@ use serde_json::Value;
 use syn::{Attribute, ImplItem, Item, parse_quote};
 
 use super::{OperationPlan, type_ident};
-use crate::names::{Case, sanitize};
+use crate::normalize::names::{Case, sanitize};
 
 /// Marks what is deprecated; whether it marked anything.
 pub fn rewrite(file: &mut syn::File, doc: &Value, plans: &[OperationPlan]) -> bool {

@@ -23,14 +23,17 @@ pub mod boxed_options;
 pub mod builders;
 pub mod deprecated;
 pub mod docs;
+pub mod open_enums;
+pub mod schemars_derives;
+pub mod type_origins;
 
 use serde_json::Value;
 
-use crate::names::{Case, sanitize};
 use crate::normalize::bodies::{ALTERNATIVE, CONTENT_TYPE, NULLABLE_FIELDS, multipart_fields};
-use crate::normalize::operations;
+use crate::normalize::names::{Case, sanitize};
 use crate::normalize::parameters::WIRE_NAME;
 use crate::normalize::responses::{ACCEPT, EMPTY};
+use crate::normalize::walk::operations;
 
 /// What the generated code of one operation needs beyond progenitor's output.
 #[derive(Debug, Clone, Default)]

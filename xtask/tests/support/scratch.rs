@@ -66,7 +66,7 @@ fn collect(dir: &Path, root: &Path, files: &mut Vec<(PathBuf, String)>) {
 /// to download.
 pub(crate) fn build_agentrun(root: &Path, scratch: &Path, target_name: &str) -> PathBuf {
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(target_name);
-    let status = xtask::corpus::cargo_sharing_builds(root, scratch, &target)
+    let status = xtask::checks::corpus::cargo_sharing_builds(root, scratch, &target)
         .args([
             "build",
             "--quiet",
