@@ -27,6 +27,9 @@
 //! # }
 //! ```
 //!
+//! Every other provider of the table is answered from its own document under `/<name>`
+//! ([`Emulator::provider_url`], [`providers`]), as `--document FILE` answers any document.
+//!
 //! Default credentials: Buildprint token `bp_emulator`; Builder public key `emulator-space`
 //! and private key `bpk-emulator`. The workspace has one Bubble app, `demo-app`, seeded with
 //! automations, tests, a test group, test users, branches and synced versions. See the crate
