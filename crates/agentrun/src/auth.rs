@@ -324,6 +324,25 @@ mod tests {
     }
 
     #[test]
+    fn the_variables_here_are_the_ones_the_provider_table_declares() {
+        use crate::Provider;
+        let variables = |p: Provider| (p.info().credential_variables(), p.info().base_url_variable);
+        assert_eq!(
+            variables(Provider::Buildprint),
+            (vec![BUILDPRINT_TOKEN], BUILDPRINT_BASE_URL)
+        );
+        // The public key is a parameter of Builder's operation, not a security scheme.
+        assert_eq!(
+            variables(Provider::Builder),
+            (vec![BUILDER_PRIVATE_KEY], BUILDER_BASE_URL)
+        );
+        let token = BuildprintCredentials::new("bp_x").unwrap();
+        assert_eq!(token.base_url(), Provider::Buildprint.info().base_url);
+        let keys = BuilderCredentials::new("space", "bpk-x").unwrap();
+        assert_eq!(keys.base_url(), Provider::Builder.info().base_url);
+    }
+
+    #[test]
     fn a_missing_variable_is_named_with_where_to_get_it() {
         let (variable, text) = message(BuildprintCredentials::from_lookup(env(&[])));
         assert_eq!(variable.as_deref(), Some("BUILDPRINT_TOKEN"));
