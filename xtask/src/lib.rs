@@ -24,3 +24,43 @@ pub mod normalize;
 pub mod read;
 pub mod rewrite;
 pub mod text;
+
+#[cfg(test)]
+mod layering {
+    #![allow(clippy::unwrap_used)]
+
+    /// The `.rs` files under `dir`, with their text.
+    fn sources(dir: &std::path::Path, found: &mut Vec<(std::path::PathBuf, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push((path.clone(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_pipeline_stages_never_reach_into_the_checks_or_the_command_line() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        for stage in ["read", "normalize", "generate", "rewrite"] {
+            sources(&src.join(stage), &mut found);
+        }
+        assert!(found.len() > 20, "the stages' files were not found");
+        let mut reaching = Vec::new();
+        for (path, text) in found {
+            for (i, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                if code.contains("crate::checks") || code.contains("crate::commands") {
+                    reaching.push(format!("{}:{}: {code}", path.display(), i + 1));
+                }
+            }
+        }
+        assert!(reaching.is_empty(), "{}", reaching.join("\n"));
+    }
+}

@@ -204,11 +204,12 @@ mod tests {
     use serde_json::json;
 
     fn provider(credentials: &[(&str, &str)]) -> Provider {
-        let mut provider = crate::checks::corpus::Document {
-            name: "pet-store".into(),
-            path: "pets.json".into(),
-        }
-        .provider();
+        let table = "[[provider]]\nname = \"pet-store\"\ntitle = \"Pets\"\nspec = \"pets.json\"\n\
+                     crate_dir = \"crates/pets\"\n";
+        let mut provider = crate::read::providers::Providers::parse("/w".as_ref(), table)
+            .unwrap()
+            .list
+            .remove(0);
         provider.credentials = credentials
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
