@@ -8,7 +8,9 @@ use agentrun::{BuildprintClient, Error, Provider};
 use serde_json::Map;
 
 use super::flags::{AgentWait, StartAgentFlags, StartWait, WaitFlags};
-use super::{Shown, announce, client, follow, model, parsed, run_outcome, send_flags, send_input};
+use super::{
+    Shown, announce, client, follow, model, parsed, run_outcome, send_flags, send_input, shown,
+};
 use crate::commands::flags::{input, value};
 use crate::commands::{Invocation, Outcome};
 use crate::output::{Output, fields, maybe_when, short, when};
@@ -41,10 +43,7 @@ pub(super) async fn start(invocation: Invocation<'_>) -> Result<Outcome, Error> 
 
 /// `agents get`.
 pub(super) async fn get(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let client = client(&invocation)?;
-    let agent = send_flags::<op::GetAgent<'_>>(&client, invocation.flags, Map::new()).await?;
-    invocation.output.show(&agent, agent_text);
-    Ok(Outcome::Done)
+    shown::<op::GetAgent<'_>>(&invocation, agent_text).await
 }
 
 /// `agents message`: then `--wait` follows the agent.

@@ -7,17 +7,14 @@ use agentrun::buildprint::types as bp;
 use agentrun::runtime::Request;
 
 use super::flags::StepsFlag;
-use super::{client, parsed, send_flags, steps_field};
+use super::{client, parsed, send_flags, shown, steps_field};
 use crate::commands::flags::value;
 use crate::commands::{Invocation, Outcome};
 use crate::output::{fields, maybe_when, table, when};
-use serde_json::Map;
 
 /// `automations list`.
 pub(super) async fn list_automations(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let list = send_flags::<op::ListAutomations<'_>>(client, m, Map::new()).await?;
-    out.show(&list, |l| {
+    shown::<op::ListAutomations<'_>>(&invocation, |l| {
         let rows: Vec<Vec<String>> = l
             .automations
             .iter()
@@ -32,31 +29,26 @@ pub(super) async fn list_automations(invocation: Invocation<'_>) -> Result<Outco
             })
             .collect();
         table(&["ID", "TRIGGER", "RUNNABLE", "LAST RUN", "NAME"], &rows)
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `automations run`.
 pub(super) async fn run_automation(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let queued = send_flags::<op::RunAutomation<'_>>(client, m, Map::new()).await?;
-    out.show(&queued, |q| {
+    shown::<op::RunAutomation<'_>>(&invocation, |q| {
         format!(
             "Queued automation {} ({}) at {}.",
             q.automation_id,
             q.status,
             when(q.queued_at)
         )
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `tests list`.
 pub(super) async fn list_tests(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let list = send_flags::<op::ListTests<'_>>(client, m, Map::new()).await?;
-    out.show(&list, |l| test_summary_rows(&l.tests));
-    Ok(Outcome::Done)
+    shown::<op::ListTests<'_>>(&invocation, |l| test_summary_rows(&l.tests)).await
 }
 
 /// `tests create`: `--steps` from JSON or a file.
@@ -75,10 +67,7 @@ pub(super) async fn create_test(invocation: Invocation<'_>) -> Result<Outcome, E
 
 /// `tests get`.
 pub(super) async fn get_test(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let test = send_flags::<op::GetTest<'_>>(client, m, Map::new()).await?;
-    out.show(&test, test_text);
-    Ok(Outcome::Done)
+    shown::<op::GetTest<'_>>(&invocation, test_text).await
 }
 
 /// `tests update`: `--steps` from JSON or a file.
@@ -98,18 +87,17 @@ pub(super) async fn update_test(invocation: Invocation<'_>) -> Result<Outcome, E
 
 /// `tests delete`.
 pub(super) async fn delete_test(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let test_id = || value(m, "testId").unwrap_or_default();
-    let done = send_flags::<op::DeleteTest<'_>>(client, m, Map::new()).await?;
-    out.show(&done, ok_text(&format!("Archived test {}.", test_id())));
-    Ok(Outcome::Done)
+    let test_id = || value(invocation.flags, "testId").unwrap_or_default();
+    shown::<op::DeleteTest<'_>>(
+        &invocation,
+        ok_text(&format!("Archived test {}.", test_id())),
+    )
+    .await
 }
 
 /// `test-groups list`.
 pub(super) async fn list_groups(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let list = send_flags::<op::ListTestGroups<'_>>(client, m, Map::new()).await?;
-    out.show(&list, |l| {
+    shown::<op::ListTestGroups<'_>>(&invocation, |l| {
         let rows: Vec<Vec<String>> = l
             .groups
             .iter()
@@ -123,26 +111,22 @@ pub(super) async fn list_groups(invocation: Invocation<'_>) -> Result<Outcome, E
             })
             .collect();
         table(&["ID", "TESTS", "UPDATED", "NAME"], &rows)
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `test-groups create`.
 pub(super) async fn create_group(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let created = send_flags::<op::CreateTestGroup<'_>>(client, m, Map::new()).await?;
-    out.show(&created, |c| match &c.group_id {
+    shown::<op::CreateTestGroup<'_>>(&invocation, |c| match &c.group_id {
         Some(id) => format!("Created test group {id}."),
         None => "Created a test group (the answer names no ID).".into(),
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `test-groups get`.
 pub(super) async fn get_group(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let group = send_flags::<op::GetTestGroup<'_>>(client, m, Map::new()).await?;
-    out.show(&group, |g| {
+    shown::<op::GetTestGroup<'_>>(&invocation, |g| {
         let mut text = fields(&[
             ("group", g.id.clone()),
             ("name", g.name.clone()),
@@ -154,33 +138,33 @@ pub(super) async fn get_group(invocation: Invocation<'_>) -> Result<Outcome, Err
             text.push_str(&format!("\n  {}  {}", member.test_id, member.name));
         }
         text
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `test-groups update`.
 pub(super) async fn update_group(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let group_id = value(m, "groupId").unwrap_or_default();
-    let done = send_flags::<op::UpdateTestGroup<'_>>(client, m, Map::new()).await?;
-    out.show(&done, ok_text(&format!("Updated test group {group_id}.")));
-    Ok(Outcome::Done)
+    let group_id = value(invocation.flags, "groupId").unwrap_or_default();
+    shown::<op::UpdateTestGroup<'_>>(
+        &invocation,
+        ok_text(&format!("Updated test group {group_id}.")),
+    )
+    .await
 }
 
 /// `test-groups delete`.
 pub(super) async fn delete_group(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let group_id = value(m, "groupId").unwrap_or_default();
-    let done = send_flags::<op::DeleteTestGroup<'_>>(client, m, Map::new()).await?;
-    out.show(&done, ok_text(&format!("Archived test group {group_id}.")));
-    Ok(Outcome::Done)
+    let group_id = value(invocation.flags, "groupId").unwrap_or_default();
+    shown::<op::DeleteTestGroup<'_>>(
+        &invocation,
+        ok_text(&format!("Archived test group {group_id}.")),
+    )
+    .await
 }
 
 /// `test-users list`.
 pub(super) async fn list_users(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let list = send_flags::<op::ListTestUsers<'_>>(client, m, Map::new()).await?;
-    out.show(&list, |l| {
+    shown::<op::ListTestUsers<'_>>(&invocation, |l| {
         let rows: Vec<Vec<String>> = l
             .test_users
             .iter()
@@ -195,50 +179,41 @@ pub(super) async fn list_users(invocation: Invocation<'_>) -> Result<Outcome, Er
             })
             .collect();
         table(&["ID", "DATABASE", "DISABLED", "EMAIL", "NAME"], &rows)
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `test-users create`.
 pub(super) async fn create_user(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let created = send_flags::<op::CreateTestUser<'_>>(client, m, Map::new()).await?;
-    out.show(&created, |c| {
+    shown::<op::CreateTestUser<'_>>(&invocation, |c| {
         format!("Created test user {}.", c.test_user_id)
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `test-users get`.
 pub(super) async fn get_user(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let user = send_flags::<op::GetTestUser<'_>>(client, m, Map::new()).await?;
-    out.show(&user, user_text);
-    Ok(Outcome::Done)
+    shown::<op::GetTestUser<'_>>(&invocation, user_text).await
 }
 
 /// `test-users update`.
 pub(super) async fn update_user(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let test_user_id = value(m, "testUserId").unwrap_or_default();
-    let done = send_flags::<op::UpdateTestUser<'_>>(client, m, Map::new()).await?;
-    out.show(
-        &done,
+    let test_user_id = value(invocation.flags, "testUserId").unwrap_or_default();
+    shown::<op::UpdateTestUser<'_>>(
+        &invocation,
         ok_text(&format!("Updated test user {test_user_id}.")),
-    );
-    Ok(Outcome::Done)
+    )
+    .await
 }
 
 /// `test-users delete`.
 pub(super) async fn delete_user(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let test_user_id = value(m, "testUserId").unwrap_or_default();
-    let done = send_flags::<op::DeleteTestUser<'_>>(client, m, Map::new()).await?;
-    out.show(
-        &done,
+    let test_user_id = value(invocation.flags, "testUserId").unwrap_or_default();
+    shown::<op::DeleteTestUser<'_>>(
+        &invocation,
         ok_text(&format!("Deleted test user {test_user_id}.")),
-    );
-    Ok(Outcome::Done)
+    )
+    .await
 }
 
 fn test_summary_rows(tests: &[bp::TestSummary]) -> String {

@@ -159,10 +159,22 @@ fn generic_client(connection: &ArgMatches) -> Result<ProviderClient, Error> {
 /// `openapi get`: a document is JSON for people too.
 async fn get_openapi_document(invocation: Invocation<'_>) -> Result<Outcome, Error> {
     use agentrun::buildprint::builder as op;
-    let client = client(&invocation)?;
-    let document =
-        send_flags::<op::GetOpenApiDocument<'_>>(&client, invocation.flags, Map::new()).await?;
-    invocation.output.show(&document, crate::output::json);
+    shown::<op::GetOpenApiDocument<'_>>(&invocation, crate::output::json).await
+}
+
+/// A command that sends the operation of the builder `R` with its flags and shows the answer
+/// as `text` renders it.
+async fn shown<R>(
+    invocation: &Invocation<'_>,
+    text: impl FnOnce(&R::Output) -> String,
+) -> Result<Outcome, Error>
+where
+    R: Request,
+    R::Output: Serialize + DeserializeOwned,
+{
+    let client = client(invocation)?;
+    let answer = send_flags::<R>(&client, invocation.flags, Map::new()).await?;
+    invocation.output.show(&answer, text);
     Ok(Outcome::Done)
 }
 

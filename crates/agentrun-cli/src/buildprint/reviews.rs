@@ -7,15 +7,13 @@ use agentrun::{BuildprintClient, Error};
 use serde_json::Map;
 
 use super::flags::{CreateReviewFlags, ReviewWait, WaitFlags};
-use super::{Shown, announce, client, follow, model, parsed, run_outcome, send_flags};
+use super::{Shown, announce, client, follow, model, parsed, run_outcome, send_flags, shown};
 use crate::commands::{Invocation, Outcome};
 use crate::output::{Output, fields, maybe_when, table};
 
 /// `reviews list`.
 pub(super) async fn list(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let reviews = send_flags::<op::ListCodeReviews<'_>>(client, m, Map::new()).await?;
-    out.show(&reviews, |r| {
+    shown::<op::ListCodeReviews<'_>>(&invocation, |r| {
         let rows: Vec<Vec<String>> = r
             .open
             .iter()
@@ -40,8 +38,8 @@ pub(super) async fn list(invocation: Invocation<'_>) -> Result<Outcome, Error> {
             &["ID", "STATUS", "VERSIONS", "MODEL", "CREATED", "TITLE"],
             &rows,
         )
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `reviews create`: the model checked, then `--wait` follows the review.
@@ -65,10 +63,7 @@ pub(super) async fn create(invocation: Invocation<'_>) -> Result<Outcome, Error>
 
 /// `reviews get`.
 pub(super) async fn get(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let review = send_flags::<op::GetCodeReview<'_>>(client, m, Map::new()).await?;
-    out.show(&review, review_text);
-    Ok(Outcome::Done)
+    shown::<op::GetCodeReview<'_>>(&invocation, review_text).await
 }
 
 /// `reviews wait`.

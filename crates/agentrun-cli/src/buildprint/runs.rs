@@ -8,7 +8,9 @@ use agentrun::{BuildprintClient, Error};
 use serde_json::Map;
 
 use super::flags::{GroupRunWait, StartWait, TestRunWait, WaitFlags};
-use super::{Shown, announce, answered_id, client, follow, parsed, send_flags, test_outcome};
+use super::{
+    Shown, announce, answered_id, client, follow, parsed, send_flags, shown, test_outcome,
+};
 use crate::commands::{Invocation, Outcome};
 use crate::output::{Output, fields, maybe_when, short, table};
 
@@ -27,10 +29,7 @@ pub(super) async fn start_test_run(invocation: Invocation<'_>) -> Result<Outcome
 
 /// `test-runs get`.
 pub(super) async fn get_test_run(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let run = send_flags::<op::GetTestRun<'_>>(client, m, Map::new()).await?;
-    out.show(&run, test_run_text);
-    Ok(Outcome::Done)
+    shown::<op::GetTestRun<'_>>(&invocation, test_run_text).await
 }
 
 /// `test-runs wait`.
@@ -119,10 +118,7 @@ pub(super) async fn start_group_run(invocation: Invocation<'_>) -> Result<Outcom
 
 /// `test-group-runs get`.
 pub(super) async fn get_group_run(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let run = send_flags::<op::GetTestGroupRun<'_>>(client, m, Map::new()).await?;
-    out.show(&run, group_run_text);
-    Ok(Outcome::Done)
+    shown::<op::GetTestGroupRun<'_>>(&invocation, group_run_text).await
 }
 
 /// `test-group-runs wait`.

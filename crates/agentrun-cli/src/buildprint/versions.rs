@@ -7,16 +7,14 @@ use agentrun::{BuildprintClient, Error};
 use serde_json::Map;
 
 use super::flags::{StartWait, VersionWait, WaitFlags};
-use super::{Shown, client, follow, parsed, send_flags};
+use super::{Shown, client, follow, parsed, send_flags, shown};
 use crate::commands::flags::value;
 use crate::commands::{Invocation, Outcome};
 use crate::output::{Output, fields, maybe_when, table};
 
 /// `versions list`: a cursor to the next page follows the table.
 pub(super) async fn list(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let list = send_flags::<op::ListVersions<'_>>(client, m, Map::new()).await?;
-    out.show(&list, |l| {
+    shown::<op::ListVersions<'_>>(&invocation, |l| {
         let rows: Vec<Vec<String>> = l
             .versions
             .iter()
@@ -35,16 +33,13 @@ pub(super) async fn list(invocation: Invocation<'_>) -> Result<Outcome, Error> {
             text.push_str(&format!("\nmore: --cursor {cursor}"));
         }
         text
-    });
-    Ok(Outcome::Done)
+    })
+    .await
 }
 
 /// `versions status`.
 pub(super) async fn status(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
-    let sync = send_flags::<op::GetSyncStatus<'_>>(client, m, Map::new()).await?;
-    out.show(&sync, sync_text);
-    Ok(Outcome::Done)
+    shown::<op::GetSyncStatus<'_>>(&invocation, sync_text).await
 }
 
 /// `versions sync`: then `--wait` follows a sync still in progress.
