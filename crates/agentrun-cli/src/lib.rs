@@ -101,7 +101,7 @@ impl From<ExitStatus> for ExitCode {
 }
 
 /// The command line, for completions and inspection: the commands of every provider of the
-/// table ([`commands`]), and `emulator`, `schema` and `completions`.
+/// table (the one command system), and `emulator`, `schema` and `completions`.
 pub fn command() -> clap::Command {
     commands::augment(Cli::command())
 }
