@@ -35,22 +35,7 @@ pub fn generate_command(
         let generation = generate(&providers, provider)?;
         let mut changed = Vec::new();
         for (relative, contents) in &generation.files {
-            let path = root.join(relative);
-            let committed = std::fs::read_to_string(&path).ok();
-            if committed.as_deref() == Some(contents.as_str()) {
-                continue;
-            }
-            let name = relative.display().to_string();
-            if check {
-                let diff = match &committed {
-                    Some(old) => short_diff(old, contents, 30),
-                    None => "(the file does not exist)".to_string(),
-                };
-                stale.push((name.clone(), diff));
-            } else {
-                write_atomic(&path, contents)?;
-            }
-            changed.push(name);
+            changed.extend(sync_file(root, relative, contents, check, &mut stale)?);
         }
         if let Some((relative, contents)) = &generation.manifest {
             let name = relative.display().to_string();
@@ -117,23 +102,8 @@ pub fn generate_command(
     }
     let mut registry_changed = Vec::new();
     let registry = crate::generate::registry::files(&providers)?;
-    for (relative, contents) in registry.clone() {
-        let path = root.join(&relative);
-        let committed = std::fs::read_to_string(&path).ok();
-        if committed.as_deref() == Some(contents.as_str()) {
-            continue;
-        }
-        let name = relative.display().to_string();
-        if check {
-            let diff = match &committed {
-                Some(old) => short_diff(old, &contents, 30),
-                None => "(the file does not exist)".to_string(),
-            };
-            stale.push((name.clone(), diff));
-        } else {
-            write_atomic(&path, &contents)?;
-        }
-        registry_changed.push(name);
+    for (relative, contents) in &registry {
+        registry_changed.extend(sync_file(root, relative, contents, check, &mut stale)?);
     }
     let verb = if check { "stale" } else { "written" };
     if !registry.is_empty() {
@@ -168,6 +138,33 @@ pub fn generate_command(
         stale.len()
     );
     Ok(ExitCode::from(FOUND))
+}
+
+/// A generated file made to hold `contents`: written, or with `check` its difference listed in
+/// `stale`. Its name when it differed, `None` when it already held them.
+fn sync_file(
+    root: &Path,
+    relative: &Path,
+    contents: &str,
+    check: bool,
+    stale: &mut Vec<(String, String)>,
+) -> Result<Option<String>> {
+    let path = root.join(relative);
+    let committed = std::fs::read_to_string(&path).ok();
+    if committed.as_deref() == Some(contents) {
+        return Ok(None);
+    }
+    let name = relative.display().to_string();
+    if check {
+        let diff = match &committed {
+            Some(old) => short_diff(old, contents, 30),
+            None => "(the file does not exist)".to_string(),
+        };
+        stale.push((name.clone(), diff));
+    } else {
+        write_atomic(&path, contents)?;
+    }
+    Ok(Some(name))
 }
 
 /// How many degradations other than left-out operations the summary shows without `--verbose`.
