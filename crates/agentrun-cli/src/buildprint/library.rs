@@ -235,7 +235,8 @@ fn test_summary_rows(tests: &[bp::TestSummary]) -> String {
     table(&["ID", "KIND", "VIEWPORT", "UPDATED", "NAME"], &rows)
 }
 
-fn ok_text(what: &str) -> impl FnOnce(&bp::MutationResult) -> String + '_ {
+/// The line an answer that only says it was done is shown as.
+fn ok_text<T>(what: &str) -> impl FnOnce(&T) -> String + '_ {
     move |_| what.to_string()
 }
 

@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 
 use self::flags::{BuildprintAuth, ModelChoice, StartWait, StepsFlag, WaitFlags};
 use crate::commands::{Extension, Invocation, Outcome, ProviderExtension, runner};
-use crate::output::Output;
+use crate::output::{Output, Received};
 use crate::progress::{Display, Reporter};
 
 /// A command that sends `operation`, with its table's flags and these added.
@@ -163,7 +163,8 @@ async fn get_openapi_document(invocation: Invocation<'_>) -> Result<Outcome, Err
 }
 
 /// A command that sends the operation of the builder `R` with its flags and shows the answer
-/// as `text` renders it.
+/// as `text` renders it. An answer its type cannot read is an error as text; with `--json` it
+/// is printed as received, with a warning, since printing it needs no type.
 async fn shown<R>(
     invocation: &Invocation<'_>,
     text: impl FnOnce(&R::Output) -> String,
@@ -173,8 +174,25 @@ where
     R::Output: Serialize + DeserializeOwned,
 {
     let client = client(invocation)?;
-    let answer = send_flags::<R>(&client, invocation.flags, Map::new()).await?;
-    invocation.output.show(&answer, text);
+    let input = crate::commands::flags::input(
+        Provider::Buildprint,
+        R::OPERATION,
+        invocation.flags,
+        Map::new(),
+    )?;
+    let raw = client.send_operation(R::OPERATION, &input).await?;
+    let out = invocation.output;
+    match Received::<R::Output>::read(raw.clone()) {
+        Ok(answer) => out.show(&answer, |answer| text(answer)),
+        Err(error) if out.json => {
+            eprintln!(
+                "warning: {}: printed as received",
+                undocumented_answer(R::OPERATION, &error)
+            );
+            out.unrendered(&raw);
+        }
+        Err(error) => return Err(undocumented_answer(R::OPERATION, &error)),
+    }
     Ok(Outcome::Done)
 }
 
@@ -185,7 +203,7 @@ async fn send_flags<R>(
     client: &BuildprintClient,
     m: &ArgMatches,
     overrides: Map<String, Value>,
-) -> Result<R::Output, Error>
+) -> Result<Received<R::Output>, Error>
 where
     R: Request,
     R::Output: DeserializeOwned,
@@ -195,21 +213,26 @@ where
 }
 
 /// Sends the operation of the builder `R` with `input`, and reads the answer as `R`'s success
-/// type.
+/// type, keeping what was received for `--json`.
 async fn send_input<R>(
     client: &BuildprintClient,
     input: &OperationInput,
-) -> Result<R::Output, Error>
+) -> Result<Received<R::Output>, Error>
 where
     R: Request,
     R::Output: DeserializeOwned,
 {
     let operation = R::OPERATION;
     let answer = client.send_operation(operation, input).await?;
-    serde_json::from_value(answer).map_err(|e| Error::Decode {
+    Received::read(answer).map_err(|e| undocumented_answer(operation, &e))
+}
+
+/// An answer its documented type cannot read.
+fn undocumented_answer(operation: &Operation, error: &serde_json::Error) -> Error {
+    Error::Decode {
         operation: Some(operation.label.to_string()),
-        message: format!("the answer is not what the spec documents ({e})"),
-    })
+        message: format!("the answer is not what the spec documents ({error})"),
+    }
 }
 
 /// The client, from the flags or else the environment.
