@@ -14,6 +14,14 @@ use std::time::Duration;
 use agentrun_emulator::cli::EmulatorArgs;
 use clap::{Parser, Subcommand};
 
+/// What `--version` prints after the name: the version and the commit it was built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("AGENTRUN_COMMIT"),
+    ")"
+);
+
 /// The process's exit codes, as `--help` documents them.
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -48,7 +56,7 @@ Examples:
 /// spinner on a terminal and one line per status change elsewhere; AGENTRUN_PROGRESS=lines or
 /// =spinner chooses.
 #[derive(Parser, Debug)]
-#[command(name = "agentrun", version, after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"))]
+#[command(name = "agentrun", version = VERSION, after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"))]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -87,6 +95,9 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+    /// Print the manual page, from the same definitions as `--help`: `agentrun man >
+    /// /usr/local/share/man/man1/agentrun.1`.
+    Man,
 }
 
 /// A provider's name on the command line: one of the table's, each listed in `--help`.

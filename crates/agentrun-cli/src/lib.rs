@@ -172,6 +172,19 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
                     let _ = std::io::stdout().lock().write_all(&script);
                     return ExitStatus::Done.into();
                 }
+                Command::Man => {
+                    // Into memory first, like the completions: a closed pipe is no error.
+                    let mut page = Vec::new();
+                    let rendered = clap_mangen::Man::new(command()).render(&mut page);
+                    let _ = std::io::stdout().lock().write_all(&page);
+                    return match rendered {
+                        Ok(()) => ExitStatus::Done.into(),
+                        Err(error) => {
+                            eprintln!("error: cannot render the manual page: {error}");
+                            ExitStatus::Usage.into()
+                        }
+                    };
+                }
                 Command::Schema {
                     provider,
                     operation,

@@ -518,10 +518,33 @@ async fn completions_and_version_exit_0() {
     }
     let out = Agentrun::bare().line("--version").await;
     assert_eq!(out.code, 0);
-    assert_eq!(
-        out.stdout.trim_end(),
-        format!("agentrun {}", env!("CARGO_PKG_VERSION"))
+    let commit = out
+        .stdout
+        .trim_end()
+        .strip_prefix(&format!("agentrun {} (commit ", env!("CARGO_PKG_VERSION")))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{:?}", out.stdout));
+    // The checkout's HEAD when git can tell (a build from a package without one says unknown).
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    assert_eq!(commit, head.as_deref().unwrap_or("unknown"));
+    // The manual page: the same clap definitions, rendered as roff.
+    let out = Agentrun::bare().line("man").await;
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.starts_with(".ie \\n(.g .ds Aq \\(aq"),
+        "{}",
+        &out.stdout[..80.min(out.stdout.len())]
     );
+    assert!(out.stdout.contains(".TH agentrun 1"), "{}", out.stdout);
+    for word in ["buildprint", "emulator", "Exit codes:"] {
+        assert!(out.stdout.contains(word), "{word}");
+    }
     let out = Agentrun::bare().line("completions tcsh").await;
     assert_eq!(out.code, 2);
 }
