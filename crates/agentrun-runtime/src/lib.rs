@@ -52,6 +52,7 @@ mod retry;
 mod runtime;
 mod secret;
 mod text;
+mod trace;
 
 pub use config::{ClientConfig, ConfigError, USER_AGENT};
 pub use form::FormFields;

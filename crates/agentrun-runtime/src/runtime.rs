@@ -99,8 +99,12 @@ pub async fn execute(
             .then(|| request.try_clone())
             .flatten();
         tracing::debug!(operation = info.operation_id, method = %method, path = %path, attempt, "sending");
+        let traced = crate::trace::enabled();
+        if traced {
+            crate::trace::request(info.operation_id, &request, runtime.url_has_secret);
+        }
         let sent = std::time::Instant::now();
-        let outcome = client.execute(request).await;
+        let mut outcome = client.execute(request).await;
         match &outcome {
             Ok(response) => tracing::debug!(
                 operation = info.operation_id,
@@ -115,6 +119,9 @@ pub async fn execute(
                 ms = sent.elapsed().as_millis() as u64,
                 "no answer"
             ),
+        }
+        if traced && let Ok(response) = outcome {
+            outcome = crate::trace::answer(info.operation_id, response).await;
         }
         let next = spare.and_then(|spare| {
             let reason = RetryPolicy::reason(&method, &outcome)?;
