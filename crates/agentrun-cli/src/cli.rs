@@ -64,7 +64,8 @@ pub struct Cli {
     /// Print the API's JSON (stable, for scripts) instead of text.
     #[arg(long, global = true, help_heading = "Output")]
     pub json: bool,
-    /// Show each request, answer and retry on stderr (never a token or key); twice for more.
+    /// Show each request, answer and retry on stderr; twice adds headers and the start of each
+    /// body, every credential redacted. AGENTRUN_LOG or RUST_LOG take a `tracing` filter.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
 }

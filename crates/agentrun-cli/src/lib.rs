@@ -153,10 +153,7 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         json: matches.get_flag("json"),
     };
     let result = match commands::chosen(&matches, output) {
-        Some((run, invocation)) => {
-            logs(verbose);
-            block_on(run(invocation))
-        }
+        Some((run, invocation)) => logs(verbose).and_then(|()| block_on(run(invocation))),
         None => {
             let cli = match Cli::from_arg_matches(&matches) {
                 Ok(cli) => cli,
@@ -227,20 +224,50 @@ fn block_on(command: impl Future<Output = Result<Outcome, Error>>) -> Result<Out
         .block_on(command)
 }
 
-/// `-v`: each request, answer and retry of the runtime; `-vv`: everything agentrun logs. Never a
-/// header, a query string or a body, so never a token or key.
-fn logs(verbose: u8) {
-    let filter = match verbose {
-        0 => return,
-        1 => "agentrun_runtime=debug,agentrun=info",
-        _ => "agentrun_runtime=trace,agentrun=trace",
+/// The variables that take a log filter in `tracing`'s syntax (`agentrun_runtime=trace`), the
+/// first one set winning; what they say refines what `-v` asks for.
+pub const LOG_VARIABLES: [&str; 2] = ["AGENTRUN_LOG", "RUST_LOG"];
+
+/// Logs on stderr: `-v` a line for each request, answer and retry; `-vv` each request's and
+/// answer's headers and the start of its body as well, every credential redacted
+/// (`agentrun_runtime` at `trace`); `AGENTRUN_LOG` or `RUST_LOG` any filter of `tracing`'s.
+/// A filter that does not parse is an error naming its variable.
+fn logs(verbose: u8) -> Result<(), Error> {
+    let asked = match verbose {
+        0 => None,
+        1 => Some("agentrun_runtime=debug,agentrun=info"),
+        _ => Some("agentrun_runtime=trace,agentrun=trace"),
     };
+    let from_env = LOG_VARIABLES.iter().find_map(|name| {
+        std::env::var(name)
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+            .map(|value| (*name, value))
+    });
+    let directives = match (asked, &from_env) {
+        (None, None) => return Ok(()),
+        (Some(asked), None) => asked.to_string(),
+        (None, Some((_, value))) => value.clone(),
+        (Some(asked), Some((_, value))) => format!("{asked},{value}"),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&directives).map_err(|error| {
+        let (name, value) = from_env.clone().unwrap_or_default();
+        Error::Config {
+            variable: Some(name.to_string()),
+            message: format!(
+                "{name}=`{}` is not a log filter ({error}); write it as tracing does, like \
+                 `debug` or `agentrun_runtime=trace,warn`",
+                agentrun::runtime::one_line(&value)
+            ),
+        }
+    })?;
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .with_env_filter(filter)
         .try_init();
+    Ok(())
 }
 
 /// One line on stderr: what went wrong and what to do; with `-v`, the error's fields.

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use agentrun_emulator::{Config, Emulator, fixtures};
 
 /// The variables agentrun reads; none comes from the test's own environment.
-const READ: [&str; 8] = [
+const READ: [&str; 9] = [
     "BUILDPRINT_TOKEN",
     "BUILDPRINT_BASE_URL",
     "BUILDER_PUBLIC_KEY",
@@ -17,6 +17,7 @@ const READ: [&str; 8] = [
     "BUILDER_BASE_URL",
     "AGENTRUN_PROGRESS",
     "RUST_LOG",
+    "AGENTRUN_LOG",
     "RUST_BACKTRACE",
 ];
 
