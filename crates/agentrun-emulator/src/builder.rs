@@ -202,13 +202,22 @@ fn check_attachment(i: usize, attachment: &b::Attachment) -> Result<(), ApiError
     Ok(())
 }
 
-/// A branch-name-friendly form of a text: lowercase words joined by `-`, at most four.
+/// The most characters a word of a branch name keeps.
+const SLUG_WORD_CHARS: usize = 16;
+
+/// A branch-name-friendly form of a text: lowercase words joined by `-`, at most four of at
+/// most [`SLUG_WORD_CHARS`] each, so that a prompt of any length makes a short name (and URL).
 fn slug(text: &str) -> String {
     let words: Vec<String> = text
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(4)
-        .map(str::to_ascii_lowercase)
+        .map(|word| {
+            word.chars()
+                .take(SLUG_WORD_CHARS)
+                .collect::<String>()
+                .to_ascii_lowercase()
+        })
         .collect();
     if words.is_empty() {
         "agent-run".into()
@@ -226,5 +235,6 @@ mod tests {
             "build-a-landing-page"
         );
         assert_eq!(super::slug("✨"), "agent-run");
+        assert_eq!(super::slug(&"Ab".repeat(450_000)), "abababababababab");
     }
 }
