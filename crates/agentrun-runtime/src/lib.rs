@@ -66,7 +66,7 @@ pub use retry::{
 };
 pub use runtime::{NOT_JSON, Runtime, excerpt, execute, is_json_media};
 pub use secret::{Secret, scrub};
-pub use text::{is_direction_control, is_unprintable, one_line};
+pub use text::{is_direction_control, is_unprintable, one_line, terminal_safe, url_for_messages};
 
 /// progenitor's client types, for the crates that implement the hooks.
 pub use progenitor_client;
@@ -109,12 +109,14 @@ macro_rules! client_runtime {
             ) -> ::std::result::Result<Self, $crate::ConfigError> {
                 let parsed = $crate::reqwest::Url::parse(base_url).map_err(|e| {
                     $crate::ConfigError::new(format!(
-                        "the base URL `{base_url}` is not a URL ({e}); write it like https://host/path"
+                        "the base URL `{}` is not a URL ({e}); write it like https://host/path",
+                        $crate::url_for_messages(base_url)
                     ))
                 })?;
                 if !matches!(parsed.scheme(), "http" | "https") {
                     return Err($crate::ConfigError::new(format!(
-                        "the base URL `{base_url}` is not an http(s) URL"
+                        "the base URL `{}` is not an http(s) URL",
+                        $crate::url_for_messages(base_url)
                     )));
                 }
                 let mut runtime = config.runtime();

@@ -39,3 +39,53 @@ pub fn one_line(text: &str) -> String {
     }
     out
 }
+
+/// `text` kept on its lines, with every other control or direction character written as
+/// `\u{..}`: for a message of several lines that quotes what someone typed (clap's usage
+/// errors), which must not move the cursor or recolour a terminal either.
+///
+/// ```
+/// use agentrun_runtime::terminal_safe;
+///
+/// assert_eq!(terminal_safe("a\n\u{1b}]8;;x\u{7}b\u{202e}"), "a\n\\u{1b}]8;;x\\u{7}b\\u{202e}");
+/// ```
+pub fn terminal_safe(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.chars()
+                .map(|c| {
+                    if is_unprintable(c) && c != '\t' {
+                        format!("\\u{{{:x}}}", c as u32)
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A URL as a message may show it: without its query, fragment or user info, which can hold
+/// a key (`?apiKey=`, `https://user:token@host`), and on one line.
+///
+/// ```
+/// use agentrun_runtime::url_for_messages;
+///
+/// assert_eq!(url_for_messages("https://me:pw@api.example/v1?apiKey=k#x"), "https://api.example/v1");
+/// assert_eq!(url_for_messages("not a url?key=k"), "not a url");
+/// ```
+pub fn url_for_messages(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let url = &url[..end];
+    let shown = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            let host = &rest[..host_end];
+            let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+            format!("{scheme}://{host}{}", &rest[host_end..])
+        }
+        None => url.to_string(),
+    };
+    one_line(&shown)
+}

@@ -283,14 +283,22 @@ fn check_builder_keys(
 pub(crate) fn check_url(url: &str, name: &str) -> Result<String, Error> {
     let trimmed = url.trim().trim_end_matches('/');
     match reqwest::Url::parse(trimmed) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.query().is_none() => {
+        Ok(parsed)
+            if matches!(parsed.scheme(), "http" | "https")
+                && parsed.query().is_none()
+                && parsed.username().is_empty()
+                && parsed.password().is_none() =>
+        {
             Ok(trimmed.to_string())
         }
+        // Never the URL whole: a query or user info may hold a key.
         _ => Err(config(
             name,
             format!(
-                "{} `{trimmed}` is not an http(s) URL without a query; write it like https://host/path",
-                capitalized(name)
+                "{} `{}` is not an http(s) URL without a query or user info; write it like \
+                 https://host/path",
+                capitalized(name),
+                agentrun_runtime::url_for_messages(trimmed)
             ),
         )),
     }
