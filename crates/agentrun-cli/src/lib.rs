@@ -201,14 +201,16 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
 }
 
 /// What clap says about the command line: `--help` and `--version` on stdout (exit 0), a
-/// usage error on stderr (exit 2).
+/// usage error on stderr (exit 2), as plain text with every control or direction character an
+/// argument carried escaped (clap quotes the invalid value).
 fn usage(error: &clap::Error) -> ExitCode {
-    let _ = error.print();
-    if error.use_stderr() {
-        ExitStatus::Usage.into()
-    } else {
-        ExitStatus::Done.into()
+    if !error.use_stderr() {
+        let _ = error.print();
+        return ExitStatus::Done.into();
     }
+    let text = agentrun::runtime::terminal_safe(&error.render().to_string());
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    ExitStatus::Usage.into()
 }
 
 /// Runs one command on a single-threaded runtime: a command makes one request at a time.

@@ -1,0 +1,91 @@
+//! Rough edges a new user found, each held through the binary: a usage error that quotes an
+//! argument cannot drive the terminal, a base URL's query or user info (which may hold a key)
+//! is never echoed, and a prompt of any size makes a short branch name.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use support::{Agentrun, manual_emulator};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_usage_error_quoting_an_argument_writes_no_escape_sequence() {
+    let evil = "ev\u{1b}]8;;https://x.example\u{7}il\u{1b}[31m\u{202e}";
+    let out = Agentrun::bare()
+        .args(&["schema".to_string(), evil.to_string(), "startAgent".into()])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.starts_with("error: invalid value '"),
+        "{}",
+        out.stderr
+    );
+    for c in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(!out.stderr.contains(c), "{:?}", out.stderr);
+    }
+    assert!(out.stderr.contains("\\u{202e}"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_base_url_holding_a_key_is_refused_without_repeating_the_key() {
+    for (url, canary) in [
+        (
+            "http://127.0.0.1:9/api/public/v1?apiKey=canary-q-1",
+            "canary-q-1",
+        ),
+        (
+            "http://qa:canary-u-2@127.0.0.1:9/api/public/v1",
+            "canary-u-2",
+        ),
+    ] {
+        let by_variable = Agentrun::bare()
+            .env("BUILDPRINT_TOKEN", "bp_test")
+            .env("BUILDPRINT_BASE_URL", url)
+            .line("buildprint tests list --app-id demo-app")
+            .await;
+        let by_flag = Agentrun::bare()
+            .env("BUILDPRINT_TOKEN", "bp_test")
+            .args(&[
+                "buildprint".into(),
+                "tests".into(),
+                "list".into(),
+                "--app-id".into(),
+                "demo-app".into(),
+                "--base-url".into(),
+                url.into(),
+            ])
+            .await;
+        for out in [by_variable, by_flag] {
+            assert_eq!(out.code, 2, "{}", out.all());
+            assert!(!out.all().contains(canary), "{}", out.all());
+            assert!(
+                out.stderr
+                    .contains("`http://127.0.0.1:9/api/public/v1` is not an http(s) URL"),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prompt_of_900_kb_makes_a_short_branch_name() {
+    let emulator = manual_emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let prompt = "Refactor".repeat(115_000);
+    std::fs::write(dir.path().join("prompt.md"), &prompt).unwrap();
+    let out = Agentrun::against(&emulator)
+        .dir(dir.path())
+        .line("builder run --prompt-file prompt.md --user-email developer@yourcompany.com")
+        .await;
+    assert_eq!(out.code, 0, "{}", out.all());
+    let url = out.stdout.trim_end();
+    assert!(url.starts_with("http://"), "{url}");
+    assert!(
+        url.len() < 200,
+        "a {}-byte URL: {}…",
+        url.len(),
+        &url[..200]
+    );
+}
