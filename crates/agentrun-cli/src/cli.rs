@@ -68,6 +68,10 @@ pub struct Cli {
     /// body, every credential redacted. AGENTRUN_LOG or RUST_LOG take a `tracing` filter.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
+    /// The largest answer read, in bytes: a larger one is an error (exit 3), before more of it
+    /// is read.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = agentrun::DEFAULT_MAX_ANSWER_BYTES, help_heading = "Output")]
+    pub max_answer_bytes: u64,
 }
 
 /// The top-level commands.

@@ -1,6 +1,7 @@
 //! Rough edges a new user found, each held through the binary: a usage error that quotes an
 //! argument cannot drive the terminal, a base URL's query or user info (which may hold a key)
-//! is never echoed, and a prompt of any size makes a short branch name.
+//! is never echoed, a prompt of any size makes a short branch name, and an answer over the
+//! size limit fails clearly instead of filling memory.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -8,6 +9,7 @@
 mod support;
 
 use support::{Agentrun, manual_emulator};
+use test_server::{Reply, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_usage_error_quoting_an_argument_writes_no_escape_sequence() {
@@ -88,4 +90,42 @@ async fn a_prompt_of_900_kb_makes_a_short_branch_name() {
         url.len(),
         &url[..200]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_over_the_limit_fails_clearly_with_or_without_a_length() {
+    let body = format!(
+        r#"{{"tests": [{}]}}"#,
+        vec![r#""padding""#; 200_000].join(",")
+    );
+    let with_length = {
+        let body = body.clone();
+        TestServer::start(move |_| Reply::json(200, body.clone()))
+    };
+    let without_length = {
+        let mut raw =
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
+                .to_vec();
+        raw.extend_from_slice(body.as_bytes());
+        TestServer::start(move |_| Reply::Raw(raw.clone()))
+    };
+    for server in [&with_length, &without_length] {
+        let out = Agentrun::bare()
+            .env("BUILDPRINT_TOKEN", "bp_test")
+            .env(
+                "BUILDPRINT_BASE_URL",
+                &format!("{}/api/public/v1", server.url()),
+            )
+            .line("buildprint tests list --app-id demo-app --json --max-answer-bytes 1000000")
+            .await;
+        assert_eq!(out.code, 3, "{}", out.all());
+        assert!(
+            out.stderr.starts_with(
+                "error: GET /tests: the answer is larger than 1000000 bytes, the most this client reads"
+            ),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty());
+    }
 }

@@ -171,6 +171,13 @@ impl BuildprintClient {
         &self.generic
     }
 
+    /// This client, reading answers of at most `bytes` through [`Self::send_operation`]
+    /// ([`crate::DEFAULT_MAX_ANSWER_BYTES`] unless set).
+    pub fn with_max_answer_bytes(mut self, bytes: u64) -> Self {
+        self.generic = self.generic.with_max_answer_bytes(bytes);
+        self
+    }
+
     /// [`Self::send`], at most [`CONCURRENT_POLLS`] at once across the waits of this client.
     async fn poll<R>(&self, request: R) -> Result<R::Output, Error>
     where

@@ -362,6 +362,7 @@ pub(crate) async fn read_answer(
     provider: Provider,
     operation: &str,
     secrets: &[&Secret],
+    max_bytes: u64,
 ) -> Result<serde_json::Value> {
     let response = match answer {
         Ok(response) => response,
@@ -377,10 +378,32 @@ pub(crate) async fn read_answer(
     if !response.status().is_success() {
         return Err(undocumented(response, provider, Some(operation), secrets).await);
     }
-    let bytes = response
-        .bytes()
+    let too_large = || Error::Decode {
+        operation: Some(operation.to_string()),
+        message: format!(
+            "the answer is larger than {max_bytes} bytes, the most this client reads; nothing \
+             more was read (raise the limit if such an answer is expected)"
+        ),
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > max_bytes)
+    {
+        return Err(too_large());
+    }
+    // Read as it arrives, so an answer without a length stops at the limit too.
+    let mut response = response;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
-        .map_err(|error| transport(&error, provider, Some(operation.to_string()), secrets))?;
+        .map_err(|error| transport(&error, provider, Some(operation.to_string()), secrets))?
+    {
+        if (bytes.len() + chunk.len()) as u64 > max_bytes {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::Value::Null);
     }

@@ -71,7 +71,7 @@ pub use builder_client::{BuilderClient, RunRequest, RunStarted};
 pub use buildprint_client::{BuildprintClient, review_run_status};
 pub use error::{ApiError, Error, Provider, Result};
 pub use operation_input::OperationInput;
-pub use provider_client::ProviderClient;
+pub use provider_client::{DEFAULT_MAX_ANSWER_BYTES, ProviderClient};
 /// schemars 0.8, whose `JsonSchema` every generated type implements (feature `schemars`).
 #[cfg(feature = "schemars")]
 pub use schemars;

@@ -54,7 +54,12 @@ pub struct ProviderClient {
     query: Vec<(&'static str, Secret)>,
     /// Every credential value, scrubbed from every message.
     secrets: Vec<Secret>,
+    /// The largest answer [`Self::send_operation`] reads.
+    max_answer_bytes: u64,
 }
+
+/// The largest answer a [`ProviderClient`] reads unless told otherwise: 64 MiB.
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 
 impl ProviderClient {
     /// A client from the environment: the provider's credential variables and its base URL
@@ -192,6 +197,7 @@ impl ProviderClient {
             runtime,
             query,
             secrets,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         })
     }
 
@@ -212,7 +218,15 @@ impl ProviderClient {
             runtime,
             query: Vec::new(),
             secrets,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         }
+    }
+
+    /// This client, reading answers of at most `bytes` ([`DEFAULT_MAX_ANSWER_BYTES`] unless
+    /// set): a larger one is an error before more is read, whatever its `Content-Length` says.
+    pub fn with_max_answer_bytes(mut self, bytes: u64) -> Self {
+        self.max_answer_bytes = bytes;
+        self
     }
 
     /// The provider.
@@ -277,7 +291,14 @@ impl ProviderClient {
             operation_id: operation.method_name,
         };
         let answer = agentrun_runtime::execute(&self.http, request, &self.runtime, &named).await;
-        read_answer(answer, self.provider, operation.label, &self.secrets()).await
+        read_answer(
+            answer,
+            self.provider,
+            operation.label,
+            &self.secrets(),
+            self.max_answer_bytes,
+        )
+        .await
     }
 
     /// Sends a request built with the provider crate's own typed client; one `?` gives an

@@ -138,7 +138,8 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
 
 /// The client of a hand-written command, from its connection flags or else the environment.
 fn client(invocation: &Invocation<'_>) -> Result<BuildprintClient, Error> {
-    connect(&parsed::<BuildprintAuth>(invocation.connection)?)
+    Ok(connect(&parsed::<BuildprintAuth>(invocation.connection)?)?
+        .with_max_answer_bytes(invocation.max_answer_bytes))
 }
 
 /// A group of flags read from `matches`.

@@ -70,6 +70,8 @@ pub(crate) struct Invocation<'a> {
     pub(crate) flags: &'a ArgMatches,
     /// How it prints its result.
     pub(crate) output: Output,
+    /// The largest answer it reads (`--max-answer-bytes`).
+    pub(crate) max_answer_bytes: u64,
 }
 
 /// A command under a provider.
@@ -273,6 +275,10 @@ pub(crate) fn chosen(matches: &ArgMatches, output: Output) -> Option<(Runner, In
             connection,
             flags,
             output,
+            max_answer_bytes: matches
+                .get_one::<u64>("max_answer_bytes")
+                .copied()
+                .unwrap_or(agentrun::DEFAULT_MAX_ANSWER_BYTES),
         },
     ))
 }
@@ -283,7 +289,8 @@ async fn send_and_print(invocation: Invocation<'_>) -> Result<Outcome, Error> {
     let operation = invocation.operation.ok_or_else(|| Error::Invalid {
         message: "the command sends no operation".into(),
     })?;
-    let client = connection::connect(invocation.provider, invocation.connection)?;
+    let client = connection::connect(invocation.provider, invocation.connection)?
+        .with_max_answer_bytes(invocation.max_answer_bytes);
     let input = flags::input(invocation.provider, operation, invocation.flags, Map::new())?;
     let answer = client.send_described(operation, &input).await?;
     invocation.output.unrendered(&answer);
