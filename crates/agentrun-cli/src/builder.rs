@@ -47,7 +47,7 @@ async fn run(invocation: Invocation<'_>) -> Result<Outcome, Error> {
 
 /// The client, from the flags or else the environment.
 fn connect(auth: &BuilderAuth) -> Result<BuilderClient, Error> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let env = crate::settings::var;
     let base_url = auth.base_url.clone().or_else(|| env(BUILDER_BASE_URL));
     let credentials = if auth.public_key.is_none() && auth.private_key.is_none() {
         // Both from the environment: errors name the variables.

@@ -68,6 +68,11 @@ pub struct Cli {
     /// body, every credential redacted. AGENTRUN_LOG or RUST_LOG take a `tracing` filter.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
+    /// Take connection settings from this profile of the config file (~/.config/agentrun/config.toml,
+    /// or $AGENTRUN_CONFIG) where no flag or variable gives them [default: $AGENTRUN_PROFILE,
+    /// else `default` when the file has it].
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Connection")]
+    pub profile: Option<String>,
     /// The largest answer read, in bytes: a larger one is an error (exit 3), before more of it
     /// is read.
     #[arg(long, global = true, value_name = "BYTES", default_value_t = agentrun::DEFAULT_MAX_ANSWER_BYTES, help_heading = "Output")]

@@ -35,6 +35,7 @@ mod input;
 mod output;
 mod progress;
 mod schema;
+mod settings;
 mod validate;
 
 use std::ffi::OsString;
@@ -153,7 +154,11 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         json: matches.get_flag("json"),
     };
     let result = match commands::chosen(&matches, output) {
-        Some((run, invocation)) => logs(verbose).and_then(|()| block_on(run(invocation))),
+        Some((run, invocation)) => {
+            settings::load(matches.get_one::<String>("profile").map(String::as_str))
+                .and_then(|()| logs(verbose))
+                .and_then(|()| block_on(run(invocation)))
+        }
         None => {
             let cli = match Cli::from_arg_matches(&matches) {
                 Ok(cli) => cli,

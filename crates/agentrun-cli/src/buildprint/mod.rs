@@ -238,7 +238,7 @@ fn undocumented_answer(operation: &Operation, error: &serde_json::Error) -> Erro
 
 /// The client, from the flags or else the environment.
 pub(crate) fn connect(auth: &BuildprintAuth) -> Result<BuildprintClient, Error> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let env = crate::settings::var;
     let credentials = match &auth.token {
         Some(token) => {
             let credentials = BuildprintCredentials::new(token.clone())?;

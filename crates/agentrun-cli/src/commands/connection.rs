@@ -87,7 +87,7 @@ pub(crate) fn connect(
         } else {
             credential_flag(provider, variable).to_snake_case()
         };
-        value(connection, &flag).or_else(|| std::env::var(variable).ok())
+        value(connection, &flag).or_else(|| crate::settings::var(variable))
     };
     let mut config = ClientConfig::new();
     if let Ok(Some(timeout)) = connection.try_get_one::<Duration>("request_timeout") {

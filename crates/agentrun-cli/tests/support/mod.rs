@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use agentrun_emulator::{Config, Emulator, fixtures};
 
 /// The variables agentrun reads; none comes from the test's own environment.
-const READ: [&str; 9] = [
+const READ: [&str; 11] = [
     "BUILDPRINT_TOKEN",
     "BUILDPRINT_BASE_URL",
     "BUILDER_PUBLIC_KEY",
@@ -18,6 +18,8 @@ const READ: [&str; 9] = [
     "AGENTRUN_PROGRESS",
     "RUST_LOG",
     "AGENTRUN_LOG",
+    "AGENTRUN_PROFILE",
+    "XDG_CONFIG_HOME",
     "RUST_BACKTRACE",
 ];
 
@@ -150,6 +152,8 @@ impl Agentrun {
         for variable in READ {
             command.env_remove(variable);
         }
+        // No config file of the machine's: a test that wants one names it.
+        command.env("AGENTRUN_CONFIG", "/nonexistent/agentrun/config.toml");
         command.envs(self.env.iter().cloned());
         if let Some(dir) = &self.dir {
             command.current_dir(dir);
