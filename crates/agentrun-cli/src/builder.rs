@@ -160,7 +160,7 @@ fn show(started: RunStarted, out: Output) -> Result<(), Error> {
             started.project_id, started.status
         );
         started.url.clone()
-    });
+    })?;
     Ok(())
 }
 

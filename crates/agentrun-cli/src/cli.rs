@@ -61,9 +61,30 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-    /// Print the API's JSON (stable, for scripts) instead of text.
-    #[arg(long, global = true, help_heading = "Output")]
+    /// Print the API's JSON as it was received (stable, for scripts) instead of text: short for
+    /// `--output json`.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Output",
+        conflicts_with = "output"
+    )]
     pub json: bool,
+    /// How results are written: text (tables for lists), or the API's answer as json, yaml or
+    /// ndjson (an item of a list a line).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "text",
+        help_heading = "Output"
+    )]
+    pub output: Format,
+    /// Filter the JSON with a jq expression (jaq, a jq implementation) and print its results:
+    /// `--jq '.tests[].id'`. Implies JSON unless --output says yaml or ndjson.
+    #[arg(long, global = true, value_name = "EXPR", help_heading = "Output")]
+    pub jq: Option<String>,
     /// Show each request, answer and retry on stderr; twice adds headers and the start of each
     /// body, every credential redacted. AGENTRUN_LOG or RUST_LOG take a `tracing` filter.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
@@ -108,6 +129,21 @@ pub enum Command {
     /// Print the manual page, from the same definitions as `--help`: `agentrun man >
     /// /usr/local/share/man/man1/agentrun.1`.
     Man,
+}
+
+/// What `--output` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Text for people: fields, tables for lists.
+    Text,
+    /// The same text: lists as tables.
+    Table,
+    /// The API's JSON, pretty-printed (`--json`).
+    Json,
+    /// The API's JSON as YAML.
+    Yaml,
+    /// One JSON value per line: each item of a list, or the value itself.
+    Ndjson,
 }
 
 /// A provider's name on the command line: one of the table's, each listed in `--help`.

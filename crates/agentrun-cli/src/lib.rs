@@ -32,6 +32,7 @@ mod buildprint;
 pub mod cli;
 mod commands;
 mod input;
+mod jq;
 mod output;
 mod progress;
 mod schema;
@@ -150,8 +151,12 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
         Err(error) => return usage(&error),
     };
     let verbose = matches.get_count("verbose");
-    let output = Output {
-        json: matches.get_flag("json"),
+    let output = match output(&matches) {
+        Ok(output) => output,
+        Err(error) => {
+            report(&error, verbose);
+            return ExitStatus::of(&error).into();
+        }
     };
     let result = match commands::chosen(&matches, output) {
         Some((run, invocation)) => {
@@ -203,6 +208,25 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
             ExitStatus::of(&error).into()
         }
     }
+}
+
+/// How results are written, from `--output`, `--json` and `--jq` (compiled here, so that a
+/// filter that does not parse stops the command before anything is sent).
+fn output(matches: &clap::ArgMatches) -> Result<Output, Error> {
+    let format = if matches.get_flag("json") {
+        output::Format::Json
+    } else {
+        matches
+            .get_one::<output::Format>("output")
+            .copied()
+            .unwrap_or(output::Format::Text)
+    };
+    let jq = match matches.get_one::<String>("jq") {
+        // One filter per process, for its whole life: leaked so that `Output` stays `Copy`.
+        Some(code) => Some(&*Box::leak(Box::new(jq::Jq::compile(code)?))),
+        None => None,
+    };
+    Ok(Output { format, jq })
 }
 
 /// What clap says about the command line: `--help` and `--version` on stdout (exit 0), a

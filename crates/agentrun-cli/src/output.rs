@@ -1,44 +1,78 @@
-//! What goes to stdout: the API's JSON for scripts, or text for people.
+//! What goes to stdout: the API's answer for scripts (JSON, YAML, NDJSON, or what a `--jq`
+//! filter makes of it), or text for people.
 
 use std::io::Write;
 
+use agentrun::Error;
+
+pub(crate) use crate::cli::Format;
 use agentrun::runtime::one_line;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// How a command's result is printed: the one place text or JSON is chosen (`--json`).
-/// Every command, built from the spec or written by hand, prints through it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a command's result is printed: the one place the format is chosen (`--output`,
+/// `--json`, `--jq`). Every command, built from the spec or written by hand, prints through it.
+#[derive(Clone, Copy)]
 pub(crate) struct Output {
-    /// `--json`: the API's JSON instead of text.
-    pub(crate) json: bool,
+    /// The format.
+    pub(crate) format: Format,
+    /// `--jq`: a filter over the JSON, whose results are printed instead (it implies JSON).
+    pub(crate) jq: Option<&'static crate::jq::Jq>,
 }
 
 impl Output {
-    /// `value` as the API's JSON, or as `text` renders it with every API string made safe
-    /// for a terminal ([`neutralized`]).
+    /// Whether the result is data (JSON, YAML, NDJSON, or a `--jq` filter's), not text.
+    pub(crate) fn structured(self) -> bool {
+        self.jq.is_some() || !matches!(self.format, Format::Text | Format::Table)
+    }
+
+    /// `value` as data, or as `text` renders it with every API string made safe for a terminal
+    /// ([`neutralized`]).
     pub(crate) fn show<T: Serialize + DeserializeOwned>(
         self,
         value: &T,
         text: impl FnOnce(&T) -> String,
-    ) {
-        if self.json {
-            print(&json(value));
-        } else {
-            let safe = neutralized(value);
-            print(&text(safe.as_ref().unwrap_or(value)));
+    ) -> Result<(), Error> {
+        if self.structured() {
+            return self.unrendered(value);
         }
+        let safe = neutralized(value);
+        print(&text(safe.as_ref().unwrap_or(value)));
+        Ok(())
     }
 
-    /// A result no text renderer is written for: its JSON, as the API sent it, either way.
-    pub(crate) fn unrendered<T: Serialize>(self, value: &T) {
-        print(&json(value));
+    /// A result no text renderer is written for: as data in every format (text prints JSON).
+    pub(crate) fn unrendered<T: Serialize>(self, value: &T) -> Result<(), Error> {
+        let value = serde_json::to_value(value).map_err(|e| Error::Invalid {
+            message: format!("the result cannot be written as JSON ({e})"),
+        })?;
+        let values = match self.jq {
+            Some(jq) => jq.run(&value)?,
+            None => vec![value],
+        };
+        let filtered = self.jq.is_some();
+        for value in &values {
+            match self.format {
+                Format::Yaml => print(yaml_serde::to_string(value).unwrap_or_default().trim_end()),
+                // A list unfiltered: an item a line.
+                Format::Ndjson => match value {
+                    serde_json::Value::Array(items) if !filtered => {
+                        for item in items {
+                            print(&item.to_string());
+                        }
+                    }
+                    value => print(&value.to_string()),
+                },
+                Format::Json | Format::Text | Format::Table => print(&json(value)),
+            }
+        }
+        Ok(())
     }
 
-    /// A line of text output before the result (what a wait follows); nothing with `--json`,
-    /// whose stdout is the result alone.
+    /// A line of text output before the result (what a wait follows); nothing when the output
+    /// is data, whose stdout is the result alone.
     pub(crate) fn note(self, line: &str) {
-        if !self.json {
+        if !self.structured() {
             print(&one_line(line));
         }
     }

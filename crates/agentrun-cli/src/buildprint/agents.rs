@@ -35,7 +35,7 @@ pub(super) async fn start(invocation: Invocation<'_>) -> Result<Outcome, Error> 
         started.agent_id, started.app_id, started.status
     );
     let follow = format!("agents wait --agent-id {}", started.agent_id);
-    if announce(out, &flags.wait, &started, &note, &follow) {
+    if announce(out, &flags.wait, &started, &note, &follow)? {
         return Ok(Outcome::Done);
     }
     follow_agent(&client, &started.agent_id, &flags.wait.flags, out).await
@@ -58,7 +58,7 @@ pub(super) async fn message(invocation: Invocation<'_>) -> Result<Outcome, Error
         accepted.agent_id, accepted.status
     );
     let follow = format!("agents wait --agent-id {agent_id}");
-    if announce(out, &wait, &accepted, &note, &follow) {
+    if announce(out, &wait, &accepted, &note, &follow)? {
         return Ok(Outcome::Done);
     }
     follow_agent(&client, &agent_id, &wait.flags, out).await

@@ -61,7 +61,7 @@ pub(super) async fn create_test(invocation: Invocation<'_>) -> Result<Outcome, E
         steps_field(&steps, op::CreateTest::OPERATION)?,
     )
     .await?;
-    out.show(&created, |c| format!("Created test {}.", c.test_id));
+    out.show(&created, |c| format!("Created test {}.", c.test_id))?;
     Ok(Outcome::Done)
 }
 
@@ -81,7 +81,7 @@ pub(super) async fn update_test(invocation: Invocation<'_>) -> Result<Outcome, E
         steps_field(&steps, op::UpdateTest::OPERATION)?,
     )
     .await?;
-    out.show(&done, ok_text(&format!("Updated test {}.", test_id())));
+    out.show(&done, ok_text(&format!("Updated test {}.", test_id())))?;
     Ok(Outcome::Done)
 }
 

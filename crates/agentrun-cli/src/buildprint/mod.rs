@@ -184,13 +184,13 @@ where
     let raw = client.send_operation(R::OPERATION, &input).await?;
     let out = invocation.output;
     match Received::<R::Output>::read(raw.clone()) {
-        Ok(answer) => out.show(&answer, |answer| text(answer)),
-        Err(error) if out.json => {
+        Ok(answer) => out.show(&answer, |answer| text(answer))?,
+        Err(error) if out.structured() => {
             eprintln!(
                 "warning: {}: printed as received",
                 undocumented_answer(R::OPERATION, &error)
             );
-            out.unrendered(&raw);
+            out.unrendered(&raw)?;
         }
         Err(error) => return Err(undocumented_answer(R::OPERATION, &error)),
     }
@@ -379,17 +379,17 @@ fn announce<T: Serialize + DeserializeOwned>(
     started: &T,
     note: &str,
     follow: &str,
-) -> bool {
+) -> Result<bool, Error> {
     // The note and the command to follow carry the API's IDs: one line each, made safe.
     let (note, follow) = (one_line(note), one_line(follow));
     if wait.wait {
         out.note(&note);
-        return false;
+        return Ok(false);
     }
     out.show(started, |_| {
         format!("{note}\nFollow it: agentrun buildprint {follow}")
-    });
-    true
+    })?;
+    Ok(true)
 }
 
 /// Follows a run to its end: progress on stderr, then the run as it ended on stdout.
@@ -405,7 +405,7 @@ async fn follow<T: Serialize + DeserializeOwned, Fut: Future<Output = Result<T, 
     // On an error, the error's line says what happened.
     display.finish(result.as_ref().ok().map(shown.status).as_deref());
     let value = result?;
-    out.show(&value, shown.text);
+    out.show(&value, shown.text)?;
     Ok((shown.outcome)(&value))
 }
 

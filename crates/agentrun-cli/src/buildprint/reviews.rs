@@ -55,7 +55,7 @@ pub(super) async fn create(invocation: Invocation<'_>) -> Result<Outcome, Error>
         created.review_id, created.agent_id, created.status
     );
     let follow = format!("reviews wait --review-id {}", created.review_id);
-    if announce(out, &flags.wait, &created, &note, &follow) {
+    if announce(out, &flags.wait, &created, &note, &follow)? {
         return Ok(Outcome::Done);
     }
     follow_review(client, &created.review_id, &flags.wait.flags, out).await

@@ -21,7 +21,7 @@ pub(super) async fn start_test_run(invocation: Invocation<'_>) -> Result<Outcome
     let started = send_flags::<op::StartTestRun<'_>>(client, m, Map::new()).await?;
     let note = format!("Started test run {}.", started.run_id);
     let follow = format!("test-runs wait --run-id {}", started.run_id);
-    if announce(out, &wait, &started, &note, &follow) {
+    if announce(out, &wait, &started, &note, &follow)? {
         return Ok(Outcome::Done);
     }
     follow_test_run(client, &started.run_id, &wait.flags, out).await
@@ -110,7 +110,7 @@ pub(super) async fn start_group_run(invocation: Invocation<'_>) -> Result<Outcom
     let group_run_id = answered_id(started.group_run_id.clone(), operation, "groupRunId")?;
     let note = format!("Started test group run {group_run_id}.");
     let follow = format!("test-group-runs wait --group-run-id {group_run_id}");
-    if announce(out, &wait, &started, &note, &follow) {
+    if announce(out, &wait, &started, &note, &follow)? {
         return Ok(Outcome::Done);
     }
     follow_group_run(client, &group_run_id, &wait.flags, out).await

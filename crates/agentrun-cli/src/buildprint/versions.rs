@@ -58,7 +58,7 @@ pub(super) async fn sync(invocation: Invocation<'_>) -> Result<Outcome, Error> {
                 ));
             }
             text
-        });
+        })?;
         return Ok(sync_outcome(&sync.status));
     }
     out.note(&format!(

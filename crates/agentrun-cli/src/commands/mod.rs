@@ -293,7 +293,7 @@ async fn send_and_print(invocation: Invocation<'_>) -> Result<Outcome, Error> {
         .with_max_answer_bytes(invocation.max_answer_bytes);
     let input = flags::input(invocation.provider, operation, invocation.flags, Map::new())?;
     let answer = client.send_described(operation, &input).await?;
-    invocation.output.unrendered(&answer);
+    invocation.output.unrendered(&answer)?;
     Ok(Outcome::Done)
 }
 
