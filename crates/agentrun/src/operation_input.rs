@@ -36,6 +36,12 @@ impl OperationInput {
         self
     }
 
+    /// Sets a parameter to this one value, replacing any it had (the next page's cursor).
+    pub fn replace_parameter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parameters.insert(name.into(), vec![value.into()]);
+        self
+    }
+
     /// The JSON body.
     pub fn body(mut self, body: Value) -> Self {
         self.body = Some(body);

@@ -12,9 +12,12 @@ use crate::commands::flags::value;
 use crate::commands::{Invocation, Outcome};
 use crate::output::{Output, fields, maybe_when, table};
 
-/// `versions list`: a cursor to the next page follows the table.
+/// `versions list`: the next page's cursor, when there is one, is a hint on stderr (stdout is
+/// the list alone, for a pipe); `--all` follows every page instead.
 pub(super) async fn list(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    shown::<op::ListVersions<'_>>(&invocation, |l| {
+    let (client, out, m) = (&client(&invocation)?, invocation.output, invocation.flags);
+    let list = send_flags::<op::ListVersions<'_>>(client, m, Map::new()).await?;
+    out.show(&list, |l| {
         let rows: Vec<Vec<String>> = l
             .versions
             .iter()
@@ -28,13 +31,15 @@ pub(super) async fn list(invocation: Invocation<'_>) -> Result<Outcome, Error> {
                 ]
             })
             .collect();
-        let mut text = table(&["VERSION", "STAGE", "SOURCE", "SYNCED", "CHANGE"], &rows);
-        if let Some(cursor) = &l.next_cursor {
-            text.push_str(&format!("\nmore: --cursor {cursor}"));
-        }
-        text
-    })
-    .await
+        table(&["VERSION", "STAGE", "SOURCE", "SYNCED", "CHANGE"], &rows)
+    })?;
+    if let Some(cursor) = &list.next_cursor {
+        eprintln!(
+            "more: --cursor {} (or --all for every page)",
+            agentrun::runtime::one_line(cursor)
+        );
+    }
+    Ok(Outcome::Done)
 }
 
 /// `versions status`.

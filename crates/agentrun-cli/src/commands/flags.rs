@@ -51,11 +51,28 @@ pub(crate) fn with_table_flags(
             command.arg(flag(field))
         }
     });
+    let command = match super::pages::cursor_parameter(op) {
+        Some(cursor) if !command.get_arguments().any(|a| a.get_long() == Some("all")) => command
+            .arg(
+                Arg::new(ALL)
+                    .long("all")
+                    .action(ArgAction::SetTrue)
+                    .conflicts_with(cursor)
+                    .help(
+                        "Follow the cursor to the last page and write every item as one list \
+                         (--limit N caps the total)",
+                    ),
+            ),
+        _ => command,
+    };
     match op.body {
         Some(body) => with_body_flag(command, provider, op, body),
         None => command,
     }
 }
+
+/// The id of the `--all` flag (not a wire name, so no field can take it).
+pub(crate) const ALL: &str = "@all";
 
 /// The id of the `--body` flag (not a wire name, so no field can take it).
 pub(crate) const BODY: &str = "@body";

@@ -17,6 +17,7 @@
 
 pub(crate) mod connection;
 pub(crate) mod flags;
+pub(crate) mod pages;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -267,8 +268,14 @@ pub(crate) fn chosen(matches: &ArgMatches, output: Output) -> Option<(Runner, In
     let def = defs(provider)
         .into_iter()
         .find(|d| d.resource == resource && d.action == action)?;
+    // `--all` is the same for every list command: page after page, the items as one list.
+    let run = if pages::asked(flags) {
+        runner!(pages::all_pages)
+    } else {
+        def.run
+    };
     Some((
-        def.run,
+        run,
         Invocation {
             provider,
             operation: def.operation,
