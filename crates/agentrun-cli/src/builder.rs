@@ -36,6 +36,14 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
 
 /// `agentrun builder run`.
 async fn run(invocation: Invocation<'_>) -> Result<Outcome, Error> {
+    if invocation.dry_run {
+        // It sends through Builder's typed client, which cannot describe a request unsent.
+        return Err(Error::Invalid {
+            message: "--dry-run is not available for `builder run` yet; `agentrun schema builder \
+                      runAgent` shows the body it takes"
+                .into(),
+        });
+    }
     let parse = |e: clap::Error| Error::Invalid {
         message: agentrun::runtime::one_line(&e.to_string()),
     };

@@ -89,6 +89,10 @@ pub struct Cli {
     /// body, every credential redacted. AGENTRUN_LOG or RUST_LOG take a `tracing` filter.
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
+    /// Print the request a command would send (method, URL, headers with every credential
+    /// redacted, body) and send nothing.
+    #[arg(long, global = true, help_heading = "Connection")]
+    pub dry_run: bool,
     /// Take connection settings from this profile of the config file (~/.config/agentrun/config.toml,
     /// or $AGENTRUN_CONFIG) where no flag or variable gives them [default: $AGENTRUN_PROFILE,
     /// else `default` when the file has it].

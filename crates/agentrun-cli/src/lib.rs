@@ -203,6 +203,11 @@ pub fn main_with(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) ->
     match result {
         Ok(Outcome::Done) => ExitStatus::Done.into(),
         Ok(Outcome::RunFailed) => ExitStatus::RunFailed.into(),
+        // `--dry-run`: the request is the command's output.
+        Err(Error::DryRun { request }) => {
+            output::print(&request);
+            ExitStatus::Done.into()
+        }
         Err(error) => {
             report(&error, verbose);
             ExitStatus::of(&error).into()

@@ -171,6 +171,13 @@ impl BuildprintClient {
         &self.generic
     }
 
+    /// This client, sending nothing through [`Self::send_operation`]: each send is
+    /// [`Error::DryRun`] with the request it would have sent ([`ProviderClient::with_dry_run`]).
+    pub fn with_dry_run(mut self, dry_run: bool) -> Self {
+        self.generic = self.generic.with_dry_run(dry_run);
+        self
+    }
+
     /// This client, reading answers of at most `bytes` through [`Self::send_operation`]
     /// ([`crate::DEFAULT_MAX_ANSWER_BYTES`] unless set).
     pub fn with_max_answer_bytes(mut self, bytes: u64) -> Self {

@@ -141,6 +141,12 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A dry run ([`crate::ProviderClient::with_dry_run`]): the request that would have been
+    /// sent, described with every credential redacted. Nothing was sent.
+    DryRun {
+        /// The method and URL, the headers and the body, one per line.
+        request: String,
+    },
 }
 
 /// `Result<T, agentrun::Error>`.
@@ -205,6 +211,7 @@ impl fmt::Display for Error {
             Error::Config { message, .. }
             | Error::Invalid { message }
             | Error::Webhook { message } => f.write_str(message),
+            Error::DryRun { request } => write!(f, "not sent (a dry run):\n{request}"),
             Error::Attachment { path, message } => match path {
                 Some(path) => write!(f, "attachment {}: {message}", path.display()),
                 None => write!(f, "attachment: {message}"),

@@ -8,7 +8,7 @@
 
 use agentrun_runtime::progenitor_client::OperationInfo;
 use agentrun_runtime::{
-    ClientConfig, Operation, Placement, ProviderInfo, Request, Runtime, Secret,
+    ClientConfig, Operation, Placement, ProviderInfo, Request, Runtime, Secret, scrub,
 };
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
@@ -56,6 +56,8 @@ pub struct ProviderClient {
     secrets: Vec<Secret>,
     /// The largest answer [`Self::send_operation`] reads.
     max_answer_bytes: u64,
+    /// Whether requests are described instead of sent ([`Self::with_dry_run`]).
+    dry_run: bool,
 }
 
 /// The largest answer a [`ProviderClient`] reads unless told otherwise: 64 MiB.
@@ -198,6 +200,7 @@ impl ProviderClient {
             query,
             secrets,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            dry_run: false,
         })
     }
 
@@ -219,7 +222,15 @@ impl ProviderClient {
             query: Vec::new(),
             secrets,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            dry_run: false,
         }
+    }
+
+    /// This client, sending nothing: each send is [`Error::DryRun`] with the request it would
+    /// have sent (method, URL, headers and body), every credential shown as `[redacted]`.
+    pub fn with_dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
     }
 
     /// This client, reading answers of at most `bytes` ([`DEFAULT_MAX_ANSWER_BYTES`] unless
@@ -280,6 +291,11 @@ impl ProviderClient {
         let mut request = input
             .request(&self.http, &self.base_url, operation)
             .map_err(Error::invalid)?;
+        if self.dry_run {
+            return Err(Error::DryRun {
+                request: self.describe(&request),
+            });
+        }
         if !self.query.is_empty() {
             let mut pairs = request.url_mut().query_pairs_mut();
             for (name, value) in &self.query {
@@ -311,6 +327,51 @@ impl ProviderClient {
                 Err(convert(error, self.provider, R::OPERATION.label, &self.secrets()).await)
             }
         }
+    }
+
+    /// `request` as a dry run shows it: its credentials where they would go, redacted.
+    fn describe(&self, request: &reqwest::Request) -> String {
+        let mut url = request.url().clone();
+        let mut headers: Vec<String> = Vec::new();
+        if !self.secrets.is_empty() {
+            for credential in self.info.credentials {
+                match credential.placement {
+                    Placement::Bearer | Placement::Basic => {
+                        headers.push("authorization: [redacted]".into());
+                    }
+                    Placement::Header(name) => headers.push(format!("{name}: [redacted]")),
+                    Placement::Cookie(name) => headers.push(format!("cookie: {name}=[redacted]")),
+                    Placement::Query(name) => {
+                        url.query_pairs_mut().append_pair(name, "[redacted]");
+                    }
+                }
+            }
+        }
+        headers.sort();
+        headers.dedup();
+        headers.extend(request.headers().iter().map(|(name, value)| {
+            format!(
+                "{name}: {}",
+                agentrun_runtime::one_line(&String::from_utf8_lossy(value.as_bytes()))
+            )
+        }));
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .map(|bytes| match serde_json::from_slice::<Value>(bytes) {
+                Ok(json) => serde_json::to_string_pretty(&json).unwrap_or_default(),
+                Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+            });
+        let mut text = format!("{} {}", request.method(), url);
+        for header in headers {
+            text.push('\n');
+            text.push_str(&header);
+        }
+        if let Some(body) = body {
+            text.push_str("\n\n");
+            text.push_str(&scrub(&body, &self.secrets()));
+        }
+        text
     }
 
     fn secrets(&self) -> Vec<&Secret> {

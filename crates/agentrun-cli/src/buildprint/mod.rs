@@ -139,7 +139,8 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
 /// The client of a hand-written command, from its connection flags or else the environment.
 fn client(invocation: &Invocation<'_>) -> Result<BuildprintClient, Error> {
     Ok(connect(&parsed::<BuildprintAuth>(invocation.connection)?)?
-        .with_max_answer_bytes(invocation.max_answer_bytes))
+        .with_max_answer_bytes(invocation.max_answer_bytes)
+        .with_dry_run(invocation.dry_run))
 }
 
 /// A group of flags read from `matches`.

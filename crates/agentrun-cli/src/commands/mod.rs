@@ -73,6 +73,8 @@ pub(crate) struct Invocation<'a> {
     pub(crate) output: Output,
     /// The largest answer it reads (`--max-answer-bytes`).
     pub(crate) max_answer_bytes: u64,
+    /// `--dry-run`: describe the request instead of sending it.
+    pub(crate) dry_run: bool,
 }
 
 /// A command under a provider.
@@ -269,7 +271,10 @@ pub(crate) fn chosen(matches: &ArgMatches, output: Output) -> Option<(Runner, In
         .into_iter()
         .find(|d| d.resource == resource && d.action == action)?;
     // `--all` is the same for every list command: page after page, the items as one list.
-    let run = if pages::asked(flags) {
+    let dry_run = matches.get_flag("dry_run");
+    let run = if dry_run && def.operation.is_none() {
+        runner!(no_dry_run)
+    } else if pages::asked(flags) {
         runner!(pages::all_pages)
     } else {
         def.run
@@ -286,8 +291,19 @@ pub(crate) fn chosen(matches: &ArgMatches, output: Output) -> Option<(Runner, In
                 .get_one::<u64>("max_answer_bytes")
                 .copied()
                 .unwrap_or(agentrun::DEFAULT_MAX_ANSWER_BYTES),
+            dry_run,
         },
     ))
+}
+
+/// `--dry-run` on a command that sends no one request (a wait polls until a run ends).
+async fn no_dry_run(invocation: Invocation<'_>) -> Result<Outcome, Error> {
+    let _ = invocation;
+    Err(Error::Invalid {
+        message: "--dry-run shows the one request a command sends; a wait sends one after \
+                  another until the run ends: drop --dry-run"
+            .into(),
+    })
 }
 
 /// A command built from the table: sends its operation with the flags' values and prints
@@ -297,7 +313,8 @@ async fn send_and_print(invocation: Invocation<'_>) -> Result<Outcome, Error> {
         message: "the command sends no operation".into(),
     })?;
     let client = connection::connect(invocation.provider, invocation.connection)?
-        .with_max_answer_bytes(invocation.max_answer_bytes);
+        .with_max_answer_bytes(invocation.max_answer_bytes)
+        .with_dry_run(invocation.dry_run);
     let input = flags::input(invocation.provider, operation, invocation.flags, Map::new())?;
     let answer = client.send_described(operation, &input).await?;
     invocation.output.unrendered(&answer)?;
