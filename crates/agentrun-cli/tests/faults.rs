@@ -84,6 +84,30 @@ async fn a_start_whose_answer_was_lost_exits_5_says_how_to_check_and_is_sent_onc
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_start_with_nothing_that_lists_it_says_so_instead_of_naming_a_check() {
+    let emulator = manual_emulator().await;
+    emulator.add_fault(FaultRule::new(
+        "POST /api/public/v1/agents",
+        Fault::DropAfterApplied,
+    ));
+    let out = sh(
+        &emulator,
+        "buildprint agents start --app-id demo-app --prompt 'Why?' --model buildprint-gpt-5.6-sol",
+    )
+    .await;
+    assert_eq!(out.code, 5, "{out:?}");
+    let line = out.stderr.lines().next().unwrap_or_default();
+    assert!(
+        line.contains(
+            "No operation of the Buildprint Public API lists what `POST /agents` makes, so the \
+             API cannot tell whether it did"
+        ),
+        "{line}"
+    );
+    assert!(!line.contains("Check with"), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn durations_that_could_never_be_met_are_refused_before_sending() {
     let emulator = manual_emulator().await;
     for flags in [

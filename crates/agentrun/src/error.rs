@@ -478,9 +478,10 @@ fn how_to_check(provider: Provider, label: &str) -> String {
     let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
     match get(path).or_else(|| get(parent)) {
         Some(op) => format!("Check with `{}` before running it again.", op.label),
+        // Say so rather than point at a check that does not exist.
         None => format!(
-            "Check in {} before running it again: the answer would have carried what it \
-             started or made.",
+            "No operation of the {} lists what `{label}` makes, so the API cannot tell whether \
+             it did; look in the provider's own app for a new one before running it again.",
             provider.info().title
         ),
     }
