@@ -21,6 +21,7 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
     connection: BuilderAuth::augment_args,
     client: None,
     resources: &[],
+    flag_names: &[],
     commands: &[Extension {
         operation: Some("runAgent"),
         resource: "",

@@ -63,17 +63,26 @@ fn check_flags(
             .flat_map(|b| b.fields.iter().map(|f| (f, true))),
     );
     for (field, in_body) in fields {
-        let flag = field.name.to_kebab_case();
-        if !command
+        let spec_name = field.name.to_kebab_case();
+        // The flag: named after the field, or the concept's one name with the field's as an
+        // alias (a branch is `--branch-id` wherever the spec says `version`).
+        let Some(flag) = command
             .get_arguments()
-            .any(|arg| arg.get_long() == Some(flag.as_str()))
-        {
+            .find(|arg| {
+                arg.get_long() == Some(spec_name.as_str())
+                    || arg
+                        .get_all_aliases()
+                        .is_some_and(|aliases| aliases.contains(&spec_name.as_str()))
+            })
+            .and_then(|arg| arg.get_long())
+            .map(str::to_string)
+        else {
             problems.push(format!(
-                "{}: `{shown}` has no --{flag} for `{}`",
+                "{}: `{shown}` has no --{spec_name} for `{}`",
                 op.id, field.name
             ));
             continue;
-        }
+        };
         let required = field.required && field.kind != Kind::Boolean;
         if required && !missing.contains(&flag) {
             problems.push(format!(

@@ -129,3 +129,27 @@ async fn an_answer_over_the_limit_fails_clearly_with_or_without_a_length() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_branch_is_branch_id_everywhere_and_the_old_spelling_still_works() {
+    let emulator = manual_emulator().await;
+    let cli = Agentrun::against(&emulator);
+    let help = cli.line("buildprint versions sync --help").await;
+    assert!(
+        help.stdout.contains("--branch-id <BRANCH_ID>"),
+        "{}",
+        help.stdout
+    );
+    assert!(!help.stdout.contains("--version"), "{}", help.stdout);
+    let runs = cli.line("buildprint test-group-runs start --help").await;
+    assert!(runs.stdout.contains("--branch-id"), "{}", runs.stdout);
+    for spelling in ["--branch-id", "--version"] {
+        let out = cli
+            .line(&format!(
+                "buildprint versions list --app-id demo-app {spelling} main --json"
+            ))
+            .await;
+        assert_eq!(out.code, 0, "{spelling}: {}", out.all());
+        assert!(out.json()["versions"].is_array());
+    }
+}

@@ -96,6 +96,8 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
         ("versions", "Synced versions of an app's branches"),
         ("openapi", "The API's own OpenAPI document"),
     ],
+    // A branch is `version` in the versions endpoints and `branchId` in the runs'.
+    flag_names: &[("version", "branch-id")],
     commands: &[
         sends("startAgent", "agents", "start", "Start an agent run on an app", flags::StartAgentFlags::augment_args, runner!(agents::start)),
         sends("getAgent", "agents", "get", "Get an agent's status and recent history", same, runner!(agents::get)),

@@ -33,7 +33,8 @@ pub(crate) fn with_table_flags(
         .iter()
         .chain(op.body.iter().flat_map(|body| body.fields.iter()));
     let command = fields.fold(command, |command, field| {
-        let long = field.name.to_kebab_case();
+        let long = long_of(provider, field.name);
+        let renamed = long != field.name.to_kebab_case();
         if command
             .get_arguments()
             .any(|arg| arg.get_long() == Some(long.as_str()))
@@ -47,6 +48,14 @@ pub(crate) fn with_table_flags(
                 Location::Body => "body",
             };
             command.arg(flag(field).long(format!("{place}-{long}")))
+        } else if renamed {
+            // The concept's one name; the spec's own stays accepted, unlisted.
+            command.arg(
+                flag(field)
+                    .long(long.clone())
+                    .value_name(long.to_shouty_snake_case())
+                    .alias(field.name.to_kebab_case()),
+            )
         } else {
             command.arg(flag(field))
         }
@@ -73,6 +82,14 @@ pub(crate) fn with_table_flags(
 
 /// The id of the `--all` flag (not a wire name, so no field can take it).
 pub(crate) const ALL: &str = "@all";
+
+/// The flag of a field: its name in kebab-case, or the concept's one name its provider gives
+/// it ([`super::ProviderExtension::flag_names`]).
+pub(crate) fn long_of(provider: Provider, name: &str) -> String {
+    super::extension(provider)
+        .and_then(|e| e.flag_names.iter().find(|(wire, _)| *wire == name))
+        .map_or_else(|| name.to_kebab_case(), |(_, long)| long.to_string())
+}
 
 /// The id of the `--body` flag (not a wire name, so no field can take it).
 pub(crate) const BODY: &str = "@body";
@@ -107,9 +124,11 @@ fn with_body_flag(command: Command, provider: Provider, op: &Operation, body: Bo
         .filter(|f| f.required && f.kind != Kind::Boolean)
     {
         let long = field.name.to_kebab_case();
+        // By its id (the wire name, whatever its flag is called) or, for a hand-written
+        // flag, by the field's name.
         let id = command
             .get_arguments()
-            .find(|arg| arg.get_long() == Some(long.as_str()))
+            .find(|arg| arg.get_id() == field.name || arg.get_long() == Some(long.as_str()))
             .map(|arg| arg.get_id().clone());
         if let Some(id) = id {
             command = command.mut_arg(id, |arg| arg.required(false).required_unless_present(BODY));
@@ -202,7 +221,7 @@ pub(crate) fn input(
             check(provider, op, &value, what, |name| {
                 from_flags
                     .contains(&name)
-                    .then(|| format!("--{}", name.to_kebab_case()))
+                    .then(|| format!("--{}", long_of(provider, name)))
             })?;
             input = input.body(value);
         }

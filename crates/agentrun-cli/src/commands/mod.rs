@@ -129,6 +129,9 @@ pub(crate) struct ProviderExtension {
     pub(crate) client: Option<Connect>,
     /// Help lines of its resources, by name.
     pub(crate) resources: &'static [(&'static str, &'static str)],
+    /// One flag name per concept where the spec names it two ways: a field's wire name and
+    /// the flag it takes (its own name stays a hidden alias).
+    pub(crate) flag_names: &'static [(&'static str, &'static str)],
     /// Its hand-written commands, in the order help lists them.
     pub(crate) commands: &'static [Extension],
 }
