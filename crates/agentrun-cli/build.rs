@@ -14,7 +14,12 @@ fn main() {
     if let Some(git_dir) = git(&["rev-parse", "--absolute-git-dir"]) {
         let branch = git(&["symbolic-ref", "-q", "HEAD"]);
         for file in ["HEAD", "packed-refs"].into_iter().chain(branch.as_deref()) {
-            println!("cargo:rerun-if-changed={git_dir}/{file}");
+            // Only files that exist: cargo runs the script again every build for one that
+            // does not, and every crate above would build again too.
+            let path = Path::new(&git_dir).join(file);
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
         }
     }
     println!("cargo:rerun-if-changed=build.rs");
