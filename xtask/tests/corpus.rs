@@ -48,7 +48,37 @@ fn recorded_sources(root: &Path) -> BTreeSet<String> {
 fn generate_all(root: &Path, documents: &[Document], name: &str) -> (Scratch, Vec<Outcome>) {
     let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let scratch = Scratch::create(root, &base.join(name)).unwrap();
-    let outcomes: Vec<Outcome> = documents.iter().map(|d| scratch.generate(d)).collect();
+    // On every core, each taking the next document: each is its own crate, and generating
+    // one is CPU-bound.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (scratch, next) = (&scratch, &next);
+                std::thread::Builder::new()
+                    // typify recurses deeply on some documents.
+                    .stack_size(64 * 1024 * 1024)
+                    .spawn_scoped(scope, move || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(document) = documents.get(i) else {
+                                return done;
+                            };
+                            done.push((i, scratch.generate(document)));
+                        }
+                    })
+                    .unwrap()
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap())
+            .collect()
+    });
+    outcomes.sort_by_key(|(i, _)| *i);
+    let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, outcome)| outcome).collect();
     for outcome in &outcomes {
         let name = &outcome.document.name;
         match &outcome.generated {
