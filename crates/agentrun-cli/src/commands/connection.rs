@@ -70,6 +70,14 @@ pub(crate) fn with_connection_flags(command: Command, provider: Provider) -> Com
         )
 }
 
+/// The client of an invocation: [`connect`]'s, with its `--max-answer-bytes` and
+/// `--dry-run`.
+pub(crate) fn client(invocation: &super::Invocation<'_>) -> Result<ProviderClient, Error> {
+    Ok(connect(invocation.provider, invocation.connection)?
+        .with_max_answer_bytes(invocation.max_answer_bytes)
+        .with_dry_run(invocation.dry_run))
+}
+
 /// The client of a command built from the table: each credential and the base URL from its
 /// flag, else its variable; a provider's hand-written code may read its own flags instead
 /// ([`crate::commands::ProviderExtension::client`]).

@@ -199,6 +199,13 @@ pub(crate) fn defs(provider: Provider) -> Vec<CommandDef> {
 
 /// The command line with every provider's commands.
 pub(crate) fn augment(root: Command) -> Command {
+    // The flags no field can take: the command line's own (`--json`, `--output`, `--profile`,
+    // ...), read from it rather than listed again.
+    let global: Vec<String> = root
+        .get_arguments()
+        .filter_map(|arg| arg.get_long().map(str::to_string))
+        .chain(["help".to_string()])
+        .collect();
     Provider::ALL.iter().fold(root, |root, &provider| {
         let info = provider.info();
         let command = Command::new(provider.name());
@@ -211,17 +218,17 @@ pub(crate) fn augment(root: Command) -> Command {
         .arg_required_else_help(true)
         // The APIs first, before `emulator`, `schema` and `completions`.
         .display_order(0);
-        root.subcommand(with_commands(command, provider))
+        root.subcommand(with_commands(command, provider, &global))
     })
 }
 
 /// The provider's command with a subcommand for each of its [`defs`].
-fn with_commands(provider_command: Command, provider: Provider) -> Command {
+fn with_commands(provider_command: Command, provider: Provider, global: &[String]) -> Command {
     // The flags no field can take: the provider's connection flags and the global ones.
     let reserved: Vec<String> = provider_command
         .get_arguments()
         .filter_map(|arg| arg.get_long().map(str::to_string))
-        .chain(["json", "verbose", "help"].map(String::from))
+        .chain(global.iter().cloned())
         .collect();
     let resources = extension(provider).map_or(&[][..], |e| e.resources);
     let mut command = provider_command;
@@ -273,8 +280,8 @@ pub(crate) fn chosen(matches: &ArgMatches, output: Output) -> Option<(Runner, In
     let def = defs(provider)
         .into_iter()
         .find(|d| d.resource == resource && d.action == action)?;
-    // `--all` is the same for every list command: page after page, the items as one list.
     let dry_run = matches.get_flag("dry_run");
+    // `--all` is the same for every list command: page after page, the items as one list.
     let run = if dry_run && def.operation.is_none() {
         runner!(no_dry_run)
     } else if pages::asked(flags) {
@@ -315,9 +322,7 @@ async fn send_and_print(invocation: Invocation<'_>) -> Result<Outcome, Error> {
     let operation = invocation.operation.ok_or_else(|| Error::Invalid {
         message: "the command sends no operation".into(),
     })?;
-    let client = connection::connect(invocation.provider, invocation.connection)?
-        .with_max_answer_bytes(invocation.max_answer_bytes)
-        .with_dry_run(invocation.dry_run);
+    let client = connection::client(&invocation)?;
     let input = flags::input(invocation.provider, operation, invocation.flags, Map::new())?;
     let answer = client.send_described(operation, &input).await?;
     invocation.output.unrendered(&answer)?;

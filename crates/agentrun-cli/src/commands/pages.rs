@@ -63,9 +63,7 @@ pub(crate) async fn all_pages(invocation: Invocation<'_>) -> Result<Outcome, Err
             operation.label
         ),
     })?;
-    let client = connection::connect(invocation.provider, invocation.connection)?
-        .with_max_answer_bytes(invocation.max_answer_bytes)
-        .with_dry_run(invocation.dry_run);
+    let client = connection::client(&invocation)?;
     let first = input(invocation.provider, operation, invocation.flags, Map::new())?;
     let cap = limit(invocation.flags);
     let mut items = Vec::new();
