@@ -7994,16 +7994,11 @@ pub mod types {
     }
     ///One step of a test or component definition. The two versions of the docs disagree: the endpoint pages require `kind`, with `instruction` and `onFailure` for a step or `componentId` for a component; the newer reference requires `stepType` and `onFailure`. Send `kind` and `stepType` together to satisfy either.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct TestStepInput {
         ///Reusable component to run. Required when stepType is component.
         #[serde(
             rename = "componentId",
             skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        #[cfg_attr(
-            feature = "schemars",
-            schemars(with = "::std::string::String", default)
         )]
         pub component_id: ::std::option::Option<::std::string::String>,
         ///Extra detail for the step. For condition steps this is the condition text.
@@ -8014,44 +8009,29 @@ pub mod types {
             rename = "graphNodeKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[cfg_attr(
-            feature = "schemars",
-            schemars(with = "::std::string::String", default)
-        )]
         pub graph_node_key: ::std::option::Option<::std::string::String>,
         ///What the test runner should do in this step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[cfg_attr(
-            feature = "schemars",
-            schemars(with = "::std::string::String", default)
-        )]
         pub instruction: ::std::option::Option<::std::string::String>,
         ///Older docs (endpoint pages): `step` for a direct executable step, `component` for a reusable component reference (the values are inferred: the pages do not show them). Required there.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[cfg_attr(
-            feature = "schemars",
-            schemars(with = "::std::string::String", default)
-        )]
         pub kind: ::std::option::Option<::std::string::String>,
         ///Canvas x position of the step.
         #[serde(
             rename = "layoutX",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub layout_x: ::std::option::Option<f64>,
         ///Canvas y position of the step.
         #[serde(
             rename = "layoutY",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
         pub layout_y: ::std::option::Option<f64>,
         #[serde(
             rename = "onFailure",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[cfg_attr(feature = "schemars", schemars(with = "OnFailure", default))]
         pub on_failure: ::std::option::Option<OnFailure>,
         ///Required when the parent canvas node is a condition.
         #[serde(
@@ -8069,10 +8049,6 @@ pub mod types {
         #[serde(
             rename = "stepType",
             skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        #[cfg_attr(
-            feature = "schemars",
-            schemars(with = "TestStepInputStepType", default)
         )]
         pub step_type: ::std::option::Option<TestStepInputStepType>,
         ///Optional durable guidance for future test runners, such as fast selectors, reliable waits, or gotchas for this step.
@@ -19547,6 +19523,122 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    #[cfg(feature = "schemars")]
+    impl ::schemars::JsonSchema for TestStepInput {
+        fn schema_name() -> ::std::string::String {
+            "TestStepInput".to_string()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ///One step of a test or component definition. The two versions of the docs disagree: the endpoint pages require `kind`, with `instruction` and `onFailure` for a step or `componentId` for a component; the newer reference requires `stepType` and `onFailure`. Send `kind` and `stepType` together to satisfy either.
+            #[derive(::schemars::JsonSchema)]
+            #[allow(dead_code)]
+            struct TestStepInput {
+                ///Reusable component to run. Required when stepType is component.
+                #[serde(
+                    rename = "componentId",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "::std::string::String", default)
+                )]
+                component_id: ::std::option::Option<::std::string::String>,
+                ///Extra detail for the step. For condition steps this is the condition text.
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                details: ::std::option::Option<::std::string::String>,
+                ///Stable canvas node key. Omit to create a linear default graph.
+                #[serde(
+                    rename = "graphNodeKey",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "::std::string::String", default)
+                )]
+                graph_node_key: ::std::option::Option<::std::string::String>,
+                ///What the test runner should do in this step.
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "::std::string::String", default)
+                )]
+                instruction: ::std::option::Option<::std::string::String>,
+                ///Older docs (endpoint pages): `step` for a direct executable step, `component` for a reusable component reference (the values are inferred: the pages do not show them). Required there.
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "::std::string::String", default)
+                )]
+                kind: ::std::option::Option<::std::string::String>,
+                ///Canvas x position of the step.
+                #[serde(
+                    rename = "layoutX",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
+                layout_x: ::std::option::Option<f64>,
+                ///Canvas y position of the step.
+                #[serde(
+                    rename = "layoutY",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(feature = "schemars", schemars(with = "f64", default))]
+                layout_y: ::std::option::Option<f64>,
+                #[serde(
+                    rename = "onFailure",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(feature = "schemars", schemars(with = "OnFailure", default))]
+                on_failure: ::std::option::Option<OnFailure>,
+                ///Required when the parent canvas node is a condition.
+                #[serde(
+                    rename = "parentConditionOutcome",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                parent_condition_outcome: ::std::option::Option<ConditionOutcome>,
+                ///Parent canvas node key, `start`, or null for a disconnected draft node.
+                #[serde(
+                    rename = "parentGraphNodeKey",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                parent_graph_node_key: ::std::option::Option<::std::string::String>,
+                ///Newer docs: kind of step, `test` when left out. Required there. Left without a schema default, so a step written with the older `kind` alone is not sent as a `test` step.
+                #[serde(
+                    rename = "stepType",
+                    skip_serializing_if = "::std::option::Option::is_none"
+                )]
+                #[cfg_attr(
+                    feature = "schemars",
+                    schemars(with = "TestStepInputStepType", default)
+                )]
+                step_type: ::std::option::Option<TestStepInputStepType>,
+                ///Optional durable guidance for future test runners, such as fast selectors, reliable waits, or gotchas for this step.
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                tips: ::std::option::Option<::std::string::String>,
+            }
+            let mut schema = <TestStepInput as ::schemars::JsonSchema>::json_schema(
+                    generator,
+                )
+                .into_object();
+            let alternatives: &[&[&str]] = &[&["kind"][..], &["stepType"][..]];
+            schema.subschemas().any_of = Some(
+                alternatives
+                    .iter()
+                    .map(|required| {
+                        let mut branch = ::schemars::schema::SchemaObject::default();
+                        branch.object().required = required
+                            .iter()
+                            .map(|name| name.to_string())
+                            .collect();
+                        branch.into()
+                    })
+                    .collect(),
+            );
+            schema.into()
         }
     }
     /// The schema of `T` or `null`, for a field the document requires and lets be null.
