@@ -33,6 +33,7 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
         extend: RunArgs::augment_args,
         run: runner!(run),
     }],
+    current_fields: &[],
 };
 
 /// `agentrun builder run`.

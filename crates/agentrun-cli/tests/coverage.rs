@@ -1,7 +1,8 @@
 //! Every operation of every provider's generated operation table has a command (hand-written,
 //! or built from the spec), and every parameter and top-level body field of it a flag named after
 //! it in kebab-case (`appId` is `--app-id`); what the spec requires, the command requires,
-//! except body fields when the whole body comes from `--body`.
+//! except body fields when the whole body comes from `--body`, and body fields of an update
+//! that replaces what a `GET` of its path reads (the fields left out are read first).
 
 use agentrun::Provider;
 use agentrun::runtime::Kind;
@@ -31,18 +32,26 @@ fn every_operation_of_every_provider_has_a_command_with_a_flag_per_field() {
                 continue;
             };
             if found.fields_are_flags {
-                check_flags(op, &command, &shown, &mut problems);
+                let partial = op.method == "PUT"
+                    && provider
+                        .info()
+                        .operations
+                        .iter()
+                        .any(|other| other.method == "GET" && other.path == op.path);
+                check_flags(op, &command, &shown, partial, &mut problems);
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// A flag per field of `op` on `command`, required as the spec says.
+/// A flag per field of `op` on `command`, required as the spec says (body fields optional when
+/// the update is `partial`).
 fn check_flags(
     op: &agentrun::runtime::Operation,
     command: &clap::Command,
     shown: &str,
+    partial: bool,
     problems: &mut Vec<String>,
 ) {
     let has_body_flag = command
@@ -83,6 +92,15 @@ fn check_flags(
             ));
             continue;
         };
+        if partial && in_body {
+            if missing.contains(&flag) {
+                problems.push(format!(
+                    "{}: --{flag} is required, though the update reads what is left out",
+                    op.id
+                ));
+            }
+            continue;
+        }
         let required = field.required && field.kind != Kind::Boolean;
         if required && !missing.contains(&flag) {
             problems.push(format!(

@@ -26,6 +26,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use self::flags::{BuildprintAuth, ModelChoice, StartWait, StepsFlag, WaitFlags};
+use crate::commands::updates::CurrentField;
 use crate::commands::{Extension, Invocation, Outcome, ProviderExtension, runner};
 use crate::output::{Output, Received};
 use crate::progress::{Display, Reporter};
@@ -112,17 +113,17 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
         sends("listTests", "tests", "list", "List an app's active tests and components", same, runner!(library::list_tests)),
         sends("createTest", "tests", "create", "Create a test or component", flags::StepsFlag::augment_args, runner!(library::create_test)),
         sends("getTest", "tests", "get", "Get a test or component", same, runner!(library::get_test)),
-        sends("updateTest", "tests", "update", "Replace a test's definition", flags::StepsFlag::augment_args, runner!(library::update_test)),
+        sends("updateTest", "tests", "update", "Change a test's definition", flags::StepsFlag::augment_args, runner!(library::update_test)),
         sends("deleteTest", "tests", "delete", "Archive a test or component", same, runner!(library::delete_test)),
         sends("listTestGroups", "test-groups", "list", "List an app's test groups", same, runner!(library::list_groups)),
         sends("createTestGroup", "test-groups", "create", "Create a test group", same, runner!(library::create_group)),
         sends("getTestGroup", "test-groups", "get", "Get a test group and its members", same, runner!(library::get_group)),
-        sends("updateTestGroup", "test-groups", "update", "Replace a test group", same, runner!(library::update_group)),
+        sends("updateTestGroup", "test-groups", "update", "Change a test group", same, runner!(library::update_group)),
         sends("deleteTestGroup", "test-groups", "delete", "Archive a test group", same, runner!(library::delete_group)),
         sends("listTestUsers", "test-users", "list", "List an app's test users", same, runner!(library::list_users)),
         sends("createTestUser", "test-users", "create", "Create a test user", same, runner!(library::create_user)),
         sends("getTestUser", "test-users", "get", "Get a test user", same, runner!(library::get_user)),
-        sends("updateTestUser", "test-users", "update", "Replace a test user", same, runner!(library::update_user)),
+        sends("updateTestUser", "test-users", "update", "Change a test user", same, runner!(library::update_user)),
         sends("deleteTestUser", "test-users", "delete", "Delete a test user", same, runner!(library::delete_user)),
         sends("startTestRun", "test-runs", "start", "Start a run of a test on a branch", StartWait::augment_args, runner!(runs::start_test_run)),
         sends("getTestRun", "test-runs", "get", "Get a test run and its steps", same, runner!(runs::get_test_run)),
@@ -136,6 +137,8 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
         waits("versions", "Wait until a version sync completed (exit 0) or failed (exit 1)", flags::VersionWait::augment_args, runner!(versions::wait)),
         sends("getOpenApiDocument", "openapi", "get", "Print the OpenAPI document the API serves", same, runner!(get_openapi_document)),
     ],
+    // A group's tests are its members in the answer, `testIds` in the update.
+    current_fields: &[CurrentField { operation: "updateTestGroup", field: "testIds", from: "/members/*/testId" }],
 };
 
 /// The client of a hand-written command, from its connection flags or else the environment.
@@ -178,12 +181,14 @@ where
     R::Output: Serialize + DeserializeOwned,
 {
     let client = client(invocation)?;
-    let input = crate::commands::flags::input(
+    let input = crate::commands::updates::input(
+        client.generic(),
         Provider::Buildprint,
         R::OPERATION,
         invocation.flags,
         Map::new(),
-    )?;
+    )
+    .await?;
     let raw = client.send_operation(R::OPERATION, &input).await?;
     let out = invocation.output;
     match Received::<R::Output>::read(raw.clone()) {
@@ -212,7 +217,14 @@ where
     R: Request,
     R::Output: DeserializeOwned,
 {
-    let input = crate::commands::flags::input(Provider::Buildprint, R::OPERATION, m, overrides)?;
+    let input = crate::commands::updates::input(
+        client.generic(),
+        Provider::Buildprint,
+        R::OPERATION,
+        m,
+        overrides,
+    )
+    .await?;
     send_input::<R>(client, &input).await
 }
 

@@ -74,8 +74,25 @@ pub(crate) fn with_table_flags(
             ),
         _ => command,
     };
-    match op.body {
+    let command = match op.body {
         Some(body) => with_body_flag(command, provider, op, body),
+        None => command,
+    };
+    match super::updates::current_of(provider, op) {
+        // A replacing update needs only what changes: the rest is read first.
+        Some(get) => op
+            .body
+            .iter()
+            .flat_map(|body| body.fields)
+            .fold(command, |command, field| {
+                let known = command.get_arguments().any(|a| a.get_id() == field.name);
+                if known {
+                    command.mut_arg(field.name, |arg| arg.required(false))
+                } else {
+                    command
+                }
+            })
+            .after_help(super::updates::help(get)),
         None => command,
     }
 }
@@ -118,8 +135,12 @@ fn with_body_flag(command: Command, provider: Provider, op: &Operation, body: Bo
             .value_name("@FILE|-|JSON")
             .help(help),
     );
-    for field in body
-        .fields
+    // A replacing update requires none of them (`updates`).
+    let required = match super::updates::current_of(provider, op) {
+        Some(_) => &[][..],
+        None => body.fields,
+    };
+    for field in required
         .iter()
         .filter(|f| f.required && f.kind != Kind::Boolean)
     {
@@ -205,7 +226,12 @@ pub(crate) fn input(
                     object.insert(field.name.to_string(), value);
                     from_flags.push(field.name);
                 }
-                None if field.required && field.kind == Kind::Boolean && !from_file => {
+                // A replacing update reads a left-out field instead (`updates`).
+                None if field.required
+                    && field.kind == Kind::Boolean
+                    && !from_file
+                    && super::updates::current_of(provider, op).is_none() =>
+                {
                     object.insert(field.name.to_string(), Value::Bool(false));
                 }
                 None => {}

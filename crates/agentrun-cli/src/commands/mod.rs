@@ -18,6 +18,7 @@
 pub(crate) mod connection;
 pub(crate) mod flags;
 pub(crate) mod pages;
+pub(crate) mod updates;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -134,6 +135,9 @@ pub(crate) struct ProviderExtension {
     pub(crate) flag_names: &'static [(&'static str, &'static str)],
     /// Its hand-written commands, in the order help lists them.
     pub(crate) commands: &'static [Extension],
+    /// The body fields of its replacing updates that the current resource names otherwise
+    /// ([`updates`]).
+    pub(crate) current_fields: &'static [updates::CurrentField],
 }
 
 /// The hand-written code of `provider`, if it has some.
@@ -323,7 +327,14 @@ async fn send_and_print(invocation: Invocation<'_>) -> Result<Outcome, Error> {
         message: "the command sends no operation".into(),
     })?;
     let client = connection::client(&invocation)?;
-    let input = flags::input(invocation.provider, operation, invocation.flags, Map::new())?;
+    let input = updates::input(
+        &client,
+        invocation.provider,
+        operation,
+        invocation.flags,
+        Map::new(),
+    )
+    .await?;
     let answer = client.send_described(operation, &input).await?;
     invocation.output.unrendered(&answer)?;
     Ok(Outcome::Done)
