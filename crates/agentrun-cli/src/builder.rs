@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::cli::positive_duration;
 use crate::commands::{Extension, Invocation, Outcome, ProviderExtension, runner};
-use crate::output::Output;
+use crate::output::{Output, Received};
 
 /// Builder's hand-written command, `agentrun builder run`, and how to reach Builder.
 pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
@@ -38,20 +38,12 @@ pub(crate) static EXTENSION: ProviderExtension = ProviderExtension {
 
 /// `agentrun builder run`.
 async fn run(invocation: Invocation<'_>) -> Result<Outcome, Error> {
-    if invocation.dry_run {
-        // It sends through Builder's typed client, which cannot describe a request unsent.
-        return Err(Error::Invalid {
-            message: "--dry-run is not available for `builder run` yet; `agentrun schema builder \
-                      runAgent` shows the body it takes"
-                .into(),
-        });
-    }
     let parse = |e: clap::Error| Error::Invalid {
         message: agentrun::runtime::one_line(&e.to_string()),
     };
     let auth = BuilderAuth::from_arg_matches(invocation.connection).map_err(parse)?;
     let args = RunArgs::from_arg_matches(invocation.flags).map_err(parse)?;
-    start(&auth, args, invocation.output).await?;
+    start(&auth, args, invocation.output, invocation.dry_run).await?;
     Ok(Outcome::Done)
 }
 
@@ -119,10 +111,11 @@ fn body(source: &str) -> Result<b::AgentRunRequest, Error> {
     })
 }
 
-async fn start(auth: &BuilderAuth, args: RunArgs, out: Output) -> Result<(), Error> {
+/// Starts the run (`dry_run`: describes it instead) and shows where it works.
+async fn start(auth: &BuilderAuth, args: RunArgs, out: Output, dry_run: bool) -> Result<(), Error> {
     if let Some(source) = &args.body {
         let request = body(source)?;
-        let started = connect(auth)?.start(request).await?;
+        let started = connect(auth)?.with_dry_run(dry_run).start(request).await?;
         return show(started, out);
     }
     // Check everything local before the first request: a bad attachment loses no run.
@@ -135,7 +128,7 @@ async fn start(auth: &BuilderAuth, args: RunArgs, out: Output) -> Result<(), Err
     for url in &args.url {
         attachments.push(Attachment::from_url(url)?);
     }
-    let client = connect(auth)?;
+    let client = connect(auth)?.with_dry_run(dry_run);
     let mut request = client.run(prompt).attach_all(attachments);
     if let Some(project) = args.project {
         request = request.project(project);
@@ -153,14 +146,14 @@ async fn start(auth: &BuilderAuth, args: RunArgs, out: Output) -> Result<(), Err
     show(started, out)
 }
 
-/// Prints where the run works: the URL on stdout, the rest on stderr (or the answer's JSON).
+/// Prints where the run works: the URL on stdout, the rest on stderr (or the answer's JSON, as
+/// Builder sent it).
 fn show(started: RunStarted, out: Output) -> Result<(), Error> {
-    let accepted = b::AgentRunAccepted {
-        url: started.url,
-        branch_name: started.branch_name,
-        project_id: started.project_id,
-        status: started.status,
-    };
+    let accepted =
+        Received::<b::AgentRunAccepted>::read(started.answer).map_err(|e| Error::Decode {
+            operation: None,
+            message: format!("the answer is not what the spec documents ({e})"),
+        })?;
     // As text, the URL alone on stdout, so `url=$(agentrun builder run ...)` works; the rest is
     // for the log. Every string in it is the API's, made safe for a terminal.
     out.show(&accepted, |started| {

@@ -81,46 +81,7 @@ impl Output {
 /// An answer as the API sent it and as its documented type reads it: `--json` prints what was
 /// received, value for value, fields the types do not know and their order included; text
 /// renders the typed value (it dereferences to it).
-#[derive(Debug, Clone)]
-pub(crate) struct Received<T> {
-    /// The answer as its documented type reads it.
-    pub(crate) value: T,
-    /// The answer as the API sent it.
-    pub(crate) raw: serde_json::Value,
-}
-
-impl<T: DeserializeOwned> Received<T> {
-    /// Reads `raw` as `T`; the error says where it departs from the type.
-    pub(crate) fn read(raw: serde_json::Value) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            value: T::deserialize(&raw)?,
-            raw,
-        })
-    }
-}
-
-impl<T> std::ops::Deref for Received<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-impl<T> Serialize for Received<T> {
-    /// What was received.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.raw.serialize(serializer)
-    }
-}
-
-impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Received<T> {
-    /// Reads a value, and it as `T`.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = serde_json::Value::deserialize(deserializer)?;
-        Self::read(raw).map_err(serde::de::Error::custom)
-    }
-}
+pub(crate) use agentrun::Received;
 
 /// The API's JSON, pretty-printed, as `--json` prints it.
 pub(crate) fn json<T: Serialize>(value: &T) -> String {

@@ -56,23 +56,48 @@ async fn a_dry_run_prints_the_request_with_credentials_redacted_and_sends_nothin
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wait_and_builder_run_refuse_a_dry_run() {
+async fn a_wait_refuses_a_dry_run() {
     let emulator = manual_emulator().await;
-    let cli = Agentrun::against(&emulator);
-    let wait = cli
+    let wait = Agentrun::against(&emulator)
         .line("buildprint agents wait --agent-id ag_000001 --dry-run")
         .await;
     assert_eq!(wait.code, 2, "{}", wait.all());
     assert!(wait.stderr.contains("drop --dry-run"), "{}", wait.stderr);
-    let run = cli
-        .line("builder run --prompt hi --user-email developer@yourcompany.com --dry-run")
-        .await;
-    assert_eq!(run.code, 2, "{}", run.all());
-    assert!(
-        run.stderr
-            .contains("--dry-run is not available for `builder run`"),
-        "{}",
-        run.stderr
-    );
     assert_eq!(emulator.received().requests, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_builder_run_dry_run_shows_the_run_with_both_keys_redacted() {
+    let emulator = manual_emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "Keep the header.").unwrap();
+    let out = Agentrun::against(&emulator)
+        .env("BUILDER_PUBLIC_KEY", "canary-public-3")
+        .env("BUILDER_PRIVATE_KEY", "bpk-canary-private-3")
+        .dir(dir.path())
+        .line("builder run --prompt 'Add a pricing page' --attach notes.txt --user-email developer@yourcompany.com --dry-run")
+        .await;
+    assert_eq!(out.code, 0, "{}", out.all());
+    let (head, body) = out.stdout.split_once("\n\n").unwrap();
+    assert_eq!(
+        head.lines().next(),
+        Some(
+            format!(
+                "POST {}/agents/run?apiKey=[redacted]",
+                emulator.builder_url()
+            )
+            .as_str()
+        )
+    );
+    assert!(head.contains("\nauthorization: [redacted]"), "{head}");
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(body["userMessage"]["userPrompt"], "Add a pricing page");
+    assert_eq!(body["userEmail"], "developer@yourcompany.com");
+    assert_eq!(
+        body["userMessage"]["attachments"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert!(!out.all().contains("canary-public-3"), "{}", out.all());
+    assert!(!out.all().contains("canary-private-3"), "{}", out.all());
+    assert_eq!(emulator.received().requests, 0, "a dry run sends nothing");
 }

@@ -127,3 +127,51 @@ async fn an_answer_the_types_cannot_read_is_an_error_as_text_and_printed_with_a_
     );
     assert!(text.stdout.is_empty(), "{}", text.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_prints_the_run_as_it_ended_as_received() {
+    let answer = with_unknown_fields(&documented_agent().await);
+    assert_eq!(answer["status"], json!("completed"));
+    let body = answer.to_string();
+    let server = TestServer::start(move |_| Reply::json(200, body.clone()));
+    let id = answer["agentId"].as_str().unwrap();
+    let printed = against(&server)
+        .line(&format!("buildprint agents wait --agent-id {id} --json"))
+        .await;
+    assert_eq!(printed.code, 0, "{}", printed.all());
+    assert_eq!(
+        printed.stdout.trim_end(),
+        serde_json::to_string_pretty(&answer).unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_builder_run_prints_builders_answer_as_received() {
+    let answer = json!({
+        "traceId": "tr_1",
+        "url": "https://builder.io/app/projects/p1/main?agent=1",
+        "branchName": "pricing",
+        "projectId": "p1",
+        "status": "processing",
+        "queue": {"position": 2, "etaSeconds": 30},
+    });
+    let body = answer.to_string();
+    let server = TestServer::start(move |_| Reply::json(200, body.clone()));
+    let cli = Agentrun::bare()
+        .env("BUILDER_BASE_URL", &server.url())
+        .env("BUILDER_PUBLIC_KEY", "space-key")
+        .env("BUILDER_PRIVATE_KEY", "bpk-private");
+    let printed = cli
+        .line("builder run --prompt 'Add a pricing page' --user-email developer@yourcompany.com --json")
+        .await;
+    assert_eq!(printed.code, 0, "{}", printed.all());
+    assert_eq!(
+        printed.stdout.trim_end(),
+        serde_json::to_string_pretty(&answer).unwrap()
+    );
+    let text = cli
+        .line("builder run --prompt 'Add a pricing page' --user-email developer@yourcompany.com")
+        .await;
+    assert_eq!(text.code, 0, "{}", text.all());
+    assert_eq!(text.stdout.trim_end(), answer["url"].as_str().unwrap());
+}

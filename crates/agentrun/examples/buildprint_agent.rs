@@ -53,7 +53,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 println!("  {} after {:.0?}", progress.status, progress.elapsed);
             }
         })
-        .await?;
+        .await?
+        // The typed agent; `.raw()` before this would give the JSON the API sent.
+        .into_inner();
 
     match agent.status {
         RunStatus::Completed => {

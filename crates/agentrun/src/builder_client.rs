@@ -1,11 +1,17 @@
 //! Starting Builder's agent: a run with a prompt, attachments, a project and a user.
 
+use agentrun_builder::builder as op;
 use agentrun_builder::types as b;
+use agentrun_runtime::progenitor_client::ClientInfo as _;
 use agentrun_runtime::{ClientConfig, Request};
+use serde_json::Value;
 
 use crate::attachments::Attachment;
 use crate::auth::BuilderCredentials;
 use crate::error::{Error, Provider, convert};
+use crate::operation_input::OperationInput;
+use crate::provider_client::ProviderClient;
+use crate::received::Received;
 
 /// A Builder.io client: the generated one, its credentials, and the checks before a run.
 ///
@@ -35,6 +41,9 @@ use crate::error::{Error, Provider, convert};
 #[derive(Clone, Debug)]
 pub struct BuilderClient {
     api: agentrun_builder::Client,
+    /// The generic path every provider has, over the same connection pool: a run is sent
+    /// through it, so that its answer is kept as received.
+    generic: ProviderClient,
     credentials: BuilderCredentials,
 }
 
@@ -61,7 +70,28 @@ impl BuilderClient {
                 message: e.to_string(),
             },
         )?;
-        Ok(Self { api, credentials })
+        let generic = ProviderClient::from_parts(
+            Provider::Builder,
+            api.baseurl(),
+            api.client().clone(),
+            api.runtime().clone(),
+            vec![
+                credentials.public_key().clone(),
+                credentials.private_key().clone(),
+            ],
+        );
+        Ok(Self {
+            api,
+            generic,
+            credentials,
+        })
+    }
+
+    /// This client, sending no run: [`RunRequest::send`] and [`Self::start`] are
+    /// [`Error::DryRun`] with the request they would have sent, both keys redacted.
+    pub fn with_dry_run(mut self, dry_run: bool) -> Self {
+        self.generic = self.generic.with_dry_run(dry_run);
+        self
     }
 
     /// The generated client, for anything this one does not wrap.
@@ -133,6 +163,8 @@ pub struct RunStarted {
     pub project_id: String,
     /// Always `processing` when accepted.
     pub status: b::AgentRunStatus,
+    /// Builder's answer as it was sent, fields this client does not know included.
+    pub answer: Value,
 }
 
 impl RunRequest<'_> {
@@ -211,15 +243,24 @@ impl BuilderClient {
                 "say which Builder user the agent acts for: a user email (a member of the Space) or a user ID",
             ));
         }
-        let api_key = self.credentials.public_key().expose();
-        let accepted = self
-            .send(self.api.run_agent().api_key(api_key).body(request))
-            .await?;
+        let operation = <op::RunAgent<'_> as Request>::OPERATION;
+        let body = serde_json::to_value(&request).map_err(|e| Error::invalid(e.to_string()))?;
+        let input = OperationInput::default()
+            .parameter("apiKey", self.credentials.public_key().expose())
+            .body(body);
+        let raw = self.generic.send_described(operation, &input).await?;
+        let (accepted, answer) = Received::<b::AgentRunAccepted>::read(raw)
+            .map_err(|e| Error::Decode {
+                operation: Some(operation.label.to_string()),
+                message: format!("the answer is not what the spec documents ({e})"),
+            })?
+            .into_parts();
         Ok(RunStarted {
             url: accepted.url,
             branch_name: accepted.branch_name,
             project_id: accepted.project_id,
             status: accepted.status,
+            answer,
         })
     }
 }

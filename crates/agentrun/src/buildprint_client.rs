@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use agentrun_buildprint::builder as op;
 use agentrun_buildprint::types as bp;
 use agentrun_runtime::progenitor_client::ClientInfo as _;
 use agentrun_runtime::{ClientConfig, Operation, Request};
@@ -11,13 +12,17 @@ use crate::auth::BuildprintCredentials;
 use crate::error::{ApiError, Error, ErrorBody, Provider, convert, convert_ready};
 use crate::operation_input::OperationInput;
 use crate::provider_client::ProviderClient;
+use crate::received::Received;
 use crate::wait::{Progress, WaitOptions, until_finished};
+use serde::de::DeserializeOwned;
 
 /// How many polls all the waits of one client have in flight at most.
 const CONCURRENT_POLLS: usize = 16;
 
 /// A Buildprint client: the generated API ([`BuildprintClient::api`]) plus waits that follow an
-/// agent, code review, test run, test group run or version sync to its end. It is cheap to
+/// agent, code review, test run, test group run or version sync to its end. A wait returns the
+/// run as it ended as a [`Received`]: the typed value, and the JSON the API sent, fields this
+/// client does not know included. It is cheap to
 /// clone, and every clone (and every wait) shares one connection pool.
 ///
 /// ```
@@ -185,31 +190,43 @@ impl BuildprintClient {
         self
     }
 
-    /// [`Self::send`], at most [`CONCURRENT_POLLS`] at once across the waits of this client.
-    async fn poll<R>(&self, request: R) -> Result<R::Output, Error>
+    /// Reads a run through the generic path, at most [`CONCURRENT_POLLS`] at once across the
+    /// waits of this client: the answer typed, and as received.
+    async fn poll<R>(&self, input: OperationInput) -> Result<Received<R::Output>, Error>
     where
-        R: Request<ErrorBody = bp::Error>,
+        R: Request,
+        R::Output: DeserializeOwned,
     {
         let _permit = self
             .polls
             .acquire()
             .await
             .map_err(|_| Error::invalid("the client is closed"))?;
-        self.send(request).await
+        let operation = R::OPERATION;
+        let raw = self.generic.send_described(operation, &input).await?;
+        Received::read(raw).map_err(|e| Error::Decode {
+            operation: Some(operation.label.to_string()),
+            message: format!("the answer is not what the spec documents ({e})"),
+        })
     }
 
-    /// Waits until the agent is `completed` or `error`, and returns it as it ended.
+    /// Waits until the agent is `completed` or `error`, and returns it as it ended: typed, and
+    /// as the API sent it ([`Received`]; it dereferences to the [`bp::Agent`]).
     pub async fn wait_for_agent(
         &self,
         agent_id: &str,
         options: &WaitOptions,
         mut progress: impl FnMut(&Progress),
-    ) -> Result<bp::Agent, Error> {
+    ) -> Result<Received<bp::Agent>, Error> {
         until_finished(
             format!("agent {agent_id}"),
             options,
-            || self.poll(self.api.get_agent().agent_id(agent_id)),
-            |agent: &bp::Agent| run_status(&agent.status),
+            || {
+                self.poll::<op::GetAgent<'_>>(
+                    OperationInput::default().parameter("agentId", agent_id),
+                )
+            },
+            |agent: &Received<bp::Agent>| run_status(&agent.status),
             &mut progress,
         )
         .await
@@ -222,12 +239,16 @@ impl BuildprintClient {
         review_id: &str,
         options: &WaitOptions,
         mut progress: impl FnMut(&Progress),
-    ) -> Result<bp::GetCodeReviewResponse, Error> {
+    ) -> Result<Received<bp::GetCodeReviewResponse>, Error> {
         until_finished(
             format!("code review {review_id}"),
             options,
-            || self.poll(self.api.get_code_review().review_id(review_id)),
-            |review: &bp::GetCodeReviewResponse| match review_run_status(review) {
+            || {
+                self.poll::<op::GetCodeReview<'_>>(
+                    OperationInput::default().parameter("reviewId", review_id),
+                )
+            },
+            |review: &Received<bp::GetCodeReviewResponse>| match review_run_status(review) {
                 Some(status) => run_status(&status),
                 None => ("running".to_string(), false),
             },
@@ -243,12 +264,16 @@ impl BuildprintClient {
         run_id: &str,
         options: &WaitOptions,
         mut progress: impl FnMut(&Progress),
-    ) -> Result<bp::GetTestRunResponse, Error> {
+    ) -> Result<Received<bp::GetTestRunResponse>, Error> {
         until_finished(
             format!("test run {run_id}"),
             options,
-            || self.poll(self.api.get_test_run().run_id(run_id)),
-            |run: &bp::GetTestRunResponse| test_status(&run.run.status),
+            || {
+                self.poll::<op::GetTestRun<'_>>(
+                    OperationInput::default().parameter("runId", run_id),
+                )
+            },
+            |run: &Received<bp::GetTestRunResponse>| test_status(&run.run.status),
             &mut progress,
         )
         .await
@@ -260,12 +285,16 @@ impl BuildprintClient {
         group_run_id: &str,
         options: &WaitOptions,
         mut progress: impl FnMut(&Progress),
-    ) -> Result<bp::GetTestGroupRunResponse, Error> {
+    ) -> Result<Received<bp::GetTestGroupRunResponse>, Error> {
         until_finished(
             format!("test group run {group_run_id}"),
             options,
-            || self.poll(self.api.get_test_group_run().group_run_id(group_run_id)),
-            |run: &bp::GetTestGroupRunResponse| test_status(&run.run.status),
+            || {
+                self.poll::<op::GetTestGroupRun<'_>>(
+                    OperationInput::default().parameter("groupRunId", group_run_id),
+                )
+            },
+            |run: &Received<bp::GetTestGroupRunResponse>| test_status(&run.run.status),
             &mut progress,
         )
         .await
@@ -278,19 +307,18 @@ impl BuildprintClient {
         version_id: &str,
         options: &WaitOptions,
         mut progress: impl FnMut(&Progress),
-    ) -> Result<bp::SyncStatus, Error> {
+    ) -> Result<Received<bp::SyncStatus>, Error> {
         until_finished(
             format!("version sync {version_id}"),
             options,
             || {
-                self.poll(
-                    self.api
-                        .get_sync_status()
-                        .app_id(app_id)
-                        .version_id(version_id),
+                self.poll::<op::GetSyncStatus<'_>>(
+                    OperationInput::default()
+                        .parameter("appId", app_id)
+                        .parameter("versionId", version_id),
                 )
             },
-            |sync: &bp::SyncStatus| {
+            |sync: &Received<bp::SyncStatus>| {
                 let finished = matches!(
                     sync.status,
                     bp::SyncStatusStatus::Completed | bp::SyncStatusStatus::Failed

@@ -54,6 +54,7 @@ mod buildprint_client;
 mod error;
 mod operation_input;
 mod provider_client;
+mod received;
 #[cfg(feature = "schemars")]
 pub mod schema;
 pub mod test_steps;
@@ -72,6 +73,7 @@ pub use buildprint_client::{BuildprintClient, review_run_status};
 pub use error::{ApiError, Error, Provider, Result};
 pub use operation_input::OperationInput;
 pub use provider_client::{DEFAULT_MAX_ANSWER_BYTES, ProviderClient};
+pub use received::Received;
 /// schemars 0.8, whose `JsonSchema` every generated type implements (feature `schemars`).
 #[cfg(feature = "schemars")]
 pub use schemars;

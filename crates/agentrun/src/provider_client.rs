@@ -362,7 +362,12 @@ impl ProviderClient {
                 Ok(json) => serde_json::to_string_pretty(&json).unwrap_or_default(),
                 Err(_) => String::from_utf8_lossy(bytes).into_owned(),
             });
-        let mut text = format!("{} {}", request.method(), url);
+        // A credential may also travel as an operation's own parameter (Builder's `apiKey`).
+        let mut text = format!(
+            "{} {}",
+            request.method(),
+            scrub(url.as_str(), &self.secrets())
+        );
         for header in headers {
             text.push('\n');
             text.push_str(&header);

@@ -74,7 +74,7 @@ async fn a_wait_returns_a_failed_agent_as_it_ended() {
     let id = start_agent(&client, EMULATE_ERROR).await;
     let agent = client.wait_for_agent(&id, &fast(), |_| {}).await.unwrap();
     assert_eq!(agent.status, bp::RunStatus::Error);
-    assert!(agent.last_error.unwrap().contains(EMULATE_ERROR));
+    assert!(agent.last_error.as_deref().unwrap().contains(EMULATE_ERROR));
 }
 
 #[tokio::test]

@@ -408,20 +408,31 @@ fn announce<T: Serialize + DeserializeOwned>(
 }
 
 /// Follows a run to its end: progress on stderr, then the run as it ended on stdout.
-async fn follow<T: Serialize + DeserializeOwned, Fut: Future<Output = Result<T, Error>>>(
+/// `--json` prints the last answer as the API sent it.
+async fn follow<T, Fut>(
     what: String,
     flags: &WaitFlags,
     out: Output,
     shown: Shown<T>,
     wait: impl FnOnce(WaitOptions, Reporter) -> Fut,
-) -> Result<Outcome, Error> {
+) -> Result<Outcome, Error>
+where
+    T: Serialize + DeserializeOwned,
+    Fut: Future<Output = Result<Received<T>, Error>>,
+{
     let display = Display::start(&what);
     let result = wait(options(flags), display.reporter()).await;
     // On an error, the error's line says what happened.
-    display.finish(result.as_ref().ok().map(shown.status).as_deref());
-    let value = result?;
-    out.show(&value, shown.text)?;
-    Ok((shown.outcome)(&value))
+    display.finish(
+        result
+            .as_ref()
+            .ok()
+            .map(|run| (shown.status)(run))
+            .as_deref(),
+    );
+    let run = result?;
+    out.show(&run, |run| (shown.text)(run))?;
+    Ok((shown.outcome)(&run))
 }
 
 /// The `steps` body field of `operation` from `--steps` (JSON, or `@FILE`), in both versions of
