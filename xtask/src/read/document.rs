@@ -78,7 +78,36 @@ pub fn parse(text: &str, origin: &str, format: Format) -> Result<Value> {
             kind(&value)
         );
     }
+    let mut value = value;
+    versions_as_text(&mut value);
     Ok(value)
+}
+
+/// The top-level version fields as the strings the specifications want. Hand-written YAML often
+/// leaves them unquoted (`swagger: 2.0`, `openapi: 3.0`), which YAML reads as numbers; a number
+/// becomes its text (`2.0`), and an OpenAPI version without its patch number gets one (`3.0`
+/// is `3.0.0`), so that the rest of the pipeline sees one form.
+fn versions_as_text(document: &mut Value) {
+    let Some(top) = document.as_object_mut() else {
+        return;
+    };
+    for key in ["openapi", "swagger", "overlay"] {
+        if let Some(Value::Number(number)) = top.get(key) {
+            let text = match number.as_f64() {
+                Some(v) if number.is_f64() && v.fract() == 0.0 => format!("{v:.1}"),
+                _ => number.to_string(),
+            };
+            top.insert(key.to_string(), Value::String(text));
+        }
+    }
+    if let Some(Value::String(version)) = top.get_mut("openapi")
+        && version.split('.').count() == 2
+        && version
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    {
+        version.push_str(".0");
+    }
 }
 
 /// A JSON value read from YAML, which holds what JSON's reader takes and `serde_json::Value`'s
@@ -217,7 +246,10 @@ pub fn openapi_version<'a>(doc: &'a Value, origin: &str) -> Result<&'a str> {
         None if doc.get("swagger").is_some() => bail!(
             "{origin}#/swagger: Swagger {} is not supported; agentrun reads Swagger 2.0 and \
              OpenAPI 3.0, 3.1 and 3.2 documents",
-            doc["swagger"]
+            match &doc["swagger"] {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            }
         ),
         None => {
             let keys: Vec<&str> = doc
@@ -510,11 +542,31 @@ mod tests {
         let swagger = serde_json::json!({"swagger": "1.2"});
         let error = openapi_version(&swagger, "x.json").unwrap_err().to_string();
         assert!(
-            error.contains("Swagger \"1.2\" is not supported"),
+            error.contains("#/swagger: Swagger 1.2 is not supported"),
             "{error}"
         );
         let v2 = serde_json::json!({"openapi": "2.0"});
         assert!(openapi_version(&v2, "x.json").is_err());
+    }
+
+    #[test]
+    fn unquoted_versions_read_as_the_strings_they_mean() {
+        for (text, key, version) in [
+            ("swagger: 2.0\n", "swagger", "2.0"),
+            ("openapi: 3.0\n", "openapi", "3.0.0"),
+            ("openapi: 3.1\n", "openapi", "3.1.0"),
+            ("openapi: '3.1'\n", "openapi", "3.1.0"),
+            ("openapi: 3.0.3\n", "openapi", "3.0.3"),
+            ("overlay: 1.0\n", "overlay", "1.0"),
+        ] {
+            let doc = parse(text, "x.yaml", Format::Yaml).unwrap();
+            assert_eq!(doc[key], version, "{text}");
+        }
+        let doc = parse("swagger: 2.0\n", "x.yaml", Format::Yaml).unwrap();
+        assert!(crate::normalize::swagger2::is_swagger2(&doc));
+        let old = parse("swagger: 1.2\n", "x.yaml", Format::Yaml).unwrap();
+        let error = openapi_version(&old, "x.yaml").unwrap_err().to_string();
+        assert!(error.contains("Swagger 1.2 is not supported"), "{error}");
     }
 
     #[test]
