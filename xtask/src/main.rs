@@ -159,6 +159,19 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Generation recurses as deep as a document nests: every command runs on a stack sized
+    // for it, not the main thread's.
+    match xtask::generate::recovery::on_generator_stack(run) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: cannot start a thread for the command: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The command the arguments name.
+fn run() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.unwrap_or_else(workspace_root);
     let result = match cli.command {

@@ -380,10 +380,10 @@ fn drift_compares_the_crates_of_files_named_without_a_folder() {
 }
 
 #[test]
-fn drift_reports_on_a_document_the_generator_cannot_finish() {
-    // A schema that lists itself in its own `allOf`: typify recurses until the stack
-    // overflows, which no panic handler can catch, so the crates are generated in a child
-    // process and the wire report still comes.
+fn drift_compares_the_crates_of_a_schema_in_its_own_all_of() {
+    // A schema that lists itself in its own `allOf` once made typify recurse until the stack
+    // overflowed; the cycle is now broken before typify sees it, so both crates generate and
+    // the report compares their public APIs.
     let node = |extra: &str| {
         format!(
             r##"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{"/a":{{"get":{{"operationId":"getA","responses":{{"200":{{"description":"ok","content":{{"application/json":{{"schema":{{"$ref":"#/components/schemas/Node"}}}}}}}}}}}}}}}},"components":{{"schemas":{{"Node":{{"allOf":[{{"$ref":"#/components/schemas/Node"}},{{"type":"object","properties":{{"id":{{"type":"string"}}{extra}}}}}]}}}}}}}}"##
@@ -406,15 +406,12 @@ fn drift_reports_on_a_document_the_generator_cannot_finish() {
         run.stdout
     );
     assert!(
-        run.stdout.contains(
-            "Version bump the generated crate needs: minor (estimated from the wire verdict, as \
-             the crates could not be compared: generating the crate from "
-        ),
+        run.stdout.contains("major types::Node::name: field added"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains("overflowed the stack"),
+        run.stdout.contains("Version bump the generated crate needs: major"),
         "{}",
         run.stdout
     );
@@ -636,7 +633,7 @@ fn generate_names_the_place_and_the_fix_for_what_is_not_an_openapi_document() {
         (
             "a Swagger version before 2.0",
             r#"{"swagger": "1.2", "info": {}}"#.to_string(),
-            "#/swagger: Swagger \"1.2\" is not supported",
+            "#/swagger: Swagger 1.2 is not supported",
         ),
         (
             "paths that are not an object",

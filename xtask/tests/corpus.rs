@@ -57,8 +57,8 @@ fn generate_all(root: &Path, documents: &[Document], name: &str) -> (Scratch, Ve
             .map(|_| {
                 let (scratch, next) = (&scratch, &next);
                 std::thread::Builder::new()
-                    // typify recurses deeply on some documents.
-                    .stack_size(64 * 1024 * 1024)
+                    // The stack `cargo xtask` gives generation: typify recurses deeply.
+                    .stack_size(xtask::generate::recovery::GENERATOR_STACK)
                     .spawn_scoped(scope, move || {
                         let mut done = Vec::new();
                         loop {

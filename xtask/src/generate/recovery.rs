@@ -33,6 +33,28 @@ use crate::read::document::escape_segment;
 /// How many degradations a document may need before generation gives up.
 const MOST_ROUNDS: usize = 200;
 
+/// The stack progenitor and typify need: they recurse once per level of a schema's nesting and
+/// of the types it reaches, deeper than the main thread's 8 MiB for some large documents, and an
+/// overflow aborts the process with no message. Only the pages used are ever touched.
+pub const GENERATOR_STACK: usize = 512 * 1024 * 1024;
+
+/// Runs `f` on a thread with [`GENERATOR_STACK`] and returns what it returns (an error when no
+/// such thread can be started); a panic that escapes `f` goes on from here. The xtask's
+/// commands run so; schemas that would make typify recurse without end never reach it
+/// ([`crate::normalize::cycles`]).
+pub fn on_generator_stack<T: Send>(f: impl FnOnce() -> T + Send) -> std::io::Result<T> {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("generator".into())
+            .stack_size(GENERATOR_STACK)
+            .spawn_scoped(scope, f)?;
+        match thread.join() {
+            Ok(value) => Ok(value),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Generates `normalized`'s client, degrading what progenitor fails on (recorded in its notes,
 /// the document changed to match).
 pub fn generate_file(

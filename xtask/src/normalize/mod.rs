@@ -5,7 +5,8 @@
 //! 1. our overlay ([`crate::read::overlay`]) when the provider has one, and Swagger 2.0 to
 //!    OpenAPI 3.0 ([`swagger2`]);
 //! 2. references made into component references ([`refs`]);
-//! 3. OpenAPI 3.1 and 3.2 down to 3.0, and schemas repaired ([`mod@downconvert`]);
+//! 3. OpenAPI 3.1 and 3.2 down to 3.0, schemas repaired ([`mod@downconvert`]), and schemas
+//!    that reach themselves through composition alone broken where they close ([`cycles`]);
 //! 4. the provider's `strip_path_prefix` moves from every path into the server URLs;
 //! 5. paths and operations ([`paths`]): path-level parameters merged into each operation, path
 //!    parameters matched with the template, methods progenitor lacks left out, and an
@@ -38,6 +39,7 @@
 
 pub mod bodies;
 pub mod components;
+pub mod cycles;
 pub mod downconvert;
 pub mod names;
 pub mod notes;
@@ -250,6 +252,7 @@ pub fn to_openapi_30(
     let references = resolve_references(doc, base_dir, notes)?;
     let from_31 = downconvert(doc, origin, notes)?;
     repair_schemas(doc, !was_30, notes)?;
+    crate::normalize::cycles::break_composition_cycles(doc, notes);
     Ok(Converted {
         from_swagger2,
         references,
