@@ -328,17 +328,11 @@ impl Scratch {
         for (relative, contents) in generation.files.iter().chain(&generation.scaffold) {
             write_atomic(&self.root.join(relative), contents)?;
         }
-        let code = generation
-            .files
-            .iter()
-            .find(|(path, _)| path.ends_with("generated.rs"))
-            .map(|(_, code)| code.as_str())
-            .unwrap_or_default();
         Ok(Generated {
             source_operations: operations(&source).len(),
             operations: generation.operations,
             alternatives: generation.alternatives,
-            methods: client_methods(code),
+            methods: generation.methods,
             types: generation.types,
             degraded: generation
                 .degraded
@@ -465,30 +459,6 @@ fn scratch_manifest(manifest: &str, workspace: &Path) -> Result<String> {
         }
     }
     Ok(doc.to_string())
-}
-
-/// The methods of `impl Client` blocks in generated code, constructors left aside.
-pub fn client_methods(code: &str) -> usize {
-    let Ok(file) = syn::parse_file(code) else {
-        return 0;
-    };
-    file.items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Impl(block)
-                if block.trait_.is_none()
-                    && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
-            {
-                Some(block)
-            }
-            _ => None,
-        })
-        .flat_map(|block| &block.items)
-        .filter(|item| {
-            matches!(item, syn::ImplItem::Fn(f)
-                if f.sig.ident != "new" && f.sig.ident != "new_with_client")
-        })
-        .count()
 }
 
 /// A table of outcomes, one row per document, for `cargo xtask corpus` and test failures.

@@ -31,6 +31,8 @@ pub struct Generation {
     pub provider: String,
     /// Operations in the normalized spec (each is one client method).
     pub operations: usize,
+    /// The methods of the generated `Client`, constructors left aside.
+    pub methods: usize,
     /// Of those, the ones sending another form of a body than an operation of the source
     /// document does (`create_pet_form` next to `create_pet`).
     pub alternatives: usize,
@@ -100,6 +102,7 @@ pub fn generate(providers: &Providers, provider: &Provider) -> Result<Generation
             .filter(|(_, _, op)| op.contains_key(crate::normalize::bodies::ALTERNATIVE))
             .count(),
         types: client.types,
+        methods: client_methods(&client.file),
         open_enums: client.open_enums,
         scaffold,
         manifest,
@@ -109,6 +112,27 @@ pub fn generate(providers: &Providers, provider: &Provider) -> Result<Generation
         changes: normalized.changes,
         files,
     })
+}
+
+/// The methods of `impl Client` blocks in generated code, constructors left aside.
+pub fn client_methods(file: &syn::File) -> usize {
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block)
+                if block.trait_.is_none()
+                    && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+            {
+                Some(block)
+            }
+            _ => None,
+        })
+        .flat_map(|block| &block.items)
+        .filter(|item| {
+            matches!(item, syn::ImplItem::Fn(f)
+                if f.sig.ident != "new" && f.sig.ident != "new_with_client")
+        })
+        .count()
 }
 
 /// Generated client code and what it holds.

@@ -69,12 +69,13 @@ pub fn generate_file(
     for _ in 0..MOST_ROUNDS {
         let failure = match attempt(&normalized.spec, settings) {
             Ok(tokens) => {
-                let file: syn::File = syn::parse2(tokens).map_err(|e| {
-                    anyhow!("{origin}: progenitor produced code that does not parse: {e}")
-                })?;
-                let twice = types_named_twice(&file);
+                // Read from the tokens, which costs a fraction of parsing them: a round that
+                // must run again never parses its code.
+                let twice = types_named_twice(&tokens);
                 if twice.is_empty() {
-                    return Ok(file);
+                    return syn::parse2(tokens).map_err(|e| {
+                        anyhow!("{origin}: progenitor produced code that does not parse: {e}")
+                    });
                 }
                 // typify named an inline schema like a component: give one of them a name of
                 // its own, and generate again.
@@ -140,26 +141,49 @@ pub fn generate_file(
 }
 
 /// The type names the generated `types` module defines more than once.
-fn types_named_twice(file: &syn::File) -> Vec<String> {
-    let Some(items) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => {
-            module.content.as_ref().map(|(_, items)| items)
+fn types_named_twice(tokens: &proc_macro2::TokenStream) -> Vec<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    // `mod types { ... }` at the top level.
+    let mut module = None;
+    let (mut before, mut last) = (None::<String>, None::<String>);
+    for tree in tokens.clone() {
+        match tree {
+            TokenTree::Group(group)
+                if group.delimiter() == Delimiter::Brace
+                    && before.as_deref() == Some("mod")
+                    && last.as_deref() == Some("types") =>
+            {
+                module = Some(group.stream());
+                break;
+            }
+            TokenTree::Ident(ident) => {
+                before = last.take();
+                last = Some(ident.to_string());
+            }
+            _ => {
+                before = None;
+                last = None;
+            }
         }
-        _ => None,
-    }) else {
+    }
+    let Some(module) = module else {
         return Vec::new();
     };
+    // Its items' names: an identifier after `struct`, `enum` or `type` at its top level (the
+    // bodies of impls and nested modules are groups, not walked).
     let mut seen = std::collections::BTreeSet::new();
     let mut twice = std::collections::BTreeSet::new();
-    for item in items {
-        let ident = match item {
-            syn::Item::Struct(item) => &item.ident,
-            syn::Item::Enum(item) => &item.ident,
-            syn::Item::Type(item) => &item.ident,
-            _ => continue,
-        };
-        if !seen.insert(ident.to_string()) {
-            twice.insert(ident.to_string());
+    let mut keyword = false;
+    for tree in module {
+        match tree {
+            TokenTree::Ident(ident) => {
+                let text = ident.to_string();
+                if keyword && !seen.insert(text.clone()) {
+                    twice.insert(text.clone());
+                }
+                keyword = !keyword && matches!(text.as_str(), "struct" | "enum" | "type");
+            }
+            _ => keyword = false,
         }
     }
     twice.into_iter().collect()
@@ -544,6 +568,23 @@ pub fn quietly<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
 mod tests {
     use super::*;
     use crate::normalize::notes::Notes;
+
+    #[test]
+    fn types_named_twice_are_read_from_the_tokens_of_the_types_module_alone() {
+        let tokens = quote::quote! {
+            pub struct A;
+            pub mod types {
+                pub struct A;
+                pub struct A { x: u8 }
+                impl A { fn f() { struct B; struct B; } }
+                pub mod builder { pub struct A; }
+                pub enum E {}
+                pub type E = u8;
+                pub struct F;
+            }
+        };
+        assert_eq!(types_named_twice(&tokens), ["A", "E"]);
+    }
 
     /// A document as progenitor would get it without normalization.
     fn unnormalized(document: Value) -> Normalized {
