@@ -83,6 +83,16 @@ pub fn generate_command(
                 .with_context(|| format!("removing {}", pending_path.display()))?;
         }
         println!("{}", summary_line(&generation, &changed, check));
+        let tags = &generation.tag_features;
+        if !tags.all_by_default {
+            println!(
+                "    {} types: none of its {} tag features is on by default, so a user compiles \
+                 only the tags they enable (`features = [\"{}\"]`, or `full` for all)",
+                generation.types,
+                tags.tags.len(),
+                tags.tags.first().map_or("full", String::as_str)
+            );
+        }
         print_degradations(&generation, verbose);
         for name in &generation.unused_dependencies {
             println!(

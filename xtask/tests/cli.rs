@@ -411,7 +411,8 @@ fn drift_compares_the_crates_of_a_schema_in_its_own_all_of() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("Version bump the generated crate needs: major"),
+        run.stdout
+            .contains("Version bump the generated crate needs: major"),
         "{}",
         run.stdout
     );

@@ -11,10 +11,12 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
+#[allow(unused_imports, unused_variables, dead_code)]
 pub mod types {
     ///Returned with `202 Accepted` once the branch is created.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub struct AgentRunAccepted {
         ///The generated branch name where the agent is working. Builder's own client types it `string | null`.
         #[serde(
@@ -33,6 +35,7 @@ pub mod types {
         ///Direct link to the Builder Visual Editor for this branch.
         pub url: ::std::string::String,
     }
+    #[cfg(feature = "agents")]
     impl AgentRunAccepted {
         pub fn builder() -> builder::AgentRunAccepted {
             Default::default()
@@ -43,6 +46,7 @@ required (the docs call both "conditional"): the schema's `anyOf` says so, and t
 facade checks it before sending.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(feature = "agents")]
     pub struct AgentRunRequest {
         ///A friendly name for the new branch. Also used as the project name when creating a new project.
         #[serde(
@@ -71,6 +75,7 @@ facade checks it before sending.
         #[serde(rename = "userMessage")]
         pub user_message: UserMessage,
     }
+    #[cfg(feature = "agents")]
     impl AgentRunRequest {
         pub fn builder() -> builder::AgentRunRequest {
             Default::default()
@@ -81,12 +86,14 @@ facade checks it before sending.
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "agents")]
     pub enum AgentRunStatus {
         /// `processing`
         Processing,
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "agents")]
     impl AgentRunStatus {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Processing];
@@ -102,17 +109,20 @@ facade checks it before sending.
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::fmt::Display for AgentRunStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::str::FromStr for AgentRunStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::From<&str> for AgentRunStatus {
         fn from(value: &str) -> Self {
             match value {
@@ -121,11 +131,13 @@ facade checks it before sending.
             }
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::From<&::std::string::String> for AgentRunStatus {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::From<::std::string::String> for AgentRunStatus {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -134,6 +146,7 @@ facade checks it before sending.
             }
         }
     }
+    #[cfg(feature = "agents")]
     impl ::serde::Serialize for AgentRunStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -142,6 +155,7 @@ facade checks it before sending.
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "agents")]
     impl<'de> ::serde::Deserialize<'de> for AgentRunStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -172,6 +186,7 @@ facade checks it before sending.
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "agents")]
     impl ::schemars::JsonSchema for AgentRunStatus {
         fn schema_name() -> ::std::string::String {
             "AgentRunStatus".to_string()
@@ -215,15 +230,18 @@ facade checks it before sending.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub enum Attachment {
         UploadAttachment(UploadAttachment),
         UrlAttachment(UrlAttachment),
     }
+    #[cfg(all(feature = "agents", feature = "agents"))]
     impl ::std::convert::From<UploadAttachment> for Attachment {
         fn from(value: UploadAttachment) -> Self {
             Self::UploadAttachment(value)
         }
     }
+    #[cfg(all(feature = "agents", feature = "agents"))]
     impl ::std::convert::From<UrlAttachment> for Attachment {
         fn from(value: UrlAttachment) -> Self {
             Self::UrlAttachment(value)
@@ -234,6 +252,7 @@ facade checks it before sending.
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "agents")]
     pub enum AttachmentContentType {
         /// `image/png`
         ImagePng,
@@ -252,6 +271,7 @@ facade checks it before sending.
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "agents")]
     impl AttachmentContentType {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -281,17 +301,20 @@ facade checks it before sending.
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::fmt::Display for AttachmentContentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::str::FromStr for AttachmentContentType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::From<&str> for AttachmentContentType {
         fn from(value: &str) -> Self {
             match value {
@@ -306,11 +329,13 @@ facade checks it before sending.
             }
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::From<&::std::string::String> for AttachmentContentType {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::From<::std::string::String> for AttachmentContentType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -325,6 +350,7 @@ facade checks it before sending.
             }
         }
     }
+    #[cfg(feature = "agents")]
     impl ::serde::Serialize for AttachmentContentType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -333,6 +359,7 @@ facade checks it before sending.
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "agents")]
     impl<'de> ::serde::Deserialize<'de> for AttachmentContentType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -363,6 +390,7 @@ facade checks it before sending.
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "agents")]
     impl ::schemars::JsonSchema for AttachmentContentType {
         fn schema_name() -> ::std::string::String {
             "AttachmentContentType".to_string()
@@ -413,18 +441,22 @@ facade checks it before sending.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub struct Attachments(pub ::std::vec::Vec<Attachment>);
+    #[cfg(feature = "agents")]
     impl ::std::ops::Deref for Attachments {
         type Target = ::std::vec::Vec<Attachment>;
         fn deref(&self) -> &::std::vec::Vec<Attachment> {
             &self.0
         }
     }
+    #[cfg(all(feature = "agents", feature = "agents"))]
     impl ::std::convert::From<Attachments> for ::std::vec::Vec<Attachment> {
         fn from(value: Attachments) -> Self {
             value.0
         }
     }
+    #[cfg(all(feature = "agents", feature = "agents"))]
     impl ::std::convert::From<::std::vec::Vec<Attachment>> for Attachments {
         fn from(value: ::std::vec::Vec<Attachment>) -> Self {
             Self(value)
@@ -433,6 +465,7 @@ facade checks it before sending.
     ///An error answer. Its shape is not documented (Builder's own client reads it as text), so every field is optional, other fields are ignored, and the body may not be JSON.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub struct Error {
         ///What went wrong, when the body carries an `error` field.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -449,6 +482,7 @@ facade checks it before sending.
         )]
         pub message: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "agents")]
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
@@ -457,6 +491,7 @@ facade checks it before sending.
     ///An image, PDF, JSON file or plain-text file, sent inline as a base64 data URL. The agent uses it as visual or textual context.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub struct UploadAttachment {
         #[serde(rename = "contentType")]
         pub content_type: AttachmentContentType,
@@ -481,6 +516,7 @@ facade checks it before sending.
         #[serde(rename = "type")]
         pub type_: UploadAttachmentType,
     }
+    #[cfg(feature = "agents")]
     impl UploadAttachment {
         pub fn builder() -> builder::UploadAttachment {
             Default::default()
@@ -500,10 +536,12 @@ facade checks it before sending.
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub enum UploadAttachmentType {
         #[serde(rename = "upload")]
         Upload,
     }
+    #[cfg(feature = "agents")]
     impl ::std::fmt::Display for UploadAttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -511,6 +549,7 @@ facade checks it before sending.
             }
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::str::FromStr for UploadAttachmentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -522,6 +561,7 @@ facade checks it before sending.
             }
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::TryFrom<&str> for UploadAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -530,6 +570,7 @@ facade checks it before sending.
             value.parse()
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::TryFrom<::std::string::String> for UploadAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -541,6 +582,7 @@ facade checks it before sending.
     ///A live webpage for inspiration or reference. The agent fetches and analyzes the page before generating code.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub struct UrlAttachment {
         ///Must be `url`.
         #[serde(rename = "type")]
@@ -548,6 +590,7 @@ facade checks it before sending.
         ///A fully qualified URL, for example `https://stripe.com/pricing`.
         pub value: ::std::string::String,
     }
+    #[cfg(feature = "agents")]
     impl UrlAttachment {
         pub fn builder() -> builder::UrlAttachment {
             Default::default()
@@ -567,10 +610,12 @@ facade checks it before sending.
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub enum UrlAttachmentType {
         #[serde(rename = "url")]
         Url,
     }
+    #[cfg(feature = "agents")]
     impl ::std::fmt::Display for UrlAttachmentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -578,6 +623,7 @@ facade checks it before sending.
             }
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::str::FromStr for UrlAttachmentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -589,6 +635,7 @@ facade checks it before sending.
             }
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::TryFrom<&str> for UrlAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -597,6 +644,7 @@ facade checks it before sending.
             value.parse()
         }
     }
+    #[cfg(feature = "agents")]
     impl ::std::convert::TryFrom<::std::string::String> for UrlAttachmentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -608,6 +656,7 @@ facade checks it before sending.
     ///The message to send to the AI agent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "agents")]
     pub struct UserMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[cfg_attr(feature = "schemars", schemars(with = "Attachments", default))]
@@ -616,6 +665,7 @@ facade checks it before sending.
         #[serde(rename = "userPrompt")]
         pub user_prompt: ::std::string::String,
     }
+    #[cfg(feature = "agents")]
     impl UserMessage {
         pub fn builder() -> builder::UserMessage {
             Default::default()
@@ -624,6 +674,7 @@ facade checks it before sending.
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct AgentRunAccepted {
             branch_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -636,6 +687,7 @@ facade checks it before sending.
             status: ::std::result::Result<super::AgentRunStatus, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for AgentRunAccepted {
             fn default() -> Self {
                 Self {
@@ -646,6 +698,7 @@ facade checks it before sending.
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl AgentRunAccepted {
             pub fn branch_name<T>(mut self, value: T) -> Self
             where
@@ -696,6 +749,7 @@ facade checks it before sending.
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<AgentRunAccepted> for super::AgentRunAccepted {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -709,6 +763,7 @@ facade checks it before sending.
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::AgentRunAccepted> for AgentRunAccepted {
             fn from(value: super::AgentRunAccepted) -> Self {
                 Self {
@@ -720,6 +775,7 @@ facade checks it before sending.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct AgentRunRequest {
             branch_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -742,6 +798,7 @@ facade checks it before sending.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for AgentRunRequest {
             fn default() -> Self {
                 Self {
@@ -753,6 +810,7 @@ facade checks it before sending.
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl AgentRunRequest {
             pub fn branch_name<T>(mut self, value: T) -> Self
             where
@@ -815,6 +873,7 @@ facade checks it before sending.
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<AgentRunRequest> for super::AgentRunRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -829,6 +888,7 @@ facade checks it before sending.
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::AgentRunRequest> for AgentRunRequest {
             fn from(value: super::AgentRunRequest) -> Self {
                 Self {
@@ -841,6 +901,7 @@ facade checks it before sending.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct Error {
             error: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -851,6 +912,7 @@ facade checks it before sending.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
@@ -859,6 +921,7 @@ facade checks it before sending.
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl Error {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -885,6 +948,7 @@ facade checks it before sending.
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -896,6 +960,7 @@ facade checks it before sending.
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::Error> for Error {
             fn from(value: super::Error) -> Self {
                 Self {
@@ -905,6 +970,7 @@ facade checks it before sending.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct UploadAttachment {
             content_type: ::std::result::Result<
                 super::AttachmentContentType,
@@ -926,6 +992,7 @@ facade checks it before sending.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for UploadAttachment {
             fn default() -> Self {
                 Self {
@@ -939,6 +1006,7 @@ facade checks it before sending.
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl UploadAttachment {
             pub fn content_type<T>(mut self, value: T) -> Self
             where
@@ -1023,6 +1091,7 @@ facade checks it before sending.
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<UploadAttachment> for super::UploadAttachment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1039,6 +1108,7 @@ facade checks it before sending.
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::UploadAttachment> for UploadAttachment {
             fn from(value: super::UploadAttachment) -> Self {
                 Self {
@@ -1053,6 +1123,7 @@ facade checks it before sending.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct UrlAttachment {
             type_: ::std::result::Result<
                 super::UrlAttachmentType,
@@ -1060,6 +1131,7 @@ facade checks it before sending.
             >,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for UrlAttachment {
             fn default() -> Self {
                 Self {
@@ -1068,6 +1140,7 @@ facade checks it before sending.
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl UrlAttachment {
             pub fn type_<T>(mut self, value: T) -> Self
             where
@@ -1094,6 +1167,7 @@ facade checks it before sending.
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<UrlAttachment> for super::UrlAttachment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1105,6 +1179,7 @@ facade checks it before sending.
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::UrlAttachment> for UrlAttachment {
             fn from(value: super::UrlAttachment) -> Self {
                 Self {
@@ -1114,6 +1189,7 @@ facade checks it before sending.
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct UserMessage {
             attachments: ::std::result::Result<
                 ::std::option::Option<super::Attachments>,
@@ -1124,6 +1200,7 @@ facade checks it before sending.
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for UserMessage {
             fn default() -> Self {
                 Self {
@@ -1132,6 +1209,7 @@ facade checks it before sending.
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl UserMessage {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
@@ -1158,6 +1236,7 @@ facade checks it before sending.
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<UserMessage> for super::UserMessage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -1169,6 +1248,7 @@ facade checks it before sending.
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::UserMessage> for UserMessage {
             fn from(value: super::UserMessage) -> Self {
                 Self {
@@ -1211,6 +1291,7 @@ facade checks it before sending.
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "agents")]
     impl ::schemars::JsonSchema for AgentRunRequest {
         fn schema_name() -> ::std::string::String {
             "AgentRunRequest".to_string()
@@ -1390,12 +1471,14 @@ let response = client.run_agent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "agents")]
     pub fn run_agent(&self) -> builder::RunAgent<'_> {
         builder::RunAgent::new(self)
     }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
+#[allow(unused_imports, unused_variables, dead_code)]
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
@@ -1407,11 +1490,13 @@ pub mod builder {
 
 [`Client::run_agent`]: super::Client::run_agent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "agents")]
     pub struct RunAgent<'a> {
         client: &'a super::Client,
         api_key: Result<::std::string::String, String>,
         body: Result<types::builder::AgentRunRequest, String>,
     }
+    #[cfg(feature = "agents")]
     impl<'a> RunAgent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -1544,6 +1629,7 @@ pub mod prelude {
 /// Every operation of the spec this client was generated from, in the spec's order:
 /// what the facade's errors, the CLI and the emulator read instead of spelling an
 /// operation by hand.
+#[allow(unused_imports, unused_variables, dead_code)]
 pub mod operations {
     #[allow(unused_imports)]
     use agentrun_runtime::{Body, Field, Kind, Location, Operation};
@@ -1639,6 +1725,7 @@ pub mod operations {
     ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
         Some(
             match id {
+                #[cfg(all(feature = "agents"))]
                 "runAgent" => through::<types::AgentRunAccepted>(value),
                 _ => return None,
             },
@@ -1654,6 +1741,7 @@ pub mod operations {
     ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
         Some(
             match id {
+                #[cfg(all(feature = "agents"))]
                 "runAgent" => through::<types::AgentRunRequest>(value),
                 _ => return None,
             },
@@ -1667,6 +1755,7 @@ pub mod operations {
     pub fn request_schema(id: &str) -> Option<::schemars::schema::RootSchema> {
         Some(
             match id {
+                #[cfg(all(feature = "agents"))]
                 "runAgent" => ::schemars::schema_for!(types::AgentRunRequest),
                 _ => return None,
             },
@@ -1680,6 +1769,7 @@ pub mod operations {
     pub fn response_schema(id: &str) -> Option<::schemars::schema::RootSchema> {
         Some(
             match id {
+                #[cfg(all(feature = "agents"))]
                 "runAgent" => ::schemars::schema_for!(types::AgentRunAccepted),
                 _ => return None,
             },
@@ -1696,6 +1786,7 @@ pub mod operations {
         Ok((format!("{typed:#?}"), written))
     }
 }
+#[cfg(feature = "agents")]
 impl<'a> agentrun_runtime::Request for builder::RunAgent<'a> {
     type Output = types::AgentRunAccepted;
     type ErrorBody = types::Error;

@@ -11,10 +11,12 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
+#[allow(unused_imports, unused_variables, dead_code)]
 pub mod types {
     ///Current state, lifecycle metadata, and recent conversation history of a REST-created agent run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub struct Agent {
         ///Opaque identifier for the linked agent conversation.
         #[serde(rename = "agentId")]
@@ -85,6 +87,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl Agent {
         pub fn builder() -> builder::Agent {
             Default::default()
@@ -93,6 +96,7 @@ pub mod types {
     ///The `agent.completed` payload. Only `event` is documented.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "full")]
     pub struct AgentCompletedEvent {
         ///The agent (inferred).
         #[serde(
@@ -149,6 +153,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "RunStatus", default))]
         pub status: ::std::option::Option<RunStatus>,
     }
+    #[cfg(feature = "full")]
     impl AgentCompletedEvent {
         pub fn builder() -> builder::AgentCompletedEvent {
             Default::default()
@@ -159,12 +164,14 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "full")]
     pub enum AgentCompletedEventEvent {
         /// `agent.completed`
         AgentCompleted,
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "full")]
     impl AgentCompletedEventEvent {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::AgentCompleted];
@@ -180,17 +187,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::fmt::Display for AgentCompletedEventEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::str::FromStr for AgentCompletedEventEvent {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::convert::From<&str> for AgentCompletedEventEvent {
         fn from(value: &str) -> Self {
             match value {
@@ -199,11 +209,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::convert::From<&::std::string::String> for AgentCompletedEventEvent {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::convert::From<::std::string::String> for AgentCompletedEventEvent {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -212,6 +224,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "full")]
     impl ::serde::Serialize for AgentCompletedEventEvent {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -220,6 +233,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "full")]
     impl<'de> ::serde::Deserialize<'de> for AgentCompletedEventEvent {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -250,6 +264,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "full")]
     impl ::schemars::JsonSchema for AgentCompletedEventEvent {
         fn schema_name() -> ::std::string::String {
             "AgentCompletedEventEvent".to_string()
@@ -292,6 +307,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum AgentKind {
         /// `agent`
         Agent,
@@ -300,6 +316,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl AgentKind {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Agent, Self::CodeReview];
@@ -316,17 +333,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for AgentKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for AgentKind {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for AgentKind {
         fn from(value: &str) -> Self {
             match value {
@@ -336,11 +356,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for AgentKind {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for AgentKind {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -350,6 +372,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for AgentKind {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -358,6 +381,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for AgentKind {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -388,6 +412,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for AgentKind {
         fn schema_name() -> ::std::string::String {
             "AgentKind".to_string()
@@ -431,6 +456,7 @@ pub mod types {
     ///Lifecycle summary for the linked agent conversation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub struct AgentLifecycle {
         #[serde(
             rename = "conversationState",
@@ -462,6 +488,7 @@ pub mod types {
         )]
         pub sandbox_state: ::std::option::Option<AgentLifecycleSandboxState>,
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl AgentLifecycle {
         pub fn builder() -> builder::AgentLifecycle {
             Default::default()
@@ -472,6 +499,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum AgentLifecycleSandboxState {
         /// `none`
         None,
@@ -488,6 +516,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl AgentLifecycleSandboxState {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -515,17 +544,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for AgentLifecycleSandboxState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for AgentLifecycleSandboxState {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for AgentLifecycleSandboxState {
         fn from(value: &str) -> Self {
             match value {
@@ -539,11 +571,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for AgentLifecycleSandboxState {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for AgentLifecycleSandboxState {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -557,6 +591,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for AgentLifecycleSandboxState {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -565,6 +600,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for AgentLifecycleSandboxState {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -595,6 +631,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for AgentLifecycleSandboxState {
         fn schema_name() -> ::std::string::String {
             "AgentLifecycleSandboxState".to_string()
@@ -643,6 +680,7 @@ pub mod types {
     ///An automation configured for the app.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "automations")]
     pub struct Automation {
         ///Action kinds configured on the automation, in order.
         #[serde(rename = "actionKinds")]
@@ -698,6 +736,7 @@ pub mod types {
         #[serde(rename = "updatedAt")]
         pub updated_at: i64,
     }
+    #[cfg(feature = "automations")]
     impl Automation {
         pub fn builder() -> builder::Automation {
             Default::default()
@@ -708,6 +747,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "automations")]
     pub enum AutomationActionKindsItem {
         /// `run_tests`
         RunTests,
@@ -720,6 +760,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "automations")]
     impl AutomationActionKindsItem {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -743,17 +784,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::fmt::Display for AutomationActionKindsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::str::FromStr for AutomationActionKindsItem {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::convert::From<&str> for AutomationActionKindsItem {
         fn from(value: &str) -> Self {
             match value {
@@ -765,11 +809,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::convert::From<&::std::string::String> for AutomationActionKindsItem {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::convert::From<::std::string::String> for AutomationActionKindsItem {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -781,6 +827,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "automations")]
     impl ::serde::Serialize for AutomationActionKindsItem {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -789,6 +836,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "automations")]
     impl<'de> ::serde::Deserialize<'de> for AutomationActionKindsItem {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -819,6 +867,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "automations")]
     impl ::schemars::JsonSchema for AutomationActionKindsItem {
         fn schema_name() -> ::std::string::String {
             "AutomationActionKindsItem".to_string()
@@ -866,6 +915,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "automations")]
     pub enum AutomationTriggerKind {
         /// `manual`
         Manual,
@@ -882,6 +932,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "automations")]
     impl AutomationTriggerKind {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -909,17 +960,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::fmt::Display for AutomationTriggerKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::str::FromStr for AutomationTriggerKind {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::convert::From<&str> for AutomationTriggerKind {
         fn from(value: &str) -> Self {
             match value {
@@ -933,11 +987,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::convert::From<&::std::string::String> for AutomationTriggerKind {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "automations")]
     impl ::std::convert::From<::std::string::String> for AutomationTriggerKind {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -951,6 +1007,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "automations")]
     impl ::serde::Serialize for AutomationTriggerKind {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -959,6 +1016,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "automations")]
     impl<'de> ::serde::Deserialize<'de> for AutomationTriggerKind {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -989,6 +1047,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "automations")]
     impl ::schemars::JsonSchema for AutomationTriggerKind {
         fn schema_name() -> ::std::string::String {
             "AutomationTriggerKind".to_string()
@@ -1036,6 +1095,14 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     pub enum ConditionOutcome {
         /// `met`
         Met,
@@ -1044,6 +1111,14 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ConditionOutcome {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Met, Self::NotMet];
@@ -1060,17 +1135,41 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::fmt::Display for ConditionOutcome {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::str::FromStr for ConditionOutcome {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<&str> for ConditionOutcome {
         fn from(value: &str) -> Self {
             match value {
@@ -1080,11 +1179,27 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<&::std::string::String> for ConditionOutcome {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ConditionOutcome {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -1094,6 +1209,14 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::serde::Serialize for ConditionOutcome {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -1102,6 +1225,14 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for ConditionOutcome {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -1132,6 +1263,14 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::schemars::JsonSchema for ConditionOutcome {
         fn schema_name() -> ::std::string::String {
             "ConditionOutcome".to_string()
@@ -1174,6 +1313,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum ConversationState {
         /// `draft`
         Draft,
@@ -1188,6 +1328,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ConversationState {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -1213,17 +1354,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for ConversationState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for ConversationState {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for ConversationState {
         fn from(value: &str) -> Self {
             match value {
@@ -1236,11 +1380,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for ConversationState {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for ConversationState {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -1253,6 +1399,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for ConversationState {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -1261,6 +1408,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for ConversationState {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -1291,6 +1439,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for ConversationState {
         fn schema_name() -> ::std::string::String {
             "ConversationState".to_string()
@@ -1342,6 +1491,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /code-reviews.")
     )]
+    #[cfg(feature = "code-reviews")]
     pub struct CreateCodeReviewBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -1400,6 +1550,7 @@ pub mod types {
         )]
         pub user_email: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "code-reviews")]
     impl CreateCodeReviewBody {
         pub fn builder() -> builder::CreateCodeReviewBody {
             Default::default()
@@ -1412,6 +1563,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 202 answer of POST /code-reviews.")
     )]
+    #[cfg(feature = "code-reviews")]
     pub struct CreateCodeReviewResponse {
         ///Opaque identifier for the linked agent conversation.
         #[serde(rename = "agentId")]
@@ -1426,6 +1578,7 @@ pub mod types {
         pub review_id: ::std::string::String,
         pub status: RunStatus,
     }
+    #[cfg(feature = "code-reviews")]
     impl CreateCodeReviewResponse {
         pub fn builder() -> builder::CreateCodeReviewResponse {
             Default::default()
@@ -1438,6 +1591,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /tests.")
     )]
+    #[cfg(feature = "tests")]
     pub struct CreateTestBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -1496,6 +1650,7 @@ pub mod types {
         )]
         pub viewport_preset: ::std::option::Option<CreateTestBodyViewportPreset>,
     }
+    #[cfg(feature = "tests")]
     impl CreateTestBody {
         pub fn builder() -> builder::CreateTestBody {
             Default::default()
@@ -1506,6 +1661,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "tests")]
     pub enum CreateTestBodyViewportPreset {
         /// `desktop`
         Desktop,
@@ -1516,6 +1672,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "tests")]
     impl CreateTestBodyViewportPreset {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Desktop, Self::Tablet, Self::Mobile];
@@ -1533,17 +1690,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::fmt::Display for CreateTestBodyViewportPreset {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::str::FromStr for CreateTestBodyViewportPreset {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<&str> for CreateTestBodyViewportPreset {
         fn from(value: &str) -> Self {
             match value {
@@ -1554,11 +1714,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<&::std::string::String> for CreateTestBodyViewportPreset {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<::std::string::String> for CreateTestBodyViewportPreset {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -1569,6 +1731,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tests")]
     impl ::serde::Serialize for CreateTestBodyViewportPreset {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -1577,6 +1740,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl<'de> ::serde::Deserialize<'de> for CreateTestBodyViewportPreset {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -1607,6 +1771,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "tests")]
     impl ::schemars::JsonSchema for CreateTestBodyViewportPreset {
         fn schema_name() -> ::std::string::String {
             "CreateTestBodyViewportPreset".to_string()
@@ -1655,6 +1820,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /test-groups.")
     )]
+    #[cfg(feature = "test-groups")]
     pub struct CreateTestGroupBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -1672,6 +1838,7 @@ pub mod types {
         )]
         pub test_ids: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "test-groups")]
     impl CreateTestGroupBody {
         pub fn builder() -> builder::CreateTestGroupBody {
             Default::default()
@@ -1684,6 +1851,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 201 answer of POST /test-groups.")
     )]
+    #[cfg(feature = "test-groups")]
     pub struct CreateTestGroupResponse {
         ///Opaque identifier for the test group.
         #[serde(
@@ -1696,6 +1864,7 @@ pub mod types {
         )]
         pub group_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "test-groups")]
     impl CreateTestGroupResponse {
         pub fn builder() -> builder::CreateTestGroupResponse {
             Default::default()
@@ -1708,11 +1877,13 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 201 answer of POST /tests.")
     )]
+    #[cfg(feature = "tests")]
     pub struct CreateTestResponse {
         ///Opaque identifier for the project test definition.
         #[serde(rename = "testId")]
         pub test_id: ::std::string::String,
     }
+    #[cfg(feature = "tests")]
     impl CreateTestResponse {
         pub fn builder() -> builder::CreateTestResponse {
             Default::default()
@@ -1725,6 +1896,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /test-users.")
     )]
+    #[cfg(feature = "test-users")]
     pub struct CreateTestUserBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -1742,6 +1914,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "test-users")]
     impl CreateTestUserBody {
         pub fn builder() -> builder::CreateTestUserBody {
             Default::default()
@@ -1754,11 +1927,13 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 201 answer of POST /test-users.")
     )]
+    #[cfg(feature = "test-users")]
     pub struct CreateTestUserResponse {
         ///Opaque identifier for the test user.
         #[serde(rename = "testUserId")]
         pub test_user_id: ::std::string::String,
     }
+    #[cfg(feature = "test-users")]
     impl CreateTestUserResponse {
         pub fn builder() -> builder::CreateTestUserResponse {
             Default::default()
@@ -1767,6 +1942,19 @@ pub mod types {
     ///Every error response includes an `error` string. Some responses also include a machine-readable `code` and, for plan checks, a `reason`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     pub struct Error {
         ///Machine-readable error code. The getting-started page documents these; others may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1782,6 +1970,19 @@ pub mod types {
         )]
         pub reason: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
@@ -1792,6 +1993,19 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     pub enum ErrorCode {
         /// `api_access_required`
         ApiAccessRequired,
@@ -1806,6 +2020,19 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl ErrorCode {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -1831,17 +2058,56 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl ::std::fmt::Display for ErrorCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl ::std::str::FromStr for ErrorCode {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl ::std::convert::From<&str> for ErrorCode {
         fn from(value: &str) -> Self {
             match value {
@@ -1854,11 +2120,37 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl ::std::convert::From<&::std::string::String> for ErrorCode {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for ErrorCode {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -1871,6 +2163,19 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl ::serde::Serialize for ErrorCode {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -1879,6 +2184,19 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for ErrorCode {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -1909,6 +2227,19 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "automations",
+            feature = "code-reviews",
+            feature = "test-groups",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests",
+            feature = "untagged",
+            feature = "versions"
+        )
+    )]
     impl ::schemars::JsonSchema for ErrorCode {
         fn schema_name() -> ::std::string::String {
             "ErrorCode".to_string()
@@ -1962,6 +2293,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /code-reviews/{reviewId}.")
     )]
+    #[cfg(feature = "code-reviews")]
     pub struct GetCodeReviewResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[cfg_attr(feature = "schemars", schemars(with = "ReviewAgent", default))]
@@ -1980,6 +2312,7 @@ pub mod types {
         ///Test findings attached to the review.
         pub tests: ::std::vec::Vec<ReviewElement>,
     }
+    #[cfg(feature = "code-reviews")]
     impl GetCodeReviewResponse {
         pub fn builder() -> builder::GetCodeReviewResponse {
             Default::default()
@@ -1992,12 +2325,14 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /test-group-runs/{groupRunId}.")
     )]
+    #[cfg(feature = "test-runs")]
     pub struct GetTestGroupRunResponse {
         ///Test runs started by the group run.
         #[serde(rename = "childRuns")]
         pub child_runs: ::std::vec::Vec<TestGroupChildRun>,
         pub run: TestGroupRun,
     }
+    #[cfg(feature = "test-runs")]
     impl GetTestGroupRunResponse {
         pub fn builder() -> builder::GetTestGroupRunResponse {
             Default::default()
@@ -2010,6 +2345,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /test-runs/{runId}.")
     )]
+    #[cfg(feature = "test-runs")]
     pub struct GetTestRunResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[cfg_attr(feature = "schemars", schemars(with = "TestRunGraph", default))]
@@ -2025,6 +2361,7 @@ pub mod types {
         )]
         pub test: ::std::option::Option<GetTestRunResponseTest>,
     }
+    #[cfg(feature = "test-runs")]
     impl GetTestRunResponse {
         pub fn builder() -> builder::GetTestRunResponse {
             Default::default()
@@ -2033,6 +2370,7 @@ pub mod types {
     ///Test definition snapshot associated with the run, if it still exists.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-runs")]
     pub struct GetTestRunResponseTest {
         ///Test description.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -2046,6 +2384,7 @@ pub mod types {
         ///Test name.
         pub name: ::std::string::String,
     }
+    #[cfg(feature = "test-runs")]
     impl GetTestRunResponseTest {
         pub fn builder() -> builder::GetTestRunResponseTest {
             Default::default()
@@ -2054,6 +2393,7 @@ pub mod types {
     ///Single message returned in agent or review history.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub struct HistoryMessage {
         ///Files and linked issues attached to the message.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2100,6 +2440,7 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl HistoryMessage {
         pub fn builder() -> builder::HistoryMessage {
             Default::default()
@@ -2110,6 +2451,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum HistoryMessageRole {
         /// `user`
         User,
@@ -2126,6 +2468,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl HistoryMessageRole {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -2153,17 +2496,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for HistoryMessageRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for HistoryMessageRole {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for HistoryMessageRole {
         fn from(value: &str) -> Self {
             match value {
@@ -2177,11 +2523,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for HistoryMessageRole {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for HistoryMessageRole {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -2195,6 +2543,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for HistoryMessageRole {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -2203,6 +2552,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for HistoryMessageRole {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -2233,6 +2583,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for HistoryMessageRole {
         fn schema_name() -> ::std::string::String {
             "HistoryMessageRole".to_string()
@@ -2284,10 +2635,12 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /automations.")
     )]
+    #[cfg(feature = "automations")]
     pub struct ListAutomationsResponse {
         ///Automations configured for the app.
         pub automations: ::std::vec::Vec<Automation>,
     }
+    #[cfg(feature = "automations")]
     impl ListAutomationsResponse {
         pub fn builder() -> builder::ListAutomationsResponse {
             Default::default()
@@ -2300,6 +2653,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /code-reviews.")
     )]
+    #[cfg(feature = "code-reviews")]
     pub struct ListCodeReviewsResponse {
         ///Closed reviews, most recent first.
         pub closed: ::std::vec::Vec<ReviewSummary>,
@@ -2308,6 +2662,7 @@ pub mod types {
         ///Open reviews, most recent first.
         pub open: ::std::vec::Vec<ReviewSummary>,
     }
+    #[cfg(feature = "code-reviews")]
     impl ListCodeReviewsResponse {
         pub fn builder() -> builder::ListCodeReviewsResponse {
             Default::default()
@@ -2320,11 +2675,13 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /test-groups.")
     )]
+    #[cfg(feature = "test-groups")]
     pub struct ListTestGroupsResponse {
         ///Active test groups.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<TestGroupSummary>,
     }
+    #[cfg(feature = "test-groups")]
     impl ListTestGroupsResponse {
         pub fn builder() -> builder::ListTestGroupsResponse {
             Default::default()
@@ -2337,11 +2694,13 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /test-users.")
     )]
+    #[cfg(feature = "test-users")]
     pub struct ListTestUsersResponse {
         ///Test users of the app.
         #[serde(rename = "testUsers")]
         pub test_users: ::std::vec::Vec<TestUser>,
     }
+    #[cfg(feature = "test-users")]
     impl ListTestUsersResponse {
         pub fn builder() -> builder::ListTestUsersResponse {
             Default::default()
@@ -2354,10 +2713,12 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /tests.")
     )]
+    #[cfg(feature = "tests")]
     pub struct ListTestsResponse {
         ///Active tests and components.
         pub tests: ::std::vec::Vec<TestSummary>,
     }
+    #[cfg(feature = "tests")]
     impl ListTestsResponse {
         pub fn builder() -> builder::ListTestsResponse {
             Default::default()
@@ -2370,6 +2731,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 200 answer of GET /versions.")
     )]
+    #[cfg(feature = "versions")]
     pub struct ListVersionsResponse {
         ///Cursor for the next page, or null when there are no more results.
         #[serde(
@@ -2383,6 +2745,7 @@ pub mod types {
         pub next_cursor: ::std::option::Option<::std::string::String>,
         pub versions: ::std::vec::Vec<SyncedVersion>,
     }
+    #[cfg(feature = "versions")]
     impl ListVersionsResponse {
         pub fn builder() -> builder::ListVersionsResponse {
             Default::default()
@@ -2393,6 +2756,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum Model {
         /// `claude-opus-4.6`
         ClaudeOpus46,
@@ -2457,6 +2821,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl Model {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -2534,17 +2899,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for Model {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for Model {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for Model {
         fn from(value: &str) -> Self {
             match value {
@@ -2584,11 +2952,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for Model {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for Model {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -2628,6 +2998,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for Model {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -2636,6 +3007,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for Model {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -2666,6 +3038,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for Model {
         fn schema_name() -> ::std::string::String {
             "Model".to_string()
@@ -2730,10 +3103,12 @@ pub mod types {
     ///Result of a successful mutation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(any(feature = "test-groups", feature = "test-users", feature = "tests"))]
     pub struct MutationResult {
         ///Always true for a successful mutation response.
         pub ok: bool,
     }
+    #[cfg(any(feature = "test-groups", feature = "test-users", feature = "tests"))]
     impl MutationResult {
         pub fn builder() -> builder::MutationResult {
             Default::default()
@@ -2744,6 +3119,14 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     pub enum OnFailure {
         /// `stop`
         Stop,
@@ -2752,6 +3135,14 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl OnFailure {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Stop, Self::Continue];
@@ -2768,17 +3159,41 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::fmt::Display for OnFailure {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::str::FromStr for OnFailure {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<&str> for OnFailure {
         fn from(value: &str) -> Self {
             match value {
@@ -2788,11 +3203,27 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<&::std::string::String> for OnFailure {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for OnFailure {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -2802,6 +3233,14 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::serde::Serialize for OnFailure {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -2810,6 +3249,14 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for OnFailure {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -2840,6 +3287,14 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::schemars::JsonSchema for OnFailure {
         fn schema_name() -> ::std::string::String {
             "OnFailure".to_string()
@@ -2879,6 +3334,14 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::default::Default for OnFailure {
         fn default() -> Self {
             OnFailure::Stop
@@ -2889,6 +3352,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum Permission {
         /// `read_only`
         ReadOnly,
@@ -2897,6 +3361,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl Permission {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::ReadOnly, Self::AllowEdits];
@@ -2913,17 +3378,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for Permission {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for Permission {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for Permission {
         fn from(value: &str) -> Self {
             match value {
@@ -2933,11 +3401,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for Permission {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for Permission {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -2947,6 +3417,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for Permission {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -2955,6 +3426,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for Permission {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -2985,6 +3457,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for Permission {
         fn schema_name() -> ::std::string::String {
             "Permission".to_string()
@@ -3025,6 +3498,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::default::Default for Permission {
         fn default() -> Self {
             Permission::ReadOnly
@@ -3035,6 +3509,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum ReasoningEffort {
         /// `none`
         None,
@@ -3047,6 +3522,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ReasoningEffort {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -3070,17 +3546,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for ReasoningEffort {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for ReasoningEffort {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for ReasoningEffort {
         fn from(value: &str) -> Self {
             match value {
@@ -3092,11 +3571,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for ReasoningEffort {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for ReasoningEffort {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -3108,6 +3589,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for ReasoningEffort {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -3116,6 +3598,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for ReasoningEffort {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3146,6 +3629,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for ReasoningEffort {
         fn schema_name() -> ::std::string::String {
             "ReasoningEffort".to_string()
@@ -3187,6 +3671,7 @@ pub mod types {
                 .into()
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::default::Default for ReasoningEffort {
         fn default() -> Self {
             ReasoningEffort::Medium
@@ -3195,6 +3680,7 @@ pub mod types {
     ///Linked agent state for the review conversation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "code-reviews")]
     pub struct ReviewAgent {
         ///Opaque identifier for the linked agent conversation.
         #[serde(
@@ -3295,6 +3781,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewAgent {
         pub fn builder() -> builder::ReviewAgent {
             Default::default()
@@ -3305,6 +3792,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewAgentKind {
         /// `agent`
         Agent,
@@ -3313,6 +3801,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewAgentKind {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Agent, Self::CodeReview];
@@ -3329,17 +3818,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewAgentKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewAgentKind {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewAgentKind {
         fn from(value: &str) -> Self {
             match value {
@@ -3349,11 +3841,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewAgentKind {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewAgentKind {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -3363,6 +3857,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewAgentKind {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -3371,6 +3866,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewAgentKind {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3401,6 +3897,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewAgentKind {
         fn schema_name() -> ::std::string::String {
             "ReviewAgentKind".to_string()
@@ -3444,6 +3941,7 @@ pub mod types {
     ///A threaded discussion comment attached to the review.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "code-reviews")]
     pub struct ReviewComment {
         ///Email of the comment's author.
         #[serde(
@@ -3522,6 +4020,7 @@ pub mod types {
         )]
         pub parent_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewComment {
         pub fn builder() -> builder::ReviewComment {
             Default::default()
@@ -3530,6 +4029,7 @@ pub mod types {
     ///The `review.completed` payload. Only `event` is documented.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "full")]
     pub struct ReviewCompletedEvent {
         ///Its review agent (inferred).
         #[serde(
@@ -3596,6 +4096,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "RunStatus", default))]
         pub status: ::std::option::Option<RunStatus>,
     }
+    #[cfg(feature = "full")]
     impl ReviewCompletedEvent {
         pub fn builder() -> builder::ReviewCompletedEvent {
             Default::default()
@@ -3606,12 +4107,14 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "full")]
     pub enum ReviewCompletedEventEvent {
         /// `review.completed`
         ReviewCompleted,
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "full")]
     impl ReviewCompletedEventEvent {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::ReviewCompleted];
@@ -3627,17 +4130,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::fmt::Display for ReviewCompletedEventEvent {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::str::FromStr for ReviewCompletedEventEvent {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::convert::From<&str> for ReviewCompletedEventEvent {
         fn from(value: &str) -> Self {
             match value {
@@ -3646,11 +4152,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::convert::From<&::std::string::String> for ReviewCompletedEventEvent {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "full")]
     impl ::std::convert::From<::std::string::String> for ReviewCompletedEventEvent {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -3659,6 +4167,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "full")]
     impl ::serde::Serialize for ReviewCompletedEventEvent {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -3667,6 +4176,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "full")]
     impl<'de> ::serde::Deserialize<'de> for ReviewCompletedEventEvent {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3697,6 +4207,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "full")]
     impl ::schemars::JsonSchema for ReviewCompletedEventEvent {
         fn schema_name() -> ::std::string::String {
             "ReviewCompletedEventEvent".to_string()
@@ -3737,6 +4248,7 @@ pub mod types {
     ///A change, comment or test finding attached to the review.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "code-reviews")]
     pub struct ReviewElement {
         ///Unix timestamp in milliseconds when the resource completed.
         #[serde(
@@ -3786,6 +4298,7 @@ pub mod types {
         #[serde(rename = "updatedAt")]
         pub updated_at: i64,
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewElement {
         pub fn builder() -> builder::ReviewElement {
             Default::default()
@@ -3796,6 +4309,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewElementCreatedBy {
         /// `ai`
         Ai,
@@ -3804,6 +4318,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewElementCreatedBy {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Ai, Self::User];
@@ -3820,17 +4335,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewElementCreatedBy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewElementCreatedBy {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewElementCreatedBy {
         fn from(value: &str) -> Self {
             match value {
@@ -3840,11 +4358,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewElementCreatedBy {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewElementCreatedBy {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -3854,6 +4374,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewElementCreatedBy {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -3862,6 +4383,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewElementCreatedBy {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3892,6 +4414,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewElementCreatedBy {
         fn schema_name() -> ::std::string::String {
             "ReviewElementCreatedBy".to_string()
@@ -3934,6 +4457,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewElementPriority {
         /// `high`
         High,
@@ -3944,6 +4468,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewElementPriority {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::High, Self::Medium, Self::Low];
@@ -3961,17 +4486,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewElementPriority {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewElementPriority {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewElementPriority {
         fn from(value: &str) -> Self {
             match value {
@@ -3982,11 +4510,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewElementPriority {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewElementPriority {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -3997,6 +4527,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewElementPriority {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -4005,6 +4536,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewElementPriority {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4035,6 +4567,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewElementPriority {
         fn schema_name() -> ::std::string::String {
             "ReviewElementPriority".to_string()
@@ -4077,6 +4610,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewElementState {
         /// `open`
         Open,
@@ -4085,6 +4619,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewElementState {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Open, Self::Completed];
@@ -4101,17 +4636,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewElementState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewElementState {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewElementState {
         fn from(value: &str) -> Self {
             match value {
@@ -4121,11 +4659,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewElementState {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewElementState {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -4135,6 +4675,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewElementState {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -4143,6 +4684,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewElementState {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4173,6 +4715,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewElementState {
         fn schema_name() -> ::std::string::String {
             "ReviewElementState".to_string()
@@ -4217,6 +4760,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewElementType {
         /// `change`
         Change,
@@ -4227,6 +4771,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewElementType {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Change, Self::Comment, Self::Test];
@@ -4244,17 +4789,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewElementType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewElementType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewElementType {
         fn from(value: &str) -> Self {
             match value {
@@ -4265,11 +4813,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewElementType {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewElementType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -4280,6 +4830,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewElementType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -4288,6 +4839,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewElementType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4318,6 +4870,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewElementType {
         fn schema_name() -> ::std::string::String {
             "ReviewElementType".to_string()
@@ -4360,6 +4913,7 @@ pub mod types {
     ///Summary metadata for the code review.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "code-reviews")]
     pub struct ReviewMetadata {
         ///Unix timestamp in milliseconds when the review was closed without merging.
         #[serde(
@@ -4505,6 +5059,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewMetadata {
         pub fn builder() -> builder::ReviewMetadata {
             Default::default()
@@ -4515,6 +5070,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewMetadataProvider {
         /// `claude`
         Claude,
@@ -4529,6 +5085,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewMetadataProvider {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -4554,17 +5111,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewMetadataProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewMetadataProvider {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewMetadataProvider {
         fn from(value: &str) -> Self {
             match value {
@@ -4577,11 +5137,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewMetadataProvider {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewMetadataProvider {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -4594,6 +5156,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewMetadataProvider {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -4602,6 +5165,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewMetadataProvider {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4632,6 +5196,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewMetadataProvider {
         fn schema_name() -> ::std::string::String {
             "ReviewMetadataProvider".to_string()
@@ -4681,6 +5246,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewMetadataStatus {
         /// `open`
         Open,
@@ -4691,6 +5257,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewMetadataStatus {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Open, Self::Merged, Self::Closed];
@@ -4708,17 +5275,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewMetadataStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewMetadataStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewMetadataStatus {
         fn from(value: &str) -> Self {
             match value {
@@ -4729,11 +5299,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewMetadataStatus {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewMetadataStatus {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -4744,6 +5316,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewMetadataStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -4752,6 +5325,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewMetadataStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -4782,6 +5356,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewMetadataStatus {
         fn schema_name() -> ::std::string::String {
             "ReviewMetadataStatus".to_string()
@@ -4822,6 +5397,7 @@ pub mod types {
     ///A code review in a status bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "code-reviews")]
     pub struct ReviewSummary {
         ///Unix timestamp in milliseconds when the review was closed without merging.
         #[serde(
@@ -4974,6 +5550,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewSummary {
         pub fn builder() -> builder::ReviewSummary {
             Default::default()
@@ -4984,6 +5561,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewSummaryProvider {
         /// `claude`
         Claude,
@@ -4998,6 +5576,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewSummaryProvider {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -5023,17 +5602,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewSummaryProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewSummaryProvider {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewSummaryProvider {
         fn from(value: &str) -> Self {
             match value {
@@ -5046,11 +5628,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewSummaryProvider {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewSummaryProvider {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -5063,6 +5647,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewSummaryProvider {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -5071,6 +5656,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewSummaryProvider {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5101,6 +5687,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewSummaryProvider {
         fn schema_name() -> ::std::string::String {
             "ReviewSummaryProvider".to_string()
@@ -5150,6 +5737,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "code-reviews")]
     pub enum ReviewSummaryStatus {
         /// `open`
         Open,
@@ -5160,6 +5748,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "code-reviews")]
     impl ReviewSummaryStatus {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Open, Self::Merged, Self::Closed];
@@ -5177,17 +5766,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::fmt::Display for ReviewSummaryStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::str::FromStr for ReviewSummaryStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&str> for ReviewSummaryStatus {
         fn from(value: &str) -> Self {
             match value {
@@ -5198,11 +5790,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<&::std::string::String> for ReviewSummaryStatus {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::std::convert::From<::std::string::String> for ReviewSummaryStatus {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -5213,6 +5807,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl ::serde::Serialize for ReviewSummaryStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -5221,6 +5816,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "code-reviews")]
     impl<'de> ::serde::Deserialize<'de> for ReviewSummaryStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5251,6 +5847,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "code-reviews")]
     impl ::schemars::JsonSchema for ReviewSummaryStatus {
         fn schema_name() -> ::std::string::String {
             "ReviewSummaryStatus".to_string()
@@ -5295,6 +5892,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 202 answer of POST /automations/{automationId}/run.")
     )]
+    #[cfg(feature = "automations")]
     pub struct RunAutomationResponse {
         ///Automation ID that was queued.
         #[serde(rename = "automationId")]
@@ -5305,6 +5903,7 @@ pub mod types {
         ///Queued execution status.
         pub status: ::std::string::String,
     }
+    #[cfg(feature = "automations")]
     impl RunAutomationResponse {
         pub fn builder() -> builder::RunAutomationResponse {
             Default::default()
@@ -5315,6 +5914,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "test-runs")]
     pub enum RunEnvironment {
         /// `test`
         Test,
@@ -5323,6 +5923,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "test-runs")]
     impl RunEnvironment {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Test, Self::Live];
@@ -5339,17 +5940,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::fmt::Display for RunEnvironment {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::str::FromStr for RunEnvironment {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&str> for RunEnvironment {
         fn from(value: &str) -> Self {
             match value {
@@ -5359,11 +5963,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&::std::string::String> for RunEnvironment {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<::std::string::String> for RunEnvironment {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -5373,6 +5979,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::serde::Serialize for RunEnvironment {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -5381,6 +5988,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl<'de> ::serde::Deserialize<'de> for RunEnvironment {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5411,6 +6019,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "test-runs")]
     impl ::schemars::JsonSchema for RunEnvironment {
         fn schema_name() -> ::std::string::String {
             "RunEnvironment".to_string()
@@ -5455,6 +6064,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum RunStatus {
         /// `queued`
         Queued,
@@ -5467,6 +6077,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl RunStatus {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -5490,17 +6101,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for RunStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for RunStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for RunStatus {
         fn from(value: &str) -> Self {
             match value {
@@ -5512,11 +6126,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for RunStatus {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for RunStatus {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -5528,6 +6144,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for RunStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -5536,6 +6153,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for RunStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5566,6 +6184,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for RunStatus {
         fn schema_name() -> ::std::string::String {
             "RunStatus".to_string()
@@ -5616,6 +6235,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     pub enum SelectableModel {
         /// `claude-fable-5`
         ClaudeFable5,
@@ -5646,6 +6266,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl SelectableModel {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -5687,17 +6308,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::fmt::Display for SelectableModel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::str::FromStr for SelectableModel {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&str> for SelectableModel {
         fn from(value: &str) -> Self {
             match value {
@@ -5718,11 +6342,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<&::std::string::String> for SelectableModel {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::std::convert::From<::std::string::String> for SelectableModel {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -5743,6 +6369,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::serde::Serialize for SelectableModel {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -5751,6 +6378,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl<'de> ::serde::Deserialize<'de> for SelectableModel {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -5781,6 +6409,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "agents", feature = "code-reviews"))]
     impl ::schemars::JsonSchema for SelectableModel {
         fn schema_name() -> ::std::string::String {
             "SelectableModel".to_string()
@@ -5838,6 +6467,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /agents/{agentId}/messages.")
     )]
+    #[cfg(feature = "agents")]
     pub struct SendAgentMessageBody {
         ///Webhook URL Buildprint will call when the run completes.
         #[serde(
@@ -5862,6 +6492,7 @@ pub mod types {
         ///User prompt to send to the model.
         pub prompt: ::std::string::String,
     }
+    #[cfg(feature = "agents")]
     impl SendAgentMessageBody {
         pub fn builder() -> builder::SendAgentMessageBody {
             Default::default()
@@ -5874,6 +6505,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 202 answer of POST /agents/{agentId}/messages.")
     )]
+    #[cfg(feature = "agents")]
     pub struct SendAgentMessageResponse {
         ///Opaque identifier for the linked agent conversation.
         #[serde(rename = "agentId")]
@@ -5882,6 +6514,7 @@ pub mod types {
         pub kind: ::std::string::String,
         pub status: RunStatus,
     }
+    #[cfg(feature = "agents")]
     impl SendAgentMessageResponse {
         pub fn builder() -> builder::SendAgentMessageResponse {
             Default::default()
@@ -5894,6 +6527,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /agents.")
     )]
+    #[cfg(feature = "agents")]
     pub struct StartAgentBody {
         ///Bubble app ID for the workspace project this request targets.
         #[serde(rename = "appId")]
@@ -5940,6 +6574,7 @@ pub mod types {
         )]
         pub user_email: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "agents")]
     impl StartAgentBody {
         pub fn builder() -> builder::StartAgentBody {
             Default::default()
@@ -5952,6 +6587,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 202 answer of POST /agents.")
     )]
+    #[cfg(feature = "agents")]
     pub struct StartAgentResponse {
         ///Opaque identifier for the linked agent conversation.
         #[serde(rename = "agentId")]
@@ -5969,6 +6605,7 @@ pub mod types {
         pub project_id: ::std::string::String,
         pub status: RunStatus,
     }
+    #[cfg(feature = "agents")]
     impl StartAgentResponse {
         pub fn builder() -> builder::StartAgentResponse {
             Default::default()
@@ -5981,6 +6618,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /test-group-runs.")
     )]
+    #[cfg(feature = "test-runs")]
     pub struct StartTestGroupRunBody {
         ///Bubble branch ID or display label.
         #[serde(rename = "branchId")]
@@ -5996,6 +6634,7 @@ pub mod types {
         )]
         pub model: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "test-runs")]
     impl StartTestGroupRunBody {
         pub fn builder() -> builder::StartTestGroupRunBody {
             Default::default()
@@ -6008,6 +6647,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 201 answer of POST /test-group-runs.")
     )]
+    #[cfg(feature = "test-runs")]
     pub struct StartTestGroupRunResponse {
         ///Opaque identifier for the test group run.
         #[serde(
@@ -6020,6 +6660,7 @@ pub mod types {
         )]
         pub group_run_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "test-runs")]
     impl StartTestGroupRunResponse {
         pub fn builder() -> builder::StartTestGroupRunResponse {
             Default::default()
@@ -6032,6 +6673,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /test-runs.")
     )]
+    #[cfg(feature = "test-runs")]
     pub struct StartTestRunBody {
         ///Bubble branch ID or display label.
         #[serde(rename = "branchId")]
@@ -6047,6 +6689,7 @@ pub mod types {
         #[serde(rename = "testId")]
         pub test_id: ::std::string::String,
     }
+    #[cfg(feature = "test-runs")]
     impl StartTestRunBody {
         pub fn builder() -> builder::StartTestRunBody {
             Default::default()
@@ -6059,11 +6702,13 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The 201 answer of POST /test-runs.")
     )]
+    #[cfg(feature = "test-runs")]
     pub struct StartTestRunResponse {
         ///Opaque identifier for the test run.
         #[serde(rename = "runId")]
         pub run_id: ::std::string::String,
     }
+    #[cfg(feature = "test-runs")]
     impl StartTestRunResponse {
         pub fn builder() -> builder::StartTestRunResponse {
             Default::default()
@@ -6072,6 +6717,7 @@ pub mod types {
     ///The current sync status of a synced version.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "versions")]
     pub struct SyncStatus {
         ///Alias of version for compatibility.
         #[serde(rename = "appVersion")]
@@ -6096,6 +6742,7 @@ pub mod types {
         #[serde(rename = "versionId")]
         pub version_id: ::std::string::String,
     }
+    #[cfg(feature = "versions")]
     impl SyncStatus {
         pub fn builder() -> builder::SyncStatus {
             Default::default()
@@ -6106,6 +6753,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "versions")]
     pub enum SyncStatusStatus {
         /// `in_progress`
         InProgress,
@@ -6116,6 +6764,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "versions")]
     impl SyncStatusStatus {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -6137,17 +6786,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::fmt::Display for SyncStatusStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::str::FromStr for SyncStatusStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<&str> for SyncStatusStatus {
         fn from(value: &str) -> Self {
             match value {
@@ -6158,11 +6810,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<&::std::string::String> for SyncStatusStatus {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<::std::string::String> for SyncStatusStatus {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -6173,6 +6827,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "versions")]
     impl ::serde::Serialize for SyncStatusStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -6181,6 +6836,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl<'de> ::serde::Deserialize<'de> for SyncStatusStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -6211,6 +6867,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "versions")]
     impl ::schemars::JsonSchema for SyncStatusStatus {
         fn schema_name() -> ::std::string::String {
             "SyncStatusStatus".to_string()
@@ -6259,6 +6916,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of POST /versions/sync.")
     )]
+    #[cfg(feature = "versions")]
     pub struct SyncVersionBody {
         ///Bubble app ID for the project to sync.
         #[serde(rename = "appId")]
@@ -6266,6 +6924,7 @@ pub mod types {
         ///Bubble branch selector to sync. Accepts a branch ID or display label.
         pub version: ::std::string::String,
     }
+    #[cfg(feature = "versions")]
     impl SyncVersionBody {
         pub fn builder() -> builder::SyncVersionBody {
             Default::default()
@@ -6274,6 +6933,7 @@ pub mod types {
     ///A completed Buildprint synced version of a Bubble branch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "versions")]
     pub struct SyncedVersion {
         ///Alias of syncedAt for compatibility.
         #[serde(
@@ -6360,6 +7020,7 @@ pub mod types {
         #[serde(rename = "versionId")]
         pub version_id: ::std::string::String,
     }
+    #[cfg(feature = "versions")]
     impl SyncedVersion {
         pub fn builder() -> builder::SyncedVersion {
             Default::default()
@@ -6370,6 +7031,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "versions")]
     pub enum SyncedVersionSyncSource {
         /// `manual`
         Manual,
@@ -6378,6 +7040,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "versions")]
     impl SyncedVersionSyncSource {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Manual, Self::Automatic];
@@ -6394,17 +7057,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::fmt::Display for SyncedVersionSyncSource {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::str::FromStr for SyncedVersionSyncSource {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<&str> for SyncedVersionSyncSource {
         fn from(value: &str) -> Self {
             match value {
@@ -6414,11 +7080,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<&::std::string::String> for SyncedVersionSyncSource {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<::std::string::String> for SyncedVersionSyncSource {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -6428,6 +7096,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "versions")]
     impl ::serde::Serialize for SyncedVersionSyncSource {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -6436,6 +7105,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl<'de> ::serde::Deserialize<'de> for SyncedVersionSyncSource {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -6466,6 +7136,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "versions")]
     impl ::schemars::JsonSchema for SyncedVersionSyncSource {
         fn schema_name() -> ::std::string::String {
             "SyncedVersionSyncSource".to_string()
@@ -6509,6 +7180,14 @@ pub mod types {
     ///A test or component definition.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     pub struct Test {
         ///Unix timestamp in milliseconds when the resource was archived, if archived.
         #[serde(
@@ -6596,6 +7275,14 @@ pub mod types {
         )]
         pub viewport_preset: ::std::option::Option<TestViewportPreset>,
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl Test {
         pub fn builder() -> builder::Test {
             Default::default()
@@ -6604,6 +7291,7 @@ pub mod types {
     ///A test group and its members.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-groups")]
     pub struct TestGroup {
         ///Unix timestamp in milliseconds when the resource was archived, if archived.
         #[serde(
@@ -6641,6 +7329,7 @@ pub mod types {
         #[serde(rename = "updatedAt")]
         pub updated_at: i64,
     }
+    #[cfg(feature = "test-groups")]
     impl TestGroup {
         pub fn builder() -> builder::TestGroup {
             Default::default()
@@ -6649,6 +7338,7 @@ pub mod types {
     ///A test run started by the group run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-runs")]
     pub struct TestGroupChildRun {
         ///Name of the test user assigned to the run.
         #[serde(
@@ -6743,6 +7433,7 @@ pub mod types {
         #[serde(rename = "testName")]
         pub test_name: ::std::string::String,
     }
+    #[cfg(feature = "test-runs")]
     impl TestGroupChildRun {
         pub fn builder() -> builder::TestGroupChildRun {
             Default::default()
@@ -6751,6 +7442,7 @@ pub mod types {
     ///A test or component in a group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-groups")]
     pub struct TestGroupMember {
         ///Description of the test or component.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -6805,6 +7497,7 @@ pub mod types {
         #[serde(rename = "updatedAt")]
         pub updated_at: i64,
     }
+    #[cfg(feature = "test-groups")]
     impl TestGroupMember {
         pub fn builder() -> builder::TestGroupMember {
             Default::default()
@@ -6813,6 +7506,7 @@ pub mod types {
     ///State of the test group run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-runs")]
     pub struct TestGroupRun {
         ///Cached branch identifier used for the run.
         #[serde(
@@ -6888,6 +7582,7 @@ pub mod types {
         pub started_at: ::std::option::Option<i64>,
         pub status: TestRunStatus,
     }
+    #[cfg(feature = "test-runs")]
     impl TestGroupRun {
         pub fn builder() -> builder::TestGroupRun {
             Default::default()
@@ -6896,6 +7591,7 @@ pub mod types {
     ///An active test group of the app.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-groups")]
     pub struct TestGroupSummary {
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(
@@ -6936,6 +7632,7 @@ pub mod types {
         #[cfg_attr(feature = "schemars", schemars(with = "i64", default))]
         pub updated_at: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "test-groups")]
     impl TestGroupSummary {
         pub fn builder() -> builder::TestGroupSummary {
             Default::default()
@@ -6944,6 +7641,7 @@ pub mod types {
     ///Detailed state for the test run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-runs")]
     pub struct TestRun {
         ///Base URL of the app the run tests.
         #[serde(
@@ -7065,6 +7763,7 @@ pub mod types {
         )]
         pub timeout_minutes: ::std::option::Option<i64>,
     }
+    #[cfg(feature = "test-runs")]
     impl TestRun {
         pub fn builder() -> builder::TestRun {
             Default::default()
@@ -7073,6 +7772,7 @@ pub mod types {
     ///Detailed test-user assignment for the run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-runs")]
     pub struct TestRunAssignedTestUser {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[cfg_attr(feature = "schemars", schemars(with = "TestUserDatabase", default))]
@@ -7095,6 +7795,7 @@ pub mod types {
         )]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "test-runs")]
     impl TestRunAssignedTestUser {
         pub fn builder() -> builder::TestRunAssignedTestUser {
             Default::default()
@@ -7103,6 +7804,7 @@ pub mod types {
     ///Canvas graph for rendering the test run, including aggregate component nodes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-runs")]
     pub struct TestRunGraph {
         ///Graph edges.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -7128,6 +7830,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub tree: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
+    #[cfg(feature = "test-runs")]
     impl TestRunGraph {
         pub fn builder() -> builder::TestRunGraph {
             Default::default()
@@ -7138,6 +7841,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "test-runs")]
     pub enum TestRunStatus {
         /// `queued`
         Queued,
@@ -7154,6 +7858,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "test-runs")]
     impl TestRunStatus {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -7181,17 +7886,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::fmt::Display for TestRunStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::str::FromStr for TestRunStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&str> for TestRunStatus {
         fn from(value: &str) -> Self {
             match value {
@@ -7205,11 +7913,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&::std::string::String> for TestRunStatus {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<::std::string::String> for TestRunStatus {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -7223,6 +7933,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::serde::Serialize for TestRunStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -7231,6 +7942,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl<'de> ::serde::Deserialize<'de> for TestRunStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -7261,6 +7973,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "test-runs")]
     impl ::schemars::JsonSchema for TestRunStatus {
         fn schema_name() -> ::std::string::String {
             "TestRunStatus".to_string()
@@ -7308,6 +8021,7 @@ pub mod types {
     ///A step result captured for the run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-runs")]
     pub struct TestRunStep {
         ///Artifacts captured for the step.
         pub artifacts: ::std::vec::Vec<
@@ -7449,6 +8163,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tips: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "test-runs")]
     impl TestRunStep {
         pub fn builder() -> builder::TestRunStep {
             Default::default()
@@ -7459,6 +8174,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "test-runs")]
     pub enum TestRunStepSourceKind {
         /// `step`
         Step,
@@ -7467,6 +8183,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "test-runs")]
     impl TestRunStepSourceKind {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Step, Self::Component];
@@ -7483,17 +8200,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::fmt::Display for TestRunStepSourceKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::str::FromStr for TestRunStepSourceKind {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&str> for TestRunStepSourceKind {
         fn from(value: &str) -> Self {
             match value {
@@ -7503,11 +8223,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&::std::string::String> for TestRunStepSourceKind {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<::std::string::String> for TestRunStepSourceKind {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -7517,6 +8239,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::serde::Serialize for TestRunStepSourceKind {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -7525,6 +8248,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl<'de> ::serde::Deserialize<'de> for TestRunStepSourceKind {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -7555,6 +8279,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "test-runs")]
     impl ::schemars::JsonSchema for TestRunStepSourceKind {
         fn schema_name() -> ::std::string::String {
             "TestRunStepSourceKind".to_string()
@@ -7600,6 +8325,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "test-runs")]
     pub enum TestRunStepStatus {
         /// `pending`
         Pending,
@@ -7616,6 +8342,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "test-runs")]
     impl TestRunStepStatus {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -7643,17 +8370,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::fmt::Display for TestRunStepStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::str::FromStr for TestRunStepStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&str> for TestRunStepStatus {
         fn from(value: &str) -> Self {
             match value {
@@ -7667,11 +8397,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&::std::string::String> for TestRunStepStatus {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<::std::string::String> for TestRunStepStatus {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -7685,6 +8417,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::serde::Serialize for TestRunStepStatus {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -7693,6 +8426,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl<'de> ::serde::Deserialize<'de> for TestRunStepStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -7723,6 +8457,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "test-runs")]
     impl ::schemars::JsonSchema for TestRunStepStatus {
         fn schema_name() -> ::std::string::String {
             "TestRunStepStatus".to_string()
@@ -7770,6 +8505,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "test-runs")]
     pub enum TestRunStepStepType {
         /// `test`
         Test,
@@ -7778,6 +8514,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "test-runs")]
     impl TestRunStepStepType {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Test, Self::Condition];
@@ -7794,17 +8531,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::fmt::Display for TestRunStepStepType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::str::FromStr for TestRunStepStepType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&str> for TestRunStepStepType {
         fn from(value: &str) -> Self {
             match value {
@@ -7814,11 +8554,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<&::std::string::String> for TestRunStepStepType {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::std::convert::From<::std::string::String> for TestRunStepStepType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -7828,6 +8570,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "test-runs")]
     impl ::serde::Serialize for TestRunStepStepType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -7836,6 +8579,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "test-runs")]
     impl<'de> ::serde::Deserialize<'de> for TestRunStepStepType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -7866,6 +8610,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "test-runs")]
     impl ::schemars::JsonSchema for TestRunStepStepType {
         fn schema_name() -> ::std::string::String {
             "TestRunStepStepType".to_string()
@@ -7906,6 +8651,14 @@ pub mod types {
     ///A step of a test or component, as either version of the docs returns it: a direct executable step (`instruction`) or a component reference (`componentId`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     pub struct TestStep {
         ///Reusable component the step runs, for a component step.
         #[serde(
@@ -7987,6 +8740,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tips: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl TestStep {
         pub fn builder() -> builder::TestStep {
             Default::default()
@@ -7994,6 +8755,7 @@ pub mod types {
     }
     ///One step of a test or component definition. The two versions of the docs disagree: the endpoint pages require `kind`, with `instruction` and `onFailure` for a step or `componentId` for a component; the newer reference requires `stepType` and `onFailure`. Send `kind` and `stepType` together to satisfy either.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(feature = "tests")]
     pub struct TestStepInput {
         ///Reusable component to run. Required when stepType is component.
         #[serde(
@@ -8055,6 +8817,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tips: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "tests")]
     impl TestStepInput {
         pub fn builder() -> builder::TestStepInput {
             Default::default()
@@ -8065,6 +8828,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "tests")]
     pub enum TestStepInputStepType {
         /// `test`
         Test,
@@ -8075,6 +8839,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "tests")]
     impl TestStepInputStepType {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -8096,17 +8861,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::fmt::Display for TestStepInputStepType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::str::FromStr for TestStepInputStepType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<&str> for TestStepInputStepType {
         fn from(value: &str) -> Self {
             match value {
@@ -8117,11 +8885,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<&::std::string::String> for TestStepInputStepType {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<::std::string::String> for TestStepInputStepType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -8132,6 +8902,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tests")]
     impl ::serde::Serialize for TestStepInputStepType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -8140,6 +8911,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl<'de> ::serde::Deserialize<'de> for TestStepInputStepType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -8170,6 +8942,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "tests")]
     impl ::schemars::JsonSchema for TestStepInputStepType {
         fn schema_name() -> ::std::string::String {
             "TestStepInputStepType".to_string()
@@ -8217,6 +8990,14 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     pub enum TestStepStepType {
         /// `test`
         Test,
@@ -8227,6 +9008,14 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl TestStepStepType {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -8248,17 +9037,41 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::fmt::Display for TestStepStepType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::str::FromStr for TestStepStepType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<&str> for TestStepStepType {
         fn from(value: &str) -> Self {
             match value {
@@ -8269,11 +9082,27 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<&::std::string::String> for TestStepStepType {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for TestStepStepType {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -8284,6 +9113,14 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::serde::Serialize for TestStepStepType {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -8292,6 +9129,14 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for TestStepStepType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -8322,6 +9167,14 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::schemars::JsonSchema for TestStepStepType {
         fn schema_name() -> ::std::string::String {
             "TestStepStepType".to_string()
@@ -8364,6 +9217,7 @@ pub mod types {
     ///An active test or component of the app.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "tests")]
     pub struct TestSummary {
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
@@ -8422,6 +9276,7 @@ pub mod types {
         )]
         pub viewport_preset: ::std::option::Option<TestSummaryViewportPreset>,
     }
+    #[cfg(feature = "tests")]
     impl TestSummary {
         pub fn builder() -> builder::TestSummary {
             Default::default()
@@ -8432,6 +9287,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "tests")]
     pub enum TestSummaryViewportPreset {
         /// `desktop`
         Desktop,
@@ -8442,6 +9298,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "tests")]
     impl TestSummaryViewportPreset {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Desktop, Self::Tablet, Self::Mobile];
@@ -8459,17 +9316,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::fmt::Display for TestSummaryViewportPreset {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::str::FromStr for TestSummaryViewportPreset {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<&str> for TestSummaryViewportPreset {
         fn from(value: &str) -> Self {
             match value {
@@ -8480,11 +9340,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<&::std::string::String> for TestSummaryViewportPreset {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<::std::string::String> for TestSummaryViewportPreset {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -8495,6 +9357,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tests")]
     impl ::serde::Serialize for TestSummaryViewportPreset {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -8503,6 +9366,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl<'de> ::serde::Deserialize<'de> for TestSummaryViewportPreset {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -8533,6 +9397,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "tests")]
     impl ::schemars::JsonSchema for TestSummaryViewportPreset {
         fn schema_name() -> ::std::string::String {
             "TestSummaryViewportPreset".to_string()
@@ -8577,6 +9442,7 @@ pub mod types {
     ///A test user of the app. Passwords are never returned.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[cfg(feature = "test-users")]
     pub struct TestUser {
         ///Unix timestamp in milliseconds when the resource was created.
         #[serde(rename = "createdAt")]
@@ -8604,6 +9470,7 @@ pub mod types {
         ///Test user name.
         pub name: ::std::string::String,
     }
+    #[cfg(feature = "test-users")]
     impl TestUser {
         pub fn builder() -> builder::TestUser {
             Default::default()
@@ -8614,6 +9481,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     pub enum TestUserDatabase {
         /// `test`
         Test,
@@ -8622,6 +9490,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl TestUserDatabase {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Test, Self::Live];
@@ -8638,17 +9507,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl ::std::fmt::Display for TestUserDatabase {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl ::std::str::FromStr for TestUserDatabase {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl ::std::convert::From<&str> for TestUserDatabase {
         fn from(value: &str) -> Self {
             match value {
@@ -8658,11 +9530,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl ::std::convert::From<&::std::string::String> for TestUserDatabase {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl ::std::convert::From<::std::string::String> for TestUserDatabase {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -8672,6 +9546,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl ::serde::Serialize for TestUserDatabase {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -8680,6 +9555,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl<'de> ::serde::Deserialize<'de> for TestUserDatabase {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -8710,6 +9586,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(any(feature = "test-runs", feature = "test-users"))]
     impl ::schemars::JsonSchema for TestUserDatabase {
         fn schema_name() -> ::std::string::String {
             "TestUserDatabase".to_string()
@@ -8755,6 +9632,14 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     pub enum TestViewportPreset {
         /// `desktop`
         Desktop,
@@ -8765,6 +9650,14 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl TestViewportPreset {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Desktop, Self::Tablet, Self::Mobile];
@@ -8782,17 +9675,41 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::fmt::Display for TestViewportPreset {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::str::FromStr for TestViewportPreset {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<&str> for TestViewportPreset {
         fn from(value: &str) -> Self {
             match value {
@@ -8803,11 +9720,27 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<&::std::string::String> for TestViewportPreset {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::std::convert::From<::std::string::String> for TestViewportPreset {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -8818,6 +9751,14 @@ pub mod types {
             }
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::serde::Serialize for TestViewportPreset {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -8826,6 +9767,14 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl<'de> ::serde::Deserialize<'de> for TestViewportPreset {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -8856,6 +9805,14 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(
+        any(
+            feature = "code-reviews",
+            feature = "test-runs",
+            feature = "test-users",
+            feature = "tests"
+        )
+    )]
     impl ::schemars::JsonSchema for TestViewportPreset {
         fn schema_name() -> ::std::string::String {
             "TestViewportPreset".to_string()
@@ -8904,6 +9861,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of PUT /tests/{testId}.")
     )]
+    #[cfg(feature = "tests")]
     pub struct UpdateTestBody {
         ///Description of the test or component.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8955,6 +9913,7 @@ pub mod types {
         )]
         pub viewport_preset: ::std::option::Option<UpdateTestBodyViewportPreset>,
     }
+    #[cfg(feature = "tests")]
     impl UpdateTestBody {
         pub fn builder() -> builder::UpdateTestBody {
             Default::default()
@@ -8965,6 +9924,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "tests")]
     pub enum UpdateTestBodyViewportPreset {
         /// `desktop`
         Desktop,
@@ -8975,6 +9935,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "tests")]
     impl UpdateTestBodyViewportPreset {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[Self::Desktop, Self::Tablet, Self::Mobile];
@@ -8992,17 +9953,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::fmt::Display for UpdateTestBodyViewportPreset {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::str::FromStr for UpdateTestBodyViewportPreset {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<&str> for UpdateTestBodyViewportPreset {
         fn from(value: &str) -> Self {
             match value {
@@ -9013,11 +9977,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<&::std::string::String> for UpdateTestBodyViewportPreset {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl ::std::convert::From<::std::string::String> for UpdateTestBodyViewportPreset {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -9028,6 +9994,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "tests")]
     impl ::serde::Serialize for UpdateTestBodyViewportPreset {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -9036,6 +10003,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "tests")]
     impl<'de> ::serde::Deserialize<'de> for UpdateTestBodyViewportPreset {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -9066,6 +10034,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "tests")]
     impl ::schemars::JsonSchema for UpdateTestBodyViewportPreset {
         fn schema_name() -> ::std::string::String {
             "UpdateTestBodyViewportPreset".to_string()
@@ -9114,6 +10083,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of PUT /test-groups/{groupId}.")
     )]
+    #[cfg(feature = "test-groups")]
     pub struct UpdateTestGroupBody {
         ///Group description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9124,6 +10094,7 @@ pub mod types {
         #[serde(rename = "testIds")]
         pub test_ids: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "test-groups")]
     impl UpdateTestGroupBody {
         pub fn builder() -> builder::UpdateTestGroupBody {
             Default::default()
@@ -9136,6 +10107,7 @@ pub mod types {
         feature = "schemars",
         schemars(description = "The request body of PUT /test-users/{testUserId}.")
     )]
+    #[cfg(feature = "test-users")]
     pub struct UpdateTestUserBody {
         pub database: TestUserDatabase,
         ///Test user description.
@@ -9153,6 +10125,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(feature = "test-users")]
     impl UpdateTestUserBody {
         pub fn builder() -> builder::UpdateTestUserBody {
             Default::default()
@@ -9163,6 +10136,7 @@ pub mod types {
     /// Open: a value the API adds later arrives as [`Self::Unknown`] instead of failing the response. Non-exhaustive: a value the document adds becomes a variant in a minor release, so a `match` needs a `_` arm.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(feature = "versions")]
     pub enum VersionStage {
         /// `pending`
         Pending,
@@ -9177,6 +10151,7 @@ pub mod types {
         /// A value this version of the client does not know; it is sent and received as is.
         Unknown(::std::string::String),
     }
+    #[cfg(feature = "versions")]
     impl VersionStage {
         /// The values this client knows, in the spec's order.
         pub const KNOWN: &'static [Self] = &[
@@ -9202,17 +10177,20 @@ pub mod types {
             matches!(self, Self::Unknown(_))
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::fmt::Display for VersionStage {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::str::FromStr for VersionStage {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self::from(value))
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<&str> for VersionStage {
         fn from(value: &str) -> Self {
             match value {
@@ -9225,11 +10203,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<&::std::string::String> for VersionStage {
         fn from(value: &::std::string::String) -> Self {
             Self::from(value.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl ::std::convert::From<::std::string::String> for VersionStage {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
@@ -9242,6 +10222,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(feature = "versions")]
     impl ::serde::Serialize for VersionStage {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -9250,6 +10231,7 @@ pub mod types {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "versions")]
     impl<'de> ::serde::Deserialize<'de> for VersionStage {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -9280,6 +10262,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "versions")]
     impl ::schemars::JsonSchema for VersionStage {
         fn schema_name() -> ::std::string::String {
             "VersionStage".to_string()
@@ -9327,6 +10310,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         pub struct Agent {
             agent_id: ::std::result::Result<
                 ::std::string::String,
@@ -9379,6 +10363,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::default::Default for Agent {
             fn default() -> Self {
                 Self {
@@ -9406,6 +10391,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl Agent {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -9618,6 +10604,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::convert::TryFrom<Agent> for super::Agent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9644,6 +10631,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::convert::From<super::Agent> for Agent {
             fn from(value: super::Agent) -> Self {
                 Self {
@@ -9668,6 +10656,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "full")]
         pub struct AgentCompletedEvent {
             agent_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9702,6 +10691,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "full")]
         impl ::std::default::Default for AgentCompletedEvent {
             fn default() -> Self {
                 Self {
@@ -9716,6 +10706,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "full")]
         impl AgentCompletedEvent {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -9814,6 +10805,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "full")]
         impl ::std::convert::TryFrom<AgentCompletedEvent>
         for super::AgentCompletedEvent {
             type Error = super::error::ConversionError;
@@ -9832,6 +10824,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "full")]
         impl ::std::convert::From<super::AgentCompletedEvent> for AgentCompletedEvent {
             fn from(value: super::AgentCompletedEvent) -> Self {
                 Self {
@@ -9847,6 +10840,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         pub struct AgentLifecycle {
             conversation_state: ::std::result::Result<
                 ::std::option::Option<super::ConversationState>,
@@ -9865,6 +10859,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::default::Default for AgentLifecycle {
             fn default() -> Self {
                 Self {
@@ -9875,6 +10870,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl AgentLifecycle {
             pub fn conversation_state<T>(mut self, value: T) -> Self
             where
@@ -9935,6 +10931,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::convert::TryFrom<AgentLifecycle> for super::AgentLifecycle {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -9948,6 +10945,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::convert::From<super::AgentLifecycle> for AgentLifecycle {
             fn from(value: super::AgentLifecycle) -> Self {
                 Self {
@@ -9959,6 +10957,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "automations")]
         pub struct Automation {
             action_kinds: ::std::result::Result<
                 ::std::vec::Vec<super::AutomationActionKindsItem>,
@@ -9995,6 +10994,7 @@ pub mod types {
             >,
             updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "automations")]
         impl ::std::default::Default for Automation {
             fn default() -> Self {
                 Self {
@@ -10020,6 +11020,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "automations")]
         impl Automation {
             pub fn action_kinds<T>(mut self, value: T) -> Self
             where
@@ -10186,6 +11187,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "automations")]
         impl ::std::convert::TryFrom<Automation> for super::Automation {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10208,6 +11210,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "automations")]
         impl ::std::convert::From<super::Automation> for Automation {
             fn from(value: super::Automation) -> Self {
                 Self {
@@ -10228,6 +11231,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct CreateCodeReviewBody {
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             completion_webhook_url: ::std::result::Result<
@@ -10263,6 +11267,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for CreateCodeReviewBody {
             fn default() -> Self {
                 Self {
@@ -10278,6 +11283,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl CreateCodeReviewBody {
             pub fn app_id<T>(mut self, value: T) -> Self
             where
@@ -10392,6 +11398,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<CreateCodeReviewBody>
         for super::CreateCodeReviewBody {
             type Error = super::error::ConversionError;
@@ -10411,6 +11418,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::CreateCodeReviewBody> for CreateCodeReviewBody {
             fn from(value: super::CreateCodeReviewBody) -> Self {
                 Self {
@@ -10427,6 +11435,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct CreateCodeReviewResponse {
             agent_id: ::std::result::Result<
                 ::std::string::String,
@@ -10440,6 +11449,7 @@ pub mod types {
             >,
             status: ::std::result::Result<super::RunStatus, ::std::string::String>,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for CreateCodeReviewResponse {
             fn default() -> Self {
                 Self {
@@ -10451,6 +11461,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl CreateCodeReviewResponse {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -10513,6 +11524,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<CreateCodeReviewResponse>
         for super::CreateCodeReviewResponse {
             type Error = super::error::ConversionError;
@@ -10528,6 +11540,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::CreateCodeReviewResponse>
         for CreateCodeReviewResponse {
             fn from(value: super::CreateCodeReviewResponse) -> Self {
@@ -10541,6 +11554,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "tests")]
         pub struct CreateTestBody {
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             description: ::std::result::Result<
@@ -10581,6 +11595,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tests")]
         impl ::std::default::Default for CreateTestBody {
             fn default() -> Self {
                 Self {
@@ -10598,6 +11613,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tests")]
         impl CreateTestBody {
             pub fn app_id<T>(mut self, value: T) -> Self
             where
@@ -10742,6 +11758,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::TryFrom<CreateTestBody> for super::CreateTestBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10762,6 +11779,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::From<super::CreateTestBody> for CreateTestBody {
             fn from(value: super::CreateTestBody) -> Self {
                 Self {
@@ -10780,6 +11798,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-groups")]
         pub struct CreateTestGroupBody {
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             description: ::std::result::Result<
@@ -10792,6 +11811,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::default::Default for CreateTestGroupBody {
             fn default() -> Self {
                 Self {
@@ -10802,6 +11822,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-groups")]
         impl CreateTestGroupBody {
             pub fn app_id<T>(mut self, value: T) -> Self
             where
@@ -10852,6 +11873,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::TryFrom<CreateTestGroupBody>
         for super::CreateTestGroupBody {
             type Error = super::error::ConversionError;
@@ -10866,6 +11888,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::From<super::CreateTestGroupBody> for CreateTestGroupBody {
             fn from(value: super::CreateTestGroupBody) -> Self {
                 Self {
@@ -10877,12 +11900,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-groups")]
         pub struct CreateTestGroupResponse {
             group_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::default::Default for CreateTestGroupResponse {
             fn default() -> Self {
                 Self {
@@ -10890,6 +11915,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-groups")]
         impl CreateTestGroupResponse {
             pub fn group_id<T>(mut self, value: T) -> Self
             where
@@ -10904,6 +11930,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::TryFrom<CreateTestGroupResponse>
         for super::CreateTestGroupResponse {
             type Error = super::error::ConversionError;
@@ -10913,6 +11940,7 @@ pub mod types {
                 Ok(Self { group_id: value.group_id? })
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::From<super::CreateTestGroupResponse>
         for CreateTestGroupResponse {
             fn from(value: super::CreateTestGroupResponse) -> Self {
@@ -10922,9 +11950,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "tests")]
         pub struct CreateTestResponse {
             test_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "tests")]
         impl ::std::default::Default for CreateTestResponse {
             fn default() -> Self {
                 Self {
@@ -10932,6 +11962,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tests")]
         impl CreateTestResponse {
             pub fn test_id<T>(mut self, value: T) -> Self
             where
@@ -10946,6 +11977,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::TryFrom<CreateTestResponse> for super::CreateTestResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -10954,12 +11986,14 @@ pub mod types {
                 Ok(Self { test_id: value.test_id? })
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::From<super::CreateTestResponse> for CreateTestResponse {
             fn from(value: super::CreateTestResponse) -> Self {
                 Self { test_id: Ok(value.test_id) }
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-users")]
         pub struct CreateTestUserBody {
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             database: ::std::result::Result<
@@ -10980,6 +12014,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-users")]
         impl ::std::default::Default for CreateTestUserBody {
             fn default() -> Self {
                 Self {
@@ -10992,6 +12027,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-users")]
         impl CreateTestUserBody {
             pub fn app_id<T>(mut self, value: T) -> Self
             where
@@ -11066,6 +12102,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::TryFrom<CreateTestUserBody> for super::CreateTestUserBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11081,6 +12118,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::From<super::CreateTestUserBody> for CreateTestUserBody {
             fn from(value: super::CreateTestUserBody) -> Self {
                 Self {
@@ -11094,12 +12132,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-users")]
         pub struct CreateTestUserResponse {
             test_user_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-users")]
         impl ::std::default::Default for CreateTestUserResponse {
             fn default() -> Self {
                 Self {
@@ -11107,6 +12147,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-users")]
         impl CreateTestUserResponse {
             pub fn test_user_id<T>(mut self, value: T) -> Self
             where
@@ -11121,6 +12162,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::TryFrom<CreateTestUserResponse>
         for super::CreateTestUserResponse {
             type Error = super::error::ConversionError;
@@ -11132,6 +12174,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::From<super::CreateTestUserResponse>
         for CreateTestUserResponse {
             fn from(value: super::CreateTestUserResponse) -> Self {
@@ -11141,6 +12184,19 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "agents",
+                feature = "automations",
+                feature = "code-reviews",
+                feature = "test-groups",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests",
+                feature = "untagged",
+                feature = "versions"
+            )
+        )]
         pub struct Error {
             code: ::std::result::Result<
                 ::std::option::Option<super::ErrorCode>,
@@ -11152,6 +12208,19 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "agents",
+                feature = "automations",
+                feature = "code-reviews",
+                feature = "test-groups",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests",
+                feature = "untagged",
+                feature = "versions"
+            )
+        )]
         impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
@@ -11161,6 +12230,19 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "agents",
+                feature = "automations",
+                feature = "code-reviews",
+                feature = "test-groups",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests",
+                feature = "untagged",
+                feature = "versions"
+            )
+        )]
         impl Error {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -11199,6 +12281,19 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "agents",
+                feature = "automations",
+                feature = "code-reviews",
+                feature = "test-groups",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests",
+                feature = "untagged",
+                feature = "versions"
+            )
+        )]
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11211,6 +12306,19 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "agents",
+                feature = "automations",
+                feature = "code-reviews",
+                feature = "test-groups",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests",
+                feature = "untagged",
+                feature = "versions"
+            )
+        )]
         impl ::std::convert::From<super::Error> for Error {
             fn from(value: super::Error) -> Self {
                 Self {
@@ -11221,6 +12329,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct GetCodeReviewResponse {
             agent: ::std::result::Result<
                 ::std::option::Option<super::ReviewAgent>,
@@ -11248,6 +12357,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for GetCodeReviewResponse {
             fn default() -> Self {
                 Self {
@@ -11263,6 +12373,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl GetCodeReviewResponse {
             pub fn agent<T>(mut self, value: T) -> Self
             where
@@ -11351,6 +12462,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<GetCodeReviewResponse>
         for super::GetCodeReviewResponse {
             type Error = super::error::ConversionError;
@@ -11368,6 +12480,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::GetCodeReviewResponse>
         for GetCodeReviewResponse {
             fn from(value: super::GetCodeReviewResponse) -> Self {
@@ -11383,6 +12496,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct GetTestGroupRunResponse {
             child_runs: ::std::result::Result<
                 ::std::vec::Vec<super::TestGroupChildRun>,
@@ -11390,6 +12504,7 @@ pub mod types {
             >,
             run: ::std::result::Result<super::TestGroupRun, ::std::string::String>,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for GetTestGroupRunResponse {
             fn default() -> Self {
                 Self {
@@ -11398,6 +12513,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl GetTestGroupRunResponse {
             pub fn child_runs<T>(mut self, value: T) -> Self
             where
@@ -11424,6 +12540,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<GetTestGroupRunResponse>
         for super::GetTestGroupRunResponse {
             type Error = super::error::ConversionError;
@@ -11436,6 +12553,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::GetTestGroupRunResponse>
         for GetTestGroupRunResponse {
             fn from(value: super::GetTestGroupRunResponse) -> Self {
@@ -11446,6 +12564,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct GetTestRunResponse {
             graph: ::std::result::Result<
                 ::std::option::Option<super::TestRunGraph>,
@@ -11461,6 +12580,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for GetTestRunResponse {
             fn default() -> Self {
                 Self {
@@ -11471,6 +12591,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl GetTestRunResponse {
             pub fn graph<T>(mut self, value: T) -> Self
             where
@@ -11523,6 +12644,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<GetTestRunResponse> for super::GetTestRunResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11536,6 +12658,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::GetTestRunResponse> for GetTestRunResponse {
             fn from(value: super::GetTestRunResponse) -> Self {
                 Self {
@@ -11547,6 +12670,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct GetTestRunResponseTest {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11555,6 +12679,7 @@ pub mod types {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for GetTestRunResponseTest {
             fn default() -> Self {
                 Self {
@@ -11564,6 +12689,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl GetTestRunResponseTest {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -11600,6 +12726,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<GetTestRunResponseTest>
         for super::GetTestRunResponseTest {
             type Error = super::error::ConversionError;
@@ -11613,6 +12740,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::GetTestRunResponseTest>
         for GetTestRunResponseTest {
             fn from(value: super::GetTestRunResponseTest) -> Self {
@@ -11624,6 +12752,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         pub struct HistoryMessage {
             attachments: ::std::result::Result<
                 ::std::vec::Vec<
@@ -11662,6 +12791,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::default::Default for HistoryMessage {
             fn default() -> Self {
                 Self {
@@ -11676,6 +12806,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl HistoryMessage {
             pub fn attachments<T>(mut self, value: T) -> Self
             where
@@ -11784,6 +12915,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::convert::TryFrom<HistoryMessage> for super::HistoryMessage {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -11801,6 +12933,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(any(feature = "agents", feature = "code-reviews"))]
         impl ::std::convert::From<super::HistoryMessage> for HistoryMessage {
             fn from(value: super::HistoryMessage) -> Self {
                 Self {
@@ -11816,12 +12949,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "automations")]
         pub struct ListAutomationsResponse {
             automations: ::std::result::Result<
                 ::std::vec::Vec<super::Automation>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "automations")]
         impl ::std::default::Default for ListAutomationsResponse {
             fn default() -> Self {
                 Self {
@@ -11829,6 +12964,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "automations")]
         impl ListAutomationsResponse {
             pub fn automations<T>(mut self, value: T) -> Self
             where
@@ -11843,6 +12979,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "automations")]
         impl ::std::convert::TryFrom<ListAutomationsResponse>
         for super::ListAutomationsResponse {
             type Error = super::error::ConversionError;
@@ -11854,6 +12991,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "automations")]
         impl ::std::convert::From<super::ListAutomationsResponse>
         for ListAutomationsResponse {
             fn from(value: super::ListAutomationsResponse) -> Self {
@@ -11863,6 +13001,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct ListCodeReviewsResponse {
             closed: ::std::result::Result<
                 ::std::vec::Vec<super::ReviewSummary>,
@@ -11877,6 +13016,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for ListCodeReviewsResponse {
             fn default() -> Self {
                 Self {
@@ -11886,6 +13026,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ListCodeReviewsResponse {
             pub fn closed<T>(mut self, value: T) -> Self
             where
@@ -11924,6 +13065,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<ListCodeReviewsResponse>
         for super::ListCodeReviewsResponse {
             type Error = super::error::ConversionError;
@@ -11937,6 +13079,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::ListCodeReviewsResponse>
         for ListCodeReviewsResponse {
             fn from(value: super::ListCodeReviewsResponse) -> Self {
@@ -11948,12 +13091,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-groups")]
         pub struct ListTestGroupsResponse {
             groups: ::std::result::Result<
                 ::std::vec::Vec<super::TestGroupSummary>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::default::Default for ListTestGroupsResponse {
             fn default() -> Self {
                 Self {
@@ -11961,6 +13106,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ListTestGroupsResponse {
             pub fn groups<T>(mut self, value: T) -> Self
             where
@@ -11975,6 +13121,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::TryFrom<ListTestGroupsResponse>
         for super::ListTestGroupsResponse {
             type Error = super::error::ConversionError;
@@ -11984,6 +13131,7 @@ pub mod types {
                 Ok(Self { groups: value.groups? })
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::From<super::ListTestGroupsResponse>
         for ListTestGroupsResponse {
             fn from(value: super::ListTestGroupsResponse) -> Self {
@@ -11991,12 +13139,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-users")]
         pub struct ListTestUsersResponse {
             test_users: ::std::result::Result<
                 ::std::vec::Vec<super::TestUser>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-users")]
         impl ::std::default::Default for ListTestUsersResponse {
             fn default() -> Self {
                 Self {
@@ -12004,6 +13154,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-users")]
         impl ListTestUsersResponse {
             pub fn test_users<T>(mut self, value: T) -> Self
             where
@@ -12018,6 +13169,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::TryFrom<ListTestUsersResponse>
         for super::ListTestUsersResponse {
             type Error = super::error::ConversionError;
@@ -12029,6 +13181,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::From<super::ListTestUsersResponse>
         for ListTestUsersResponse {
             fn from(value: super::ListTestUsersResponse) -> Self {
@@ -12038,12 +13191,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "tests")]
         pub struct ListTestsResponse {
             tests: ::std::result::Result<
                 ::std::vec::Vec<super::TestSummary>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tests")]
         impl ::std::default::Default for ListTestsResponse {
             fn default() -> Self {
                 Self {
@@ -12051,6 +13206,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tests")]
         impl ListTestsResponse {
             pub fn tests<T>(mut self, value: T) -> Self
             where
@@ -12065,6 +13221,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::TryFrom<ListTestsResponse> for super::ListTestsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12073,12 +13230,14 @@ pub mod types {
                 Ok(Self { tests: value.tests? })
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::From<super::ListTestsResponse> for ListTestsResponse {
             fn from(value: super::ListTestsResponse) -> Self {
                 Self { tests: Ok(value.tests) }
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "versions")]
         pub struct ListVersionsResponse {
             next_cursor: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12089,6 +13248,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "versions")]
         impl ::std::default::Default for ListVersionsResponse {
             fn default() -> Self {
                 Self {
@@ -12097,6 +13257,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "versions")]
         impl ListVersionsResponse {
             pub fn next_cursor<T>(mut self, value: T) -> Self
             where
@@ -12123,6 +13284,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "versions")]
         impl ::std::convert::TryFrom<ListVersionsResponse>
         for super::ListVersionsResponse {
             type Error = super::error::ConversionError;
@@ -12135,6 +13297,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "versions")]
         impl ::std::convert::From<super::ListVersionsResponse> for ListVersionsResponse {
             fn from(value: super::ListVersionsResponse) -> Self {
                 Self {
@@ -12144,9 +13307,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(any(feature = "test-groups", feature = "test-users", feature = "tests"))]
         pub struct MutationResult {
             ok: ::std::result::Result<bool, ::std::string::String>,
         }
+        #[cfg(any(feature = "test-groups", feature = "test-users", feature = "tests"))]
         impl ::std::default::Default for MutationResult {
             fn default() -> Self {
                 Self {
@@ -12154,6 +13319,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(any(feature = "test-groups", feature = "test-users", feature = "tests"))]
         impl MutationResult {
             pub fn ok<T>(mut self, value: T) -> Self
             where
@@ -12166,6 +13332,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(any(feature = "test-groups", feature = "test-users", feature = "tests"))]
         impl ::std::convert::TryFrom<MutationResult> for super::MutationResult {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12174,12 +13341,14 @@ pub mod types {
                 Ok(Self { ok: value.ok? })
             }
         }
+        #[cfg(any(feature = "test-groups", feature = "test-users", feature = "tests"))]
         impl ::std::convert::From<super::MutationResult> for MutationResult {
             fn from(value: super::MutationResult) -> Self {
                 Self { ok: Ok(value.ok) }
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct ReviewAgent {
             agent_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12246,6 +13415,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for ReviewAgent {
             fn default() -> Self {
                 Self {
@@ -12268,6 +13438,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ReviewAgent {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -12470,6 +13641,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<ReviewAgent> for super::ReviewAgent {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12495,6 +13667,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::ReviewAgent> for ReviewAgent {
             fn from(value: super::ReviewAgent) -> Self {
                 Self {
@@ -12518,6 +13691,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct ReviewComment {
             author_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12557,6 +13731,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for ReviewComment {
             fn default() -> Self {
                 Self {
@@ -12573,6 +13748,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ReviewComment {
             pub fn author_email<T>(mut self, value: T) -> Self
             where
@@ -12693,6 +13869,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<ReviewComment> for super::ReviewComment {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -12712,6 +13889,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::ReviewComment> for ReviewComment {
             fn from(value: super::ReviewComment) -> Self {
                 Self {
@@ -12729,6 +13907,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "full")]
         pub struct ReviewCompletedEvent {
             agent_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12767,6 +13946,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "full")]
         impl ::std::default::Default for ReviewCompletedEvent {
             fn default() -> Self {
                 Self {
@@ -12782,6 +13962,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "full")]
         impl ReviewCompletedEvent {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -12892,6 +14073,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "full")]
         impl ::std::convert::TryFrom<ReviewCompletedEvent>
         for super::ReviewCompletedEvent {
             type Error = super::error::ConversionError;
@@ -12911,6 +14093,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "full")]
         impl ::std::convert::From<super::ReviewCompletedEvent> for ReviewCompletedEvent {
             fn from(value: super::ReviewCompletedEvent) -> Self {
                 Self {
@@ -12927,6 +14110,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct ReviewElement {
             completed_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -12961,6 +14145,7 @@ pub mod types {
             >,
             updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for ReviewElement {
             fn default() -> Self {
                 Self {
@@ -12980,6 +14165,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ReviewElement {
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
@@ -13116,6 +14302,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<ReviewElement> for super::ReviewElement {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13136,6 +14323,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::ReviewElement> for ReviewElement {
             fn from(value: super::ReviewElement) -> Self {
                 Self {
@@ -13154,6 +14342,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct ReviewMetadata {
             closed_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -13245,6 +14434,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for ReviewMetadata {
             fn default() -> Self {
                 Self {
@@ -13284,6 +14474,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ReviewMetadata {
             pub fn closed_at<T>(mut self, value: T) -> Self
             where
@@ -13584,6 +14775,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<ReviewMetadata> for super::ReviewMetadata {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -13616,6 +14808,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::ReviewMetadata> for ReviewMetadata {
             fn from(value: super::ReviewMetadata) -> Self {
                 Self {
@@ -13646,6 +14839,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "code-reviews")]
         pub struct ReviewSummary {
             closed_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -13741,6 +14935,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::default::Default for ReviewSummary {
             fn default() -> Self {
                 Self {
@@ -13781,6 +14976,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ReviewSummary {
             pub fn closed_at<T>(mut self, value: T) -> Self
             where
@@ -14091,6 +15287,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::TryFrom<ReviewSummary> for super::ReviewSummary {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14124,6 +15321,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "code-reviews")]
         impl ::std::convert::From<super::ReviewSummary> for ReviewSummary {
             fn from(value: super::ReviewSummary) -> Self {
                 Self {
@@ -14155,6 +15353,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "automations")]
         pub struct RunAutomationResponse {
             automation_id: ::std::result::Result<
                 ::std::string::String,
@@ -14163,6 +15362,7 @@ pub mod types {
             queued_at: ::std::result::Result<i64, ::std::string::String>,
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "automations")]
         impl ::std::default::Default for RunAutomationResponse {
             fn default() -> Self {
                 Self {
@@ -14174,6 +15374,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "automations")]
         impl RunAutomationResponse {
             pub fn automation_id<T>(mut self, value: T) -> Self
             where
@@ -14212,6 +15413,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "automations")]
         impl ::std::convert::TryFrom<RunAutomationResponse>
         for super::RunAutomationResponse {
             type Error = super::error::ConversionError;
@@ -14225,6 +15427,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "automations")]
         impl ::std::convert::From<super::RunAutomationResponse>
         for RunAutomationResponse {
             fn from(value: super::RunAutomationResponse) -> Self {
@@ -14236,6 +15439,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct SendAgentMessageBody {
             completion_webhook_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14251,6 +15455,7 @@ pub mod types {
             >,
             prompt: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for SendAgentMessageBody {
             fn default() -> Self {
                 Self {
@@ -14261,6 +15466,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl SendAgentMessageBody {
             pub fn completion_webhook_url<T>(mut self, value: T) -> Self
             where
@@ -14315,6 +15521,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<SendAgentMessageBody>
         for super::SendAgentMessageBody {
             type Error = super::error::ConversionError;
@@ -14329,6 +15536,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::SendAgentMessageBody> for SendAgentMessageBody {
             fn from(value: super::SendAgentMessageBody) -> Self {
                 Self {
@@ -14340,6 +15548,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct SendAgentMessageResponse {
             agent_id: ::std::result::Result<
                 ::std::string::String,
@@ -14348,6 +15557,7 @@ pub mod types {
             kind: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<super::RunStatus, ::std::string::String>,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for SendAgentMessageResponse {
             fn default() -> Self {
                 Self {
@@ -14357,6 +15567,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl SendAgentMessageResponse {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -14395,6 +15606,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<SendAgentMessageResponse>
         for super::SendAgentMessageResponse {
             type Error = super::error::ConversionError;
@@ -14408,6 +15620,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::SendAgentMessageResponse>
         for SendAgentMessageResponse {
             fn from(value: super::SendAgentMessageResponse) -> Self {
@@ -14419,6 +15632,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct StartAgentBody {
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             completion_webhook_url: ::std::result::Result<
@@ -14444,6 +15658,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for StartAgentBody {
             fn default() -> Self {
                 Self {
@@ -14458,6 +15673,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl StartAgentBody {
             pub fn app_id<T>(mut self, value: T) -> Self
             where
@@ -14564,6 +15780,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<StartAgentBody> for super::StartAgentBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14581,6 +15798,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::StartAgentBody> for StartAgentBody {
             fn from(value: super::StartAgentBody) -> Self {
                 Self {
@@ -14596,6 +15814,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "agents")]
         pub struct StartAgentResponse {
             agent_id: ::std::result::Result<
                 ::std::string::String,
@@ -14610,6 +15829,7 @@ pub mod types {
             >,
             status: ::std::result::Result<super::RunStatus, ::std::string::String>,
         }
+        #[cfg(feature = "agents")]
         impl ::std::default::Default for StartAgentResponse {
             fn default() -> Self {
                 Self {
@@ -14622,6 +15842,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "agents")]
         impl StartAgentResponse {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -14696,6 +15917,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::TryFrom<StartAgentResponse> for super::StartAgentResponse {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14711,6 +15933,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "agents")]
         impl ::std::convert::From<super::StartAgentResponse> for StartAgentResponse {
             fn from(value: super::StartAgentResponse) -> Self {
                 Self {
@@ -14724,6 +15947,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct StartTestGroupRunBody {
             branch_id: ::std::result::Result<
                 ::std::string::String,
@@ -14738,6 +15962,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for StartTestGroupRunBody {
             fn default() -> Self {
                 Self {
@@ -14747,6 +15972,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl StartTestGroupRunBody {
             pub fn branch_id<T>(mut self, value: T) -> Self
             where
@@ -14785,6 +16011,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<StartTestGroupRunBody>
         for super::StartTestGroupRunBody {
             type Error = super::error::ConversionError;
@@ -14798,6 +16025,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::StartTestGroupRunBody>
         for StartTestGroupRunBody {
             fn from(value: super::StartTestGroupRunBody) -> Self {
@@ -14809,12 +16037,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct StartTestGroupRunResponse {
             group_run_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for StartTestGroupRunResponse {
             fn default() -> Self {
                 Self {
@@ -14822,6 +16052,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl StartTestGroupRunResponse {
             pub fn group_run_id<T>(mut self, value: T) -> Self
             where
@@ -14836,6 +16067,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<StartTestGroupRunResponse>
         for super::StartTestGroupRunResponse {
             type Error = super::error::ConversionError;
@@ -14847,6 +16079,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::StartTestGroupRunResponse>
         for StartTestGroupRunResponse {
             fn from(value: super::StartTestGroupRunResponse) -> Self {
@@ -14856,6 +16089,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct StartTestRunBody {
             branch_id: ::std::result::Result<
                 ::std::string::String,
@@ -14867,6 +16101,7 @@ pub mod types {
             >,
             test_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for StartTestRunBody {
             fn default() -> Self {
                 Self {
@@ -14876,6 +16111,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl StartTestRunBody {
             pub fn branch_id<T>(mut self, value: T) -> Self
             where
@@ -14914,6 +16150,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<StartTestRunBody> for super::StartTestRunBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14926,6 +16163,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::StartTestRunBody> for StartTestRunBody {
             fn from(value: super::StartTestRunBody) -> Self {
                 Self {
@@ -14936,9 +16174,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct StartTestRunResponse {
             run_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for StartTestRunResponse {
             fn default() -> Self {
                 Self {
@@ -14946,6 +16186,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl StartTestRunResponse {
             pub fn run_id<T>(mut self, value: T) -> Self
             where
@@ -14960,6 +16201,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<StartTestRunResponse>
         for super::StartTestRunResponse {
             type Error = super::error::ConversionError;
@@ -14969,12 +16211,14 @@ pub mod types {
                 Ok(Self { run_id: value.run_id? })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::StartTestRunResponse> for StartTestRunResponse {
             fn from(value: super::StartTestRunResponse) -> Self {
                 Self { run_id: Ok(value.run_id) }
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "versions")]
         pub struct SyncStatus {
             app_version: ::std::result::Result<
                 ::std::string::String,
@@ -14997,6 +16241,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "versions")]
         impl ::std::default::Default for SyncStatus {
             fn default() -> Self {
                 Self {
@@ -15011,6 +16256,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "versions")]
         impl SyncStatus {
             pub fn app_version<T>(mut self, value: T) -> Self
             where
@@ -15107,6 +16353,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "versions")]
         impl ::std::convert::TryFrom<SyncStatus> for super::SyncStatus {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15124,6 +16371,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "versions")]
         impl ::std::convert::From<super::SyncStatus> for SyncStatus {
             fn from(value: super::SyncStatus) -> Self {
                 Self {
@@ -15139,10 +16387,12 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "versions")]
         pub struct SyncVersionBody {
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             version: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "versions")]
         impl ::std::default::Default for SyncVersionBody {
             fn default() -> Self {
                 Self {
@@ -15151,6 +16401,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "versions")]
         impl SyncVersionBody {
             pub fn app_id<T>(mut self, value: T) -> Self
             where
@@ -15177,6 +16428,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "versions")]
         impl ::std::convert::TryFrom<SyncVersionBody> for super::SyncVersionBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15188,6 +16440,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "versions")]
         impl ::std::convert::From<super::SyncVersionBody> for SyncVersionBody {
             fn from(value: super::SyncVersionBody) -> Self {
                 Self {
@@ -15197,6 +16450,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "versions")]
         pub struct SyncedVersion {
             completed_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15247,6 +16501,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "versions")]
         impl ::std::default::Default for SyncedVersion {
             fn default() -> Self {
                 Self {
@@ -15274,6 +16529,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "versions")]
         impl SyncedVersion {
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
@@ -15462,6 +16718,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "versions")]
         impl ::std::convert::TryFrom<SyncedVersion> for super::SyncedVersion {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15486,6 +16743,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "versions")]
         impl ::std::convert::From<super::SyncedVersion> for SyncedVersion {
             fn from(value: super::SyncedVersion) -> Self {
                 Self {
@@ -15508,6 +16766,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         pub struct Test {
             archived_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -15555,6 +16821,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         impl ::std::default::Default for Test {
             fn default() -> Self {
                 Self {
@@ -15582,6 +16856,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         impl Test {
             pub fn archived_at<T>(mut self, value: T) -> Self
             where
@@ -15772,6 +17054,14 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         impl ::std::convert::TryFrom<Test> for super::Test {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15796,6 +17086,14 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         impl ::std::convert::From<super::Test> for Test {
             fn from(value: super::Test) -> Self {
                 Self {
@@ -15818,6 +17116,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-groups")]
         pub struct TestGroup {
             archived_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -15841,6 +17140,7 @@ pub mod types {
             test_count: ::std::result::Result<i64, ::std::string::String>,
             updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::default::Default for TestGroup {
             fn default() -> Self {
                 Self {
@@ -15856,6 +17156,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-groups")]
         impl TestGroup {
             pub fn archived_at<T>(mut self, value: T) -> Self
             where
@@ -15964,6 +17265,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::TryFrom<TestGroup> for super::TestGroup {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15982,6 +17284,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::From<super::TestGroup> for TestGroup {
             fn from(value: super::TestGroup) -> Self {
                 Self {
@@ -15998,6 +17301,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct TestGroupChildRun {
             assigned_test_user_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16048,6 +17352,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for TestGroupChildRun {
             fn default() -> Self {
                 Self {
@@ -16073,6 +17378,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl TestGroupChildRun {
             pub fn assigned_test_user_name<T>(mut self, value: T) -> Self
             where
@@ -16259,6 +17565,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<TestGroupChildRun> for super::TestGroupChildRun {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16283,6 +17590,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::TestGroupChildRun> for TestGroupChildRun {
             fn from(value: super::TestGroupChildRun) -> Self {
                 Self {
@@ -16305,6 +17613,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-groups")]
         pub struct TestGroupMember {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16330,6 +17639,7 @@ pub mod types {
             >,
             updated_at: ::std::result::Result<i64, ::std::string::String>,
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::default::Default for TestGroupMember {
             fn default() -> Self {
                 Self {
@@ -16348,6 +17658,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-groups")]
         impl TestGroupMember {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -16450,6 +17761,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::TryFrom<TestGroupMember> for super::TestGroupMember {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16467,6 +17779,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::From<super::TestGroupMember> for TestGroupMember {
             fn from(value: super::TestGroupMember) -> Self {
                 Self {
@@ -16482,6 +17795,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct TestGroupRun {
             branch_cache_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16527,6 +17841,7 @@ pub mod types {
             >,
             status: ::std::result::Result<super::TestRunStatus, ::std::string::String>,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for TestGroupRun {
             fn default() -> Self {
                 Self {
@@ -16550,6 +17865,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl TestGroupRun {
             pub fn branch_cache_id<T>(mut self, value: T) -> Self
             where
@@ -16712,6 +18028,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<TestGroupRun> for super::TestGroupRun {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16734,6 +18051,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::TestGroupRun> for TestGroupRun {
             fn from(value: super::TestGroupRun) -> Self {
                 Self {
@@ -16754,6 +18072,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-groups")]
         pub struct TestGroupSummary {
             created_at: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -16780,6 +18099,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::default::Default for TestGroupSummary {
             fn default() -> Self {
                 Self {
@@ -16792,6 +18112,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-groups")]
         impl TestGroupSummary {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -16864,6 +18185,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::TryFrom<TestGroupSummary> for super::TestGroupSummary {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16879,6 +18201,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::From<super::TestGroupSummary> for TestGroupSummary {
             fn from(value: super::TestGroupSummary) -> Self {
                 Self {
@@ -16892,6 +18215,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct TestRun {
             app_base_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16980,6 +18304,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for TestRun {
             fn default() -> Self {
                 Self {
@@ -17016,6 +18341,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl TestRun {
             pub fn app_base_url<T>(mut self, value: T) -> Self
             where
@@ -17328,6 +18654,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<TestRun> for super::TestRun {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17361,6 +18688,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::TestRun> for TestRun {
             fn from(value: super::TestRun) -> Self {
                 Self {
@@ -17392,6 +18720,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct TestRunAssignedTestUser {
             database: ::std::result::Result<
                 ::std::option::Option<super::TestUserDatabase>,
@@ -17410,6 +18739,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for TestRunAssignedTestUser {
             fn default() -> Self {
                 Self {
@@ -17420,6 +18750,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl TestRunAssignedTestUser {
             pub fn database<T>(mut self, value: T) -> Self
             where
@@ -17470,6 +18801,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<TestRunAssignedTestUser>
         for super::TestRunAssignedTestUser {
             type Error = super::error::ConversionError;
@@ -17484,6 +18816,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::TestRunAssignedTestUser>
         for TestRunAssignedTestUser {
             fn from(value: super::TestRunAssignedTestUser) -> Self {
@@ -17496,6 +18829,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct TestRunGraph {
             edges: ::std::result::Result<
                 ::std::vec::Vec<
@@ -17522,6 +18856,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for TestRunGraph {
             fn default() -> Self {
                 Self {
@@ -17533,6 +18868,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl TestRunGraph {
             pub fn edges<T>(mut self, value: T) -> Self
             where
@@ -17609,6 +18945,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<TestRunGraph> for super::TestRunGraph {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17623,6 +18960,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::TestRunGraph> for TestRunGraph {
             fn from(value: super::TestRunGraph) -> Self {
                 Self {
@@ -17635,6 +18973,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-runs")]
         pub struct TestRunStep {
             artifacts: ::std::result::Result<
                 ::std::vec::Vec<
@@ -17726,6 +19065,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::default::Default for TestRunStep {
             fn default() -> Self {
                 Self {
@@ -17760,6 +19100,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-runs")]
         impl TestRunStep {
             pub fn artifacts<T>(mut self, value: T) -> Self
             where
@@ -18076,6 +19417,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::TryFrom<TestRunStep> for super::TestRunStep {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18109,6 +19451,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-runs")]
         impl ::std::convert::From<super::TestRunStep> for TestRunStep {
             fn from(value: super::TestRunStep) -> Self {
                 Self {
@@ -18140,6 +19483,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         pub struct TestStep {
             component_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18192,6 +19543,14 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         impl ::std::default::Default for TestStep {
             fn default() -> Self {
                 Self {
@@ -18212,6 +19571,14 @@ pub mod types {
                 }
             }
         }
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         impl TestStep {
             pub fn component_id<T>(mut self, value: T) -> Self
             where
@@ -18390,6 +19757,14 @@ pub mod types {
                 self
             }
         }
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         impl ::std::convert::TryFrom<TestStep> for super::TestStep {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18413,6 +19788,14 @@ pub mod types {
                 })
             }
         }
+        #[cfg(
+            any(
+                feature = "code-reviews",
+                feature = "test-runs",
+                feature = "test-users",
+                feature = "tests"
+            )
+        )]
         impl ::std::convert::From<super::TestStep> for TestStep {
             fn from(value: super::TestStep) -> Self {
                 Self {
@@ -18434,6 +19817,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "tests")]
         pub struct TestStepInput {
             component_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18484,6 +19868,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tests")]
         impl ::std::default::Default for TestStepInput {
             fn default() -> Self {
                 Self {
@@ -18502,6 +19887,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tests")]
         impl TestStepInput {
             pub fn component_id<T>(mut self, value: T) -> Self
             where
@@ -18658,6 +20044,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::TryFrom<TestStepInput> for super::TestStepInput {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18679,6 +20066,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::From<super::TestStepInput> for TestStepInput {
             fn from(value: super::TestStepInput) -> Self {
                 Self {
@@ -18698,6 +20086,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "tests")]
         pub struct TestSummary {
             created_at: ::std::result::Result<i64, ::std::string::String>,
             description: ::std::result::Result<
@@ -18725,6 +20114,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tests")]
         impl ::std::default::Default for TestSummary {
             fn default() -> Self {
                 Self {
@@ -18747,6 +20137,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tests")]
         impl TestSummary {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -18877,6 +20268,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::TryFrom<TestSummary> for super::TestSummary {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18896,6 +20288,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::From<super::TestSummary> for TestSummary {
             fn from(value: super::TestSummary) -> Self {
                 Self {
@@ -18913,6 +20306,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-users")]
         pub struct TestUser {
             created_at: ::std::result::Result<i64, ::std::string::String>,
             database: ::std::result::Result<
@@ -18931,6 +20325,7 @@ pub mod types {
             is_disabled: ::std::result::Result<bool, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
+        #[cfg(feature = "test-users")]
         impl ::std::default::Default for TestUser {
             fn default() -> Self {
                 Self {
@@ -18944,6 +20339,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-users")]
         impl TestUser {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
@@ -19028,6 +20424,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::TryFrom<TestUser> for super::TestUser {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19044,6 +20441,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::From<super::TestUser> for TestUser {
             fn from(value: super::TestUser) -> Self {
                 Self {
@@ -19058,6 +20456,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "tests")]
         pub struct UpdateTestBody {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19094,6 +20493,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "tests")]
         impl ::std::default::Default for UpdateTestBody {
             fn default() -> Self {
                 Self {
@@ -19110,6 +20510,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "tests")]
         impl UpdateTestBody {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -19242,6 +20643,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::TryFrom<UpdateTestBody> for super::UpdateTestBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19261,6 +20663,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "tests")]
         impl ::std::convert::From<super::UpdateTestBody> for UpdateTestBody {
             fn from(value: super::UpdateTestBody) -> Self {
                 Self {
@@ -19278,6 +20681,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-groups")]
         pub struct UpdateTestGroupBody {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -19289,6 +20693,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::default::Default for UpdateTestGroupBody {
             fn default() -> Self {
                 Self {
@@ -19298,6 +20703,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-groups")]
         impl UpdateTestGroupBody {
             pub fn description<T>(mut self, value: T) -> Self
             where
@@ -19336,6 +20742,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::TryFrom<UpdateTestGroupBody>
         for super::UpdateTestGroupBody {
             type Error = super::error::ConversionError;
@@ -19349,6 +20756,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-groups")]
         impl ::std::convert::From<super::UpdateTestGroupBody> for UpdateTestGroupBody {
             fn from(value: super::UpdateTestGroupBody) -> Self {
                 Self {
@@ -19359,6 +20767,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        #[cfg(feature = "test-users")]
         pub struct UpdateTestUserBody {
             database: ::std::result::Result<
                 super::TestUserDatabase,
@@ -19379,6 +20788,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+        #[cfg(feature = "test-users")]
         impl ::std::default::Default for UpdateTestUserBody {
             fn default() -> Self {
                 Self {
@@ -19391,6 +20801,7 @@ pub mod types {
                 }
             }
         }
+        #[cfg(feature = "test-users")]
         impl UpdateTestUserBody {
             pub fn database<T>(mut self, value: T) -> Self
             where
@@ -19465,6 +20876,7 @@ pub mod types {
                 self
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::TryFrom<UpdateTestUserBody> for super::UpdateTestUserBody {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -19480,6 +20892,7 @@ pub mod types {
                 })
             }
         }
+        #[cfg(feature = "test-users")]
         impl ::std::convert::From<super::UpdateTestUserBody> for UpdateTestUserBody {
             fn from(value: super::UpdateTestUserBody) -> Self {
                 Self {
@@ -19526,6 +20939,7 @@ pub mod types {
         }
     }
     #[cfg(feature = "schemars")]
+    #[cfg(feature = "tests")]
     impl ::schemars::JsonSchema for TestStepInput {
         fn schema_name() -> ::std::string::String {
             "TestStepInput".to_string()
@@ -19728,6 +21142,7 @@ let response = client.start_agent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "agents")]
     pub fn start_agent(&self) -> builder::StartAgent<'_> {
         builder::StartAgent::new(self)
     }
@@ -19747,6 +21162,7 @@ let response = client.get_agent()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "agents")]
     pub fn get_agent(&self) -> builder::GetAgent<'_> {
         builder::GetAgent::new(self)
     }
@@ -19766,6 +21182,7 @@ let response = client.send_agent_message()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "agents")]
     pub fn send_agent_message(&self) -> builder::SendAgentMessage<'_> {
         builder::SendAgentMessage::new(self)
     }
@@ -19785,6 +21202,7 @@ let response = client.list_code_reviews()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "code-reviews")]
     pub fn list_code_reviews(&self) -> builder::ListCodeReviews<'_> {
         builder::ListCodeReviews::new(self)
     }
@@ -19800,6 +21218,7 @@ let response = client.create_code_review()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "code-reviews")]
     pub fn create_code_review(&self) -> builder::CreateCodeReview<'_> {
         builder::CreateCodeReview::new(self)
     }
@@ -19819,6 +21238,7 @@ let response = client.get_code_review()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "code-reviews")]
     pub fn get_code_review(&self) -> builder::GetCodeReview<'_> {
         builder::GetCodeReview::new(self)
     }
@@ -19836,6 +21256,7 @@ let response = client.list_automations()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "automations")]
     pub fn list_automations(&self) -> builder::ListAutomations<'_> {
         builder::ListAutomations::new(self)
     }
@@ -19853,6 +21274,7 @@ let response = client.run_automation()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "automations")]
     pub fn run_automation(&self) -> builder::RunAutomation<'_> {
         builder::RunAutomation::new(self)
     }
@@ -19870,6 +21292,7 @@ let response = client.list_tests()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "tests")]
     pub fn list_tests(&self) -> builder::ListTests<'_> {
         builder::ListTests::new(self)
     }
@@ -19885,6 +21308,7 @@ let response = client.create_test()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "tests")]
     pub fn create_test(&self) -> builder::CreateTest<'_> {
         builder::CreateTest::new(self)
     }
@@ -19902,6 +21326,7 @@ let response = client.get_test()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "tests")]
     pub fn get_test(&self) -> builder::GetTest<'_> {
         builder::GetTest::new(self)
     }
@@ -19921,6 +21346,7 @@ let response = client.update_test()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "tests")]
     pub fn update_test(&self) -> builder::UpdateTest<'_> {
         builder::UpdateTest::new(self)
     }
@@ -19938,6 +21364,7 @@ let response = client.delete_test()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "tests")]
     pub fn delete_test(&self) -> builder::DeleteTest<'_> {
         builder::DeleteTest::new(self)
     }
@@ -19955,6 +21382,7 @@ let response = client.list_test_groups()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-groups")]
     pub fn list_test_groups(&self) -> builder::ListTestGroups<'_> {
         builder::ListTestGroups::new(self)
     }
@@ -19968,6 +21396,7 @@ let response = client.create_test_group()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-groups")]
     pub fn create_test_group(&self) -> builder::CreateTestGroup<'_> {
         builder::CreateTestGroup::new(self)
     }
@@ -19983,6 +21412,7 @@ let response = client.get_test_group()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-groups")]
     pub fn get_test_group(&self) -> builder::GetTestGroup<'_> {
         builder::GetTestGroup::new(self)
     }
@@ -20000,6 +21430,7 @@ let response = client.update_test_group()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-groups")]
     pub fn update_test_group(&self) -> builder::UpdateTestGroup<'_> {
         builder::UpdateTestGroup::new(self)
     }
@@ -20015,6 +21446,7 @@ let response = client.delete_test_group()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-groups")]
     pub fn delete_test_group(&self) -> builder::DeleteTestGroup<'_> {
         builder::DeleteTestGroup::new(self)
     }
@@ -20030,6 +21462,7 @@ let response = client.start_test_run()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-runs")]
     pub fn start_test_run(&self) -> builder::StartTestRun<'_> {
         builder::StartTestRun::new(self)
     }
@@ -20047,6 +21480,7 @@ let response = client.get_test_run()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-runs")]
     pub fn get_test_run(&self) -> builder::GetTestRun<'_> {
         builder::GetTestRun::new(self)
     }
@@ -20060,6 +21494,7 @@ let response = client.start_test_group_run()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-runs")]
     pub fn start_test_group_run(&self) -> builder::StartTestGroupRun<'_> {
         builder::StartTestGroupRun::new(self)
     }
@@ -20075,6 +21510,7 @@ let response = client.get_test_group_run()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-runs")]
     pub fn get_test_group_run(&self) -> builder::GetTestGroupRun<'_> {
         builder::GetTestGroupRun::new(self)
     }
@@ -20092,6 +21528,7 @@ let response = client.list_test_users()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-users")]
     pub fn list_test_users(&self) -> builder::ListTestUsers<'_> {
         builder::ListTestUsers::new(self)
     }
@@ -20105,6 +21542,7 @@ let response = client.create_test_user()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-users")]
     pub fn create_test_user(&self) -> builder::CreateTestUser<'_> {
         builder::CreateTestUser::new(self)
     }
@@ -20120,6 +21558,7 @@ let response = client.get_test_user()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-users")]
     pub fn get_test_user(&self) -> builder::GetTestUser<'_> {
         builder::GetTestUser::new(self)
     }
@@ -20137,6 +21576,7 @@ let response = client.update_test_user()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-users")]
     pub fn update_test_user(&self) -> builder::UpdateTestUser<'_> {
         builder::UpdateTestUser::new(self)
     }
@@ -20152,6 +21592,7 @@ let response = client.delete_test_user()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "test-users")]
     pub fn delete_test_user(&self) -> builder::DeleteTestUser<'_> {
         builder::DeleteTestUser::new(self)
     }
@@ -20166,6 +21607,7 @@ let response = client.get_open_api_document()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "untagged")]
     pub fn get_open_api_document(&self) -> builder::GetOpenApiDocument<'_> {
         builder::GetOpenApiDocument::new(self)
     }
@@ -20193,6 +21635,7 @@ let response = client.list_versions()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "versions")]
     pub fn list_versions(&self) -> builder::ListVersions<'_> {
         builder::ListVersions::new(self)
     }
@@ -20212,6 +21655,7 @@ let response = client.get_sync_status()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "versions")]
     pub fn get_sync_status(&self) -> builder::GetSyncStatus<'_> {
         builder::GetSyncStatus::new(self)
     }
@@ -20227,12 +21671,14 @@ let response = client.sync_version()
     .send()
     .await;
 ```*/
+    #[cfg(feature = "versions")]
     pub fn sync_version(&self) -> builder::SyncVersion<'_> {
         builder::SyncVersion::new(self)
     }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
+#[allow(unused_imports, unused_variables, dead_code)]
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
@@ -20244,10 +21690,12 @@ pub mod builder {
 
 [`Client::start_agent`]: super::Client::start_agent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "agents")]
     pub struct StartAgent<'a> {
         client: &'a super::Client,
         body: Result<types::builder::StartAgentBody, String>,
     }
+    #[cfg(feature = "agents")]
     impl<'a> StartAgent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -20361,11 +21809,13 @@ pub mod builder {
 
 [`Client::get_agent`]: super::Client::get_agent*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "agents")]
     pub struct GetAgent<'a> {
         client: &'a super::Client,
         agent_id: Result<::std::string::String, String>,
         history_limit: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "agents")]
     impl<'a> GetAgent<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -20465,11 +21915,13 @@ pub mod builder {
 
 [`Client::send_agent_message`]: super::Client::send_agent_message*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "agents")]
     pub struct SendAgentMessage<'a> {
         client: &'a super::Client,
         agent_id: Result<::std::string::String, String>,
         body: Result<types::builder::SendAgentMessageBody, String>,
     }
+    #[cfg(feature = "agents")]
     impl<'a> SendAgentMessage<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -20612,11 +22064,13 @@ pub mod builder {
 
 [`Client::list_code_reviews`]: super::Client::list_code_reviews*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "code-reviews")]
     pub struct ListCodeReviews<'a> {
         client: &'a super::Client,
         app_id: Result<::std::string::String, String>,
         limit: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "code-reviews")]
     impl<'a> ListCodeReviews<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -20720,10 +22174,12 @@ pub mod builder {
 
 [`Client::create_code_review`]: super::Client::create_code_review*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "code-reviews")]
     pub struct CreateCodeReview<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateCodeReviewBody, String>,
     }
+    #[cfg(feature = "code-reviews")]
     impl<'a> CreateCodeReview<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -20842,11 +22298,13 @@ pub mod builder {
 
 [`Client::get_code_review`]: super::Client::get_code_review*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "code-reviews")]
     pub struct GetCodeReview<'a> {
         client: &'a super::Client,
         review_id: Result<::std::string::String, String>,
         history_limit: Result<Option<i64>, String>,
     }
+    #[cfg(feature = "code-reviews")]
     impl<'a> GetCodeReview<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -20947,10 +22405,12 @@ pub mod builder {
 
 [`Client::list_automations`]: super::Client::list_automations*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "automations")]
     pub struct ListAutomations<'a> {
         client: &'a super::Client,
         app_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "automations")]
     impl<'a> ListAutomations<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21041,10 +22501,12 @@ pub mod builder {
 
 [`Client::run_automation`]: super::Client::run_automation*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "automations")]
     pub struct RunAutomation<'a> {
         client: &'a super::Client,
         automation_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "automations")]
     impl<'a> RunAutomation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21137,10 +22599,12 @@ pub mod builder {
 
 [`Client::list_tests`]: super::Client::list_tests*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "tests")]
     pub struct ListTests<'a> {
         client: &'a super::Client,
         app_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "tests")]
     impl<'a> ListTests<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21231,11 +22695,13 @@ pub mod builder {
 
 [`Client::create_test`]: super::Client::create_test*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "tests")]
     pub struct CreateTest<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateTestBody, String>,
         nulls: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "tests")]
     impl<'a> CreateTest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21364,10 +22830,12 @@ pub mod builder {
 
 [`Client::get_test`]: super::Client::get_test*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "tests")]
     pub struct GetTest<'a> {
         client: &'a super::Client,
         test_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "tests")]
     impl<'a> GetTest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21452,12 +22920,14 @@ pub mod builder {
 
 [`Client::update_test`]: super::Client::update_test*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "tests")]
     pub struct UpdateTest<'a> {
         client: &'a super::Client,
         test_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateTestBody, String>,
         nulls: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "tests")]
     impl<'a> UpdateTest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21609,10 +23079,12 @@ pub mod builder {
 
 [`Client::delete_test`]: super::Client::delete_test*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "tests")]
     pub struct DeleteTest<'a> {
         client: &'a super::Client,
         test_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "tests")]
     impl<'a> DeleteTest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21704,10 +23176,12 @@ pub mod builder {
 
 [`Client::list_test_groups`]: super::Client::list_test_groups*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-groups")]
     pub struct ListTestGroups<'a> {
         client: &'a super::Client,
         app_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "test-groups")]
     impl<'a> ListTestGroups<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21798,11 +23272,13 @@ pub mod builder {
 
 [`Client::create_test_group`]: super::Client::create_test_group*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-groups")]
     pub struct CreateTestGroup<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateTestGroupBody, String>,
         nulls: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "test-groups")]
     impl<'a> CreateTestGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21922,10 +23398,12 @@ pub mod builder {
 
 [`Client::get_test_group`]: super::Client::get_test_group*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-groups")]
     pub struct GetTestGroup<'a> {
         client: &'a super::Client,
         group_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "test-groups")]
     impl<'a> GetTestGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22010,12 +23488,14 @@ pub mod builder {
 
 [`Client::update_test_group`]: super::Client::update_test_group*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-groups")]
     pub struct UpdateTestGroup<'a> {
         client: &'a super::Client,
         group_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateTestGroupBody, String>,
         nulls: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "test-groups")]
     impl<'a> UpdateTestGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22151,10 +23631,12 @@ pub mod builder {
 
 [`Client::delete_test_group`]: super::Client::delete_test_group*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-groups")]
     pub struct DeleteTestGroup<'a> {
         client: &'a super::Client,
         group_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "test-groups")]
     impl<'a> DeleteTestGroup<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22239,10 +23721,12 @@ pub mod builder {
 
 [`Client::start_test_run`]: super::Client::start_test_run*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-runs")]
     pub struct StartTestRun<'a> {
         client: &'a super::Client,
         body: Result<types::builder::StartTestRunBody, String>,
     }
+    #[cfg(feature = "test-runs")]
     impl<'a> StartTestRun<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22356,10 +23840,12 @@ pub mod builder {
 
 [`Client::get_test_run`]: super::Client::get_test_run*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-runs")]
     pub struct GetTestRun<'a> {
         client: &'a super::Client,
         run_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "test-runs")]
     impl<'a> GetTestRun<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22444,10 +23930,12 @@ pub mod builder {
 
 [`Client::start_test_group_run`]: super::Client::start_test_group_run*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-runs")]
     pub struct StartTestGroupRun<'a> {
         client: &'a super::Client,
         body: Result<types::builder::StartTestGroupRunBody, String>,
     }
+    #[cfg(feature = "test-runs")]
     impl<'a> StartTestGroupRun<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22566,10 +24054,12 @@ pub mod builder {
 
 [`Client::get_test_group_run`]: super::Client::get_test_group_run*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-runs")]
     pub struct GetTestGroupRun<'a> {
         client: &'a super::Client,
         group_run_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "test-runs")]
     impl<'a> GetTestGroupRun<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22655,10 +24145,12 @@ pub mod builder {
 
 [`Client::list_test_users`]: super::Client::list_test_users*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-users")]
     pub struct ListTestUsers<'a> {
         client: &'a super::Client,
         app_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "test-users")]
     impl<'a> ListTestUsers<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22749,11 +24241,13 @@ pub mod builder {
 
 [`Client::create_test_user`]: super::Client::create_test_user*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-users")]
     pub struct CreateTestUser<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateTestUserBody, String>,
         nulls: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "test-users")]
     impl<'a> CreateTestUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22877,10 +24371,12 @@ pub mod builder {
 
 [`Client::get_test_user`]: super::Client::get_test_user*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-users")]
     pub struct GetTestUser<'a> {
         client: &'a super::Client,
         test_user_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "test-users")]
     impl<'a> GetTestUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -22966,12 +24462,14 @@ pub mod builder {
 
 [`Client::update_test_user`]: super::Client::update_test_user*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-users")]
     pub struct UpdateTestUser<'a> {
         client: &'a super::Client,
         test_user_id: Result<::std::string::String, String>,
         body: Result<types::builder::UpdateTestUserBody, String>,
         nulls: ::std::vec::Vec<::std::string::String>,
     }
+    #[cfg(feature = "test-users")]
     impl<'a> UpdateTestUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -23112,10 +24610,12 @@ pub mod builder {
 
 [`Client::delete_test_user`]: super::Client::delete_test_user*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "test-users")]
     pub struct DeleteTestUser<'a> {
         client: &'a super::Client,
         test_user_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "test-users")]
     impl<'a> DeleteTestUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -23201,9 +24701,11 @@ pub mod builder {
 
 [`Client::get_open_api_document`]: super::Client::get_open_api_document*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "untagged")]
     pub struct GetOpenApiDocument<'a> {
         client: &'a super::Client,
     }
+    #[cfg(feature = "untagged")]
     impl<'a> GetOpenApiDocument<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
@@ -23266,6 +24768,7 @@ pub mod builder {
 
 [`Client::list_versions`]: super::Client::list_versions*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "versions")]
     pub struct ListVersions<'a> {
         client: &'a super::Client,
         app_id: Result<::std::string::String, String>,
@@ -23275,6 +24778,7 @@ pub mod builder {
         synced_before: Result<Option<::std::string::String>, String>,
         version: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "versions")]
     impl<'a> ListVersions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -23451,11 +24955,13 @@ pub mod builder {
 
 [`Client::get_sync_status`]: super::Client::get_sync_status*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "versions")]
     pub struct GetSyncStatus<'a> {
         client: &'a super::Client,
         app_id: Result<::std::string::String, String>,
         version_id: Result<::std::string::String, String>,
     }
+    #[cfg(feature = "versions")]
     impl<'a> GetSyncStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -23561,10 +25067,12 @@ pub mod builder {
 
 [`Client::sync_version`]: super::Client::sync_version*/
     #[derive(Debug, Clone)]
+    #[cfg(feature = "versions")]
     pub struct SyncVersion<'a> {
         client: &'a super::Client,
         body: Result<types::builder::SyncVersionBody, String>,
     }
+    #[cfg(feature = "versions")]
     impl<'a> SyncVersion<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -23676,6 +25184,7 @@ pub mod prelude {
 /// Every operation of the spec this client was generated from, in the spec's order:
 /// what the facade's errors, the CLI and the emulator read instead of spelling an
 /// operation by hand.
+#[allow(unused_imports, unused_variables, dead_code)]
 pub mod operations {
     #[allow(unused_imports)]
     use agentrun_runtime::{Body, Field, Kind, Location, Operation};
@@ -25100,40 +26609,127 @@ pub mod operations {
     ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
         Some(
             match id {
+                #[cfg(all(feature = "agents"))]
                 "startAgent" => through::<types::StartAgentResponse>(value),
+                #[cfg(all(any(feature = "agents", feature = "code-reviews")))]
                 "getAgent" => through::<types::Agent>(value),
+                #[cfg(all(feature = "agents"))]
                 "sendAgentMessage" => through::<types::SendAgentMessageResponse>(value),
+                #[cfg(all(feature = "code-reviews"))]
                 "listCodeReviews" => through::<types::ListCodeReviewsResponse>(value),
+                #[cfg(all(feature = "code-reviews"))]
                 "createCodeReview" => through::<types::CreateCodeReviewResponse>(value),
+                #[cfg(all(feature = "code-reviews"))]
                 "getCodeReview" => through::<types::GetCodeReviewResponse>(value),
+                #[cfg(all(feature = "automations"))]
                 "listAutomations" => through::<types::ListAutomationsResponse>(value),
+                #[cfg(all(feature = "automations"))]
                 "runAutomation" => through::<types::RunAutomationResponse>(value),
+                #[cfg(all(feature = "tests"))]
                 "listTests" => through::<types::ListTestsResponse>(value),
+                #[cfg(all(feature = "tests"))]
                 "createTest" => through::<types::CreateTestResponse>(value),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "code-reviews",
+                            feature = "test-runs",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "getTest" => through::<types::Test>(value),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "updateTest" => through::<types::MutationResult>(value),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "deleteTest" => through::<types::MutationResult>(value),
+                #[cfg(all(feature = "test-groups"))]
                 "listTestGroups" => through::<types::ListTestGroupsResponse>(value),
+                #[cfg(all(feature = "test-groups"))]
                 "createTestGroup" => through::<types::CreateTestGroupResponse>(value),
+                #[cfg(all(feature = "test-groups"))]
                 "getTestGroup" => through::<types::TestGroup>(value),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "updateTestGroup" => through::<types::MutationResult>(value),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "deleteTestGroup" => through::<types::MutationResult>(value),
+                #[cfg(all(feature = "test-runs"))]
                 "startTestRun" => through::<types::StartTestRunResponse>(value),
+                #[cfg(all(feature = "test-runs"))]
                 "getTestRun" => through::<types::GetTestRunResponse>(value),
+                #[cfg(all(feature = "test-runs"))]
                 "startTestGroupRun" => through::<types::StartTestGroupRunResponse>(value),
+                #[cfg(all(feature = "test-runs"))]
                 "getTestGroupRun" => through::<types::GetTestGroupRunResponse>(value),
+                #[cfg(all(feature = "test-users"))]
                 "listTestUsers" => through::<types::ListTestUsersResponse>(value),
+                #[cfg(all(feature = "test-users"))]
                 "createTestUser" => through::<types::CreateTestUserResponse>(value),
+                #[cfg(all(feature = "test-users"))]
                 "getTestUser" => through::<types::TestUser>(value),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "updateTestUser" => through::<types::MutationResult>(value),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "deleteTestUser" => through::<types::MutationResult>(value),
                 "getOpenApiDocument" => {
                     through::<
                         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >(value)
                 }
+                #[cfg(all(feature = "versions"))]
                 "listVersions" => through::<types::ListVersionsResponse>(value),
+                #[cfg(all(feature = "versions"))]
                 "getSyncStatus" => through::<types::SyncStatus>(value),
+                #[cfg(all(feature = "versions"))]
                 "syncVersion" => through::<types::SyncStatus>(value),
                 _ => return None,
             },
@@ -25149,17 +26745,29 @@ pub mod operations {
     ) -> Option<Result<(String, ::serde_json::Value), ::serde_json::Error>> {
         Some(
             match id {
+                #[cfg(all(feature = "agents"))]
                 "startAgent" => through::<types::StartAgentBody>(value),
+                #[cfg(all(feature = "agents"))]
                 "sendAgentMessage" => through::<types::SendAgentMessageBody>(value),
+                #[cfg(all(feature = "code-reviews"))]
                 "createCodeReview" => through::<types::CreateCodeReviewBody>(value),
+                #[cfg(all(feature = "tests"))]
                 "createTest" => through::<types::CreateTestBody>(value),
+                #[cfg(all(feature = "tests"))]
                 "updateTest" => through::<types::UpdateTestBody>(value),
+                #[cfg(all(feature = "test-groups"))]
                 "createTestGroup" => through::<types::CreateTestGroupBody>(value),
+                #[cfg(all(feature = "test-groups"))]
                 "updateTestGroup" => through::<types::UpdateTestGroupBody>(value),
+                #[cfg(all(feature = "test-runs"))]
                 "startTestRun" => through::<types::StartTestRunBody>(value),
+                #[cfg(all(feature = "test-runs"))]
                 "startTestGroupRun" => through::<types::StartTestGroupRunBody>(value),
+                #[cfg(all(feature = "test-users"))]
                 "createTestUser" => through::<types::CreateTestUserBody>(value),
+                #[cfg(all(feature = "test-users"))]
                 "updateTestUser" => through::<types::UpdateTestUserBody>(value),
+                #[cfg(all(feature = "versions"))]
                 "syncVersion" => through::<types::SyncVersionBody>(value),
                 _ => return None,
             },
@@ -25173,23 +26781,35 @@ pub mod operations {
     pub fn request_schema(id: &str) -> Option<::schemars::schema::RootSchema> {
         Some(
             match id {
+                #[cfg(all(feature = "agents"))]
                 "startAgent" => ::schemars::schema_for!(types::StartAgentBody),
+                #[cfg(all(feature = "agents"))]
                 "sendAgentMessage" => {
                     ::schemars::schema_for!(types::SendAgentMessageBody)
                 }
+                #[cfg(all(feature = "code-reviews"))]
                 "createCodeReview" => {
                     ::schemars::schema_for!(types::CreateCodeReviewBody)
                 }
+                #[cfg(all(feature = "tests"))]
                 "createTest" => ::schemars::schema_for!(types::CreateTestBody),
+                #[cfg(all(feature = "tests"))]
                 "updateTest" => ::schemars::schema_for!(types::UpdateTestBody),
+                #[cfg(all(feature = "test-groups"))]
                 "createTestGroup" => ::schemars::schema_for!(types::CreateTestGroupBody),
+                #[cfg(all(feature = "test-groups"))]
                 "updateTestGroup" => ::schemars::schema_for!(types::UpdateTestGroupBody),
+                #[cfg(all(feature = "test-runs"))]
                 "startTestRun" => ::schemars::schema_for!(types::StartTestRunBody),
+                #[cfg(all(feature = "test-runs"))]
                 "startTestGroupRun" => {
                     ::schemars::schema_for!(types::StartTestGroupRunBody)
                 }
+                #[cfg(all(feature = "test-users"))]
                 "createTestUser" => ::schemars::schema_for!(types::CreateTestUserBody),
+                #[cfg(all(feature = "test-users"))]
                 "updateTestUser" => ::schemars::schema_for!(types::UpdateTestUserBody),
+                #[cfg(all(feature = "versions"))]
                 "syncVersion" => ::schemars::schema_for!(types::SyncVersionBody),
                 _ => return None,
             },
@@ -25203,58 +26823,145 @@ pub mod operations {
     pub fn response_schema(id: &str) -> Option<::schemars::schema::RootSchema> {
         Some(
             match id {
+                #[cfg(all(feature = "agents"))]
                 "startAgent" => ::schemars::schema_for!(types::StartAgentResponse),
+                #[cfg(all(any(feature = "agents", feature = "code-reviews")))]
                 "getAgent" => ::schemars::schema_for!(types::Agent),
+                #[cfg(all(feature = "agents"))]
                 "sendAgentMessage" => {
                     ::schemars::schema_for!(types::SendAgentMessageResponse)
                 }
+                #[cfg(all(feature = "code-reviews"))]
                 "listCodeReviews" => {
                     ::schemars::schema_for!(types::ListCodeReviewsResponse)
                 }
+                #[cfg(all(feature = "code-reviews"))]
                 "createCodeReview" => {
                     ::schemars::schema_for!(types::CreateCodeReviewResponse)
                 }
+                #[cfg(all(feature = "code-reviews"))]
                 "getCodeReview" => ::schemars::schema_for!(types::GetCodeReviewResponse),
+                #[cfg(all(feature = "automations"))]
                 "listAutomations" => {
                     ::schemars::schema_for!(types::ListAutomationsResponse)
                 }
+                #[cfg(all(feature = "automations"))]
                 "runAutomation" => ::schemars::schema_for!(types::RunAutomationResponse),
+                #[cfg(all(feature = "tests"))]
                 "listTests" => ::schemars::schema_for!(types::ListTestsResponse),
+                #[cfg(all(feature = "tests"))]
                 "createTest" => ::schemars::schema_for!(types::CreateTestResponse),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "code-reviews",
+                            feature = "test-runs",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "getTest" => ::schemars::schema_for!(types::Test),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "updateTest" => ::schemars::schema_for!(types::MutationResult),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "deleteTest" => ::schemars::schema_for!(types::MutationResult),
+                #[cfg(all(feature = "test-groups"))]
                 "listTestGroups" => {
                     ::schemars::schema_for!(types::ListTestGroupsResponse)
                 }
+                #[cfg(all(feature = "test-groups"))]
                 "createTestGroup" => {
                     ::schemars::schema_for!(types::CreateTestGroupResponse)
                 }
+                #[cfg(all(feature = "test-groups"))]
                 "getTestGroup" => ::schemars::schema_for!(types::TestGroup),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "updateTestGroup" => ::schemars::schema_for!(types::MutationResult),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "deleteTestGroup" => ::schemars::schema_for!(types::MutationResult),
+                #[cfg(all(feature = "test-runs"))]
                 "startTestRun" => ::schemars::schema_for!(types::StartTestRunResponse),
+                #[cfg(all(feature = "test-runs"))]
                 "getTestRun" => ::schemars::schema_for!(types::GetTestRunResponse),
+                #[cfg(all(feature = "test-runs"))]
                 "startTestGroupRun" => {
                     ::schemars::schema_for!(types::StartTestGroupRunResponse)
                 }
+                #[cfg(all(feature = "test-runs"))]
                 "getTestGroupRun" => {
                     ::schemars::schema_for!(types::GetTestGroupRunResponse)
                 }
+                #[cfg(all(feature = "test-users"))]
                 "listTestUsers" => ::schemars::schema_for!(types::ListTestUsersResponse),
+                #[cfg(all(feature = "test-users"))]
                 "createTestUser" => {
                     ::schemars::schema_for!(types::CreateTestUserResponse)
                 }
+                #[cfg(all(feature = "test-users"))]
                 "getTestUser" => ::schemars::schema_for!(types::TestUser),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "updateTestUser" => ::schemars::schema_for!(types::MutationResult),
+                #[cfg(
+                    all(
+                        any(
+                            feature = "test-groups",
+                            feature = "test-users",
+                            feature = "tests"
+                        )
+                    )
+                )]
                 "deleteTestUser" => ::schemars::schema_for!(types::MutationResult),
                 "getOpenApiDocument" => {
                     ::schemars::schema_for!(
                         ::serde_json::Map < ::std::string::String, ::serde_json::Value >
                     )
                 }
+                #[cfg(all(feature = "versions"))]
                 "listVersions" => ::schemars::schema_for!(types::ListVersionsResponse),
+                #[cfg(all(feature = "versions"))]
                 "getSyncStatus" => ::schemars::schema_for!(types::SyncStatus),
+                #[cfg(all(feature = "versions"))]
                 "syncVersion" => ::schemars::schema_for!(types::SyncStatus),
                 _ => return None,
             },
@@ -25271,6 +26978,7 @@ pub mod operations {
         Ok((format!("{typed:#?}"), written))
     }
 }
+#[cfg(feature = "agents")]
 impl<'a> agentrun_runtime::Request for builder::StartAgent<'a> {
     type Output = types::StartAgentResponse;
     type ErrorBody = types::Error;
@@ -25283,6 +26991,7 @@ impl<'a> agentrun_runtime::Request for builder::StartAgent<'a> {
         builder::StartAgent::send(self)
     }
 }
+#[cfg(feature = "agents")]
 impl<'a> agentrun_runtime::Request for builder::GetAgent<'a> {
     type Output = types::Agent;
     type ErrorBody = types::Error;
@@ -25295,6 +27004,7 @@ impl<'a> agentrun_runtime::Request for builder::GetAgent<'a> {
         builder::GetAgent::send(self)
     }
 }
+#[cfg(feature = "agents")]
 impl<'a> agentrun_runtime::Request for builder::SendAgentMessage<'a> {
     type Output = types::SendAgentMessageResponse;
     type ErrorBody = types::Error;
@@ -25307,6 +27017,7 @@ impl<'a> agentrun_runtime::Request for builder::SendAgentMessage<'a> {
         builder::SendAgentMessage::send(self)
     }
 }
+#[cfg(feature = "code-reviews")]
 impl<'a> agentrun_runtime::Request for builder::ListCodeReviews<'a> {
     type Output = types::ListCodeReviewsResponse;
     type ErrorBody = types::Error;
@@ -25319,6 +27030,7 @@ impl<'a> agentrun_runtime::Request for builder::ListCodeReviews<'a> {
         builder::ListCodeReviews::send(self)
     }
 }
+#[cfg(feature = "code-reviews")]
 impl<'a> agentrun_runtime::Request for builder::CreateCodeReview<'a> {
     type Output = types::CreateCodeReviewResponse;
     type ErrorBody = types::Error;
@@ -25331,6 +27043,7 @@ impl<'a> agentrun_runtime::Request for builder::CreateCodeReview<'a> {
         builder::CreateCodeReview::send(self)
     }
 }
+#[cfg(feature = "code-reviews")]
 impl<'a> agentrun_runtime::Request for builder::GetCodeReview<'a> {
     type Output = types::GetCodeReviewResponse;
     type ErrorBody = types::Error;
@@ -25343,6 +27056,7 @@ impl<'a> agentrun_runtime::Request for builder::GetCodeReview<'a> {
         builder::GetCodeReview::send(self)
     }
 }
+#[cfg(feature = "automations")]
 impl<'a> agentrun_runtime::Request for builder::ListAutomations<'a> {
     type Output = types::ListAutomationsResponse;
     type ErrorBody = types::Error;
@@ -25355,6 +27069,7 @@ impl<'a> agentrun_runtime::Request for builder::ListAutomations<'a> {
         builder::ListAutomations::send(self)
     }
 }
+#[cfg(feature = "automations")]
 impl<'a> agentrun_runtime::Request for builder::RunAutomation<'a> {
     type Output = types::RunAutomationResponse;
     type ErrorBody = types::Error;
@@ -25367,6 +27082,7 @@ impl<'a> agentrun_runtime::Request for builder::RunAutomation<'a> {
         builder::RunAutomation::send(self)
     }
 }
+#[cfg(feature = "tests")]
 impl<'a> agentrun_runtime::Request for builder::ListTests<'a> {
     type Output = types::ListTestsResponse;
     type ErrorBody = types::Error;
@@ -25379,6 +27095,7 @@ impl<'a> agentrun_runtime::Request for builder::ListTests<'a> {
         builder::ListTests::send(self)
     }
 }
+#[cfg(feature = "tests")]
 impl<'a> agentrun_runtime::Request for builder::CreateTest<'a> {
     type Output = types::CreateTestResponse;
     type ErrorBody = types::Error;
@@ -25391,6 +27108,7 @@ impl<'a> agentrun_runtime::Request for builder::CreateTest<'a> {
         builder::CreateTest::send(self)
     }
 }
+#[cfg(feature = "tests")]
 impl<'a> agentrun_runtime::Request for builder::GetTest<'a> {
     type Output = types::Test;
     type ErrorBody = types::Error;
@@ -25403,6 +27121,7 @@ impl<'a> agentrun_runtime::Request for builder::GetTest<'a> {
         builder::GetTest::send(self)
     }
 }
+#[cfg(feature = "tests")]
 impl<'a> agentrun_runtime::Request for builder::UpdateTest<'a> {
     type Output = types::MutationResult;
     type ErrorBody = types::Error;
@@ -25415,6 +27134,7 @@ impl<'a> agentrun_runtime::Request for builder::UpdateTest<'a> {
         builder::UpdateTest::send(self)
     }
 }
+#[cfg(feature = "tests")]
 impl<'a> agentrun_runtime::Request for builder::DeleteTest<'a> {
     type Output = types::MutationResult;
     type ErrorBody = types::Error;
@@ -25427,6 +27147,7 @@ impl<'a> agentrun_runtime::Request for builder::DeleteTest<'a> {
         builder::DeleteTest::send(self)
     }
 }
+#[cfg(feature = "test-groups")]
 impl<'a> agentrun_runtime::Request for builder::ListTestGroups<'a> {
     type Output = types::ListTestGroupsResponse;
     type ErrorBody = types::Error;
@@ -25439,6 +27160,7 @@ impl<'a> agentrun_runtime::Request for builder::ListTestGroups<'a> {
         builder::ListTestGroups::send(self)
     }
 }
+#[cfg(feature = "test-groups")]
 impl<'a> agentrun_runtime::Request for builder::CreateTestGroup<'a> {
     type Output = types::CreateTestGroupResponse;
     type ErrorBody = types::Error;
@@ -25451,6 +27173,7 @@ impl<'a> agentrun_runtime::Request for builder::CreateTestGroup<'a> {
         builder::CreateTestGroup::send(self)
     }
 }
+#[cfg(feature = "test-groups")]
 impl<'a> agentrun_runtime::Request for builder::GetTestGroup<'a> {
     type Output = types::TestGroup;
     type ErrorBody = types::Error;
@@ -25463,6 +27186,7 @@ impl<'a> agentrun_runtime::Request for builder::GetTestGroup<'a> {
         builder::GetTestGroup::send(self)
     }
 }
+#[cfg(feature = "test-groups")]
 impl<'a> agentrun_runtime::Request for builder::UpdateTestGroup<'a> {
     type Output = types::MutationResult;
     type ErrorBody = types::Error;
@@ -25475,6 +27199,7 @@ impl<'a> agentrun_runtime::Request for builder::UpdateTestGroup<'a> {
         builder::UpdateTestGroup::send(self)
     }
 }
+#[cfg(feature = "test-groups")]
 impl<'a> agentrun_runtime::Request for builder::DeleteTestGroup<'a> {
     type Output = types::MutationResult;
     type ErrorBody = types::Error;
@@ -25487,6 +27212,7 @@ impl<'a> agentrun_runtime::Request for builder::DeleteTestGroup<'a> {
         builder::DeleteTestGroup::send(self)
     }
 }
+#[cfg(feature = "test-runs")]
 impl<'a> agentrun_runtime::Request for builder::StartTestRun<'a> {
     type Output = types::StartTestRunResponse;
     type ErrorBody = types::Error;
@@ -25499,6 +27225,7 @@ impl<'a> agentrun_runtime::Request for builder::StartTestRun<'a> {
         builder::StartTestRun::send(self)
     }
 }
+#[cfg(feature = "test-runs")]
 impl<'a> agentrun_runtime::Request for builder::GetTestRun<'a> {
     type Output = types::GetTestRunResponse;
     type ErrorBody = types::Error;
@@ -25511,6 +27238,7 @@ impl<'a> agentrun_runtime::Request for builder::GetTestRun<'a> {
         builder::GetTestRun::send(self)
     }
 }
+#[cfg(feature = "test-runs")]
 impl<'a> agentrun_runtime::Request for builder::StartTestGroupRun<'a> {
     type Output = types::StartTestGroupRunResponse;
     type ErrorBody = types::Error;
@@ -25523,6 +27251,7 @@ impl<'a> agentrun_runtime::Request for builder::StartTestGroupRun<'a> {
         builder::StartTestGroupRun::send(self)
     }
 }
+#[cfg(feature = "test-runs")]
 impl<'a> agentrun_runtime::Request for builder::GetTestGroupRun<'a> {
     type Output = types::GetTestGroupRunResponse;
     type ErrorBody = types::Error;
@@ -25535,6 +27264,7 @@ impl<'a> agentrun_runtime::Request for builder::GetTestGroupRun<'a> {
         builder::GetTestGroupRun::send(self)
     }
 }
+#[cfg(feature = "test-users")]
 impl<'a> agentrun_runtime::Request for builder::ListTestUsers<'a> {
     type Output = types::ListTestUsersResponse;
     type ErrorBody = types::Error;
@@ -25547,6 +27277,7 @@ impl<'a> agentrun_runtime::Request for builder::ListTestUsers<'a> {
         builder::ListTestUsers::send(self)
     }
 }
+#[cfg(feature = "test-users")]
 impl<'a> agentrun_runtime::Request for builder::CreateTestUser<'a> {
     type Output = types::CreateTestUserResponse;
     type ErrorBody = types::Error;
@@ -25559,6 +27290,7 @@ impl<'a> agentrun_runtime::Request for builder::CreateTestUser<'a> {
         builder::CreateTestUser::send(self)
     }
 }
+#[cfg(feature = "test-users")]
 impl<'a> agentrun_runtime::Request for builder::GetTestUser<'a> {
     type Output = types::TestUser;
     type ErrorBody = types::Error;
@@ -25571,6 +27303,7 @@ impl<'a> agentrun_runtime::Request for builder::GetTestUser<'a> {
         builder::GetTestUser::send(self)
     }
 }
+#[cfg(feature = "test-users")]
 impl<'a> agentrun_runtime::Request for builder::UpdateTestUser<'a> {
     type Output = types::MutationResult;
     type ErrorBody = types::Error;
@@ -25583,6 +27316,7 @@ impl<'a> agentrun_runtime::Request for builder::UpdateTestUser<'a> {
         builder::UpdateTestUser::send(self)
     }
 }
+#[cfg(feature = "test-users")]
 impl<'a> agentrun_runtime::Request for builder::DeleteTestUser<'a> {
     type Output = types::MutationResult;
     type ErrorBody = types::Error;
@@ -25595,6 +27329,7 @@ impl<'a> agentrun_runtime::Request for builder::DeleteTestUser<'a> {
         builder::DeleteTestUser::send(self)
     }
 }
+#[cfg(feature = "untagged")]
 impl<'a> agentrun_runtime::Request for builder::GetOpenApiDocument<'a> {
     type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     type ErrorBody = types::Error;
@@ -25607,6 +27342,7 @@ impl<'a> agentrun_runtime::Request for builder::GetOpenApiDocument<'a> {
         builder::GetOpenApiDocument::send(self)
     }
 }
+#[cfg(feature = "versions")]
 impl<'a> agentrun_runtime::Request for builder::ListVersions<'a> {
     type Output = types::ListVersionsResponse;
     type ErrorBody = types::Error;
@@ -25619,6 +27355,7 @@ impl<'a> agentrun_runtime::Request for builder::ListVersions<'a> {
         builder::ListVersions::send(self)
     }
 }
+#[cfg(feature = "versions")]
 impl<'a> agentrun_runtime::Request for builder::GetSyncStatus<'a> {
     type Output = types::SyncStatus;
     type ErrorBody = types::Error;
@@ -25631,6 +27368,7 @@ impl<'a> agentrun_runtime::Request for builder::GetSyncStatus<'a> {
         builder::GetSyncStatus::send(self)
     }
 }
+#[cfg(feature = "versions")]
 impl<'a> agentrun_runtime::Request for builder::SyncVersion<'a> {
     type Output = types::SyncStatus;
     type ErrorBody = types::Error;

@@ -9,6 +9,10 @@
 //! the new value in an `Unknown` variant. Each is `#[non_exhaustive]`, so the spec listing a
 //! new value adds a variant in a minor release; a `match` needs a `_` arm.
 //!
+//! Each tag of the API is a cargo feature (`agents`, `tests`, `versions`, ...) that gates its
+//! operations and the types they reach; the default `full` turns them all on. A build that
+//! needs part of the API can take `default-features = false, features = ["rustls", "tests"]`.
+//!
 //! Requests authenticate with a workspace token (`bp_...`) as a bearer token, and the base URL
 //! includes `/api/public/v1`. The `agentrun` facade crate reads both from the environment and
 //! adds waiters and webhooks; with this crate alone, [`Client::with_token`] or

@@ -353,7 +353,7 @@ impl Scratch {
     }
 
     /// Runs one `cargo check` over every crate of the scratch workspace, with the `schemars`
-    /// feature ([`Scratch::cargo`], artifacts in `artifacts`); returns each crate's result, by
+    /// and `full` features ([`Scratch::cargo`], artifacts in `artifacts`); returns each crate's result, by
     /// crate name. A crate compiled only when cargo says it built it: one cargo never got to is
     /// not taken for a success.
     pub fn check(
@@ -365,9 +365,14 @@ impl Scratch {
             .args([
                 "check",
                 "--workspace",
-                // The JSON Schema derives too: every generated type must implement it.
+                // The JSON Schema derives too: every generated type must implement it; and
+                // every tag's operations and types, whatever the default is.
                 "--features",
-                crate::rewrite::schemars_derives::FEATURE,
+                &format!(
+                    "{},{}",
+                    crate::rewrite::schemars_derives::FEATURE,
+                    crate::generate::features::FULL
+                ),
                 "--keep-going",
                 "--message-format=json",
                 "--quiet",

@@ -431,7 +431,7 @@ fn kind(doc: &Value, schema: &Value) -> (TokenStream, Vec<String>) {
 
 /// Each client method's `(METHOD, path)` → (method name, builder name), from progenitor's
 /// ``Sends a `METHOD` request to `path` `` doc line and the method's return type.
-fn client_methods(file: &syn::File) -> BTreeMap<(String, String), (String, String)> {
+pub fn client_methods(file: &syn::File) -> BTreeMap<(String, String), (String, String)> {
     let mut found = BTreeMap::new();
     for item in &file.items {
         let syn::Item::Impl(block) = item else {

@@ -707,6 +707,9 @@ fn build(
             "build",
             "--workspace",
             "--examples",
+            // Every tag's operations, whatever the crate turns on by default.
+            "--features",
+            crate::generate::features::FULL,
             "--keep-going",
             "--message-format=json",
             "--quiet",
