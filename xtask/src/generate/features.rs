@@ -346,8 +346,11 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        // `schemars::schema_for!(types::X)` and the like: their tokens are types.
-        if let Ok(ty) = syn::parse2::<syn::Type>(mac.tokens.clone()) {
+        // `schemars::schema_for!(types::X)` in the operations module: its tokens are a type.
+        // (Inside the types module no macro names a type.)
+        if self.qualified
+            && let Ok(ty) = syn::parse2::<syn::Type>(mac.tokens.clone())
+        {
             self.visit_type(&ty);
         }
         syn::visit::visit_macro(self, mac);

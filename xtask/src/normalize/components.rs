@@ -270,9 +270,9 @@ fn split_nullable_unions(doc: &mut Value) -> usize {
     splits.len()
 }
 
-/// Renames one component schema, and every reference to it.
-pub fn rename_component(doc: &mut Value, old: &str, new: &str) {
-    rename(doc, &BTreeMap::from([(old.to_string(), new.to_string())]));
+/// Renames component schemas (old name → new name) and every reference to them, in one walk.
+pub fn rename_components_to(doc: &mut Value, renames: &BTreeMap<String, String>) {
+    rename(doc, renames);
 }
 
 /// Renames component schemas (old name → new name), keeping their order, and every reference.
