@@ -31,9 +31,13 @@ fn a_generated_client_sends_what_its_document_says() {
     }
     let crate_dir = scratch.root().join("crates").join(document.crate_name());
     let code = std::fs::read_to_string(crate_dir.join("src/generated.rs")).unwrap();
+    // Its attributes, from the doc comment's end to the method (the tag feature's `cfg` is
+    // one of them).
+    let method = code.find("pub fn delete_thing(").unwrap();
+    let attributes = &code[code[..method].rfind("///").unwrap()..method];
     assert!(
-        code.contains("#[deprecated]\n    pub fn delete_thing("),
-        "the deprecated operation is not marked"
+        attributes.contains("\n    #[deprecated]\n"),
+        "the deprecated operation is not marked: {attributes}"
     );
     assert!(!code.contains('\u{202E}') && !code.contains('\r'));
 
