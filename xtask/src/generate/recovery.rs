@@ -217,17 +217,13 @@ fn degrade_named(normalized: &mut Normalized, name: &str) -> bool {
     true
 }
 
-/// Gives one of the two schemas typify names `name` a name of its own: an inline property
-/// schema typify names after its component and property (`Classification` + `$template` →
-/// `ClassificationTemplate`, a component too) becomes a component `<name>Property`; otherwise the
-/// component named `name` is renamed `<name>Model`. Returns what it changed, and the new name.
-pub fn separate_type_name(doc: &mut Value, name: &str) -> Option<(String, String)> {
-    separate_type_names(doc, &[name.to_string()]).pop()
-}
-
-/// [`separate_type_name`] for each of `names` at once: the document is indexed once and its
-/// references rewritten once, however many names (Plaid's document has 150 on its first
-/// round; one at a time took 11 s).
+/// Gives one of the two schemas typify names each of `names` a name of its own: an inline
+/// property schema typify names after its component and property (`Classification` +
+/// `$template` → `ClassificationTemplate`, a component too) becomes a component
+/// `<name>Property`; otherwise the component named `name` is renamed `<name>Model`. Returns
+/// what it changed, and each new name. The document is indexed once and its references
+/// rewritten once, however many names (Plaid's document has 150 on its first round; one at a
+/// time took 11 s).
 pub fn separate_type_names(doc: &mut Value, names: &[String]) -> Vec<(String, String)> {
     let mut done = Vec::new();
     let Some(schemas) = doc
@@ -325,7 +321,7 @@ pub fn separate_type_names(doc: &mut Value, names: &[String]) -> Vec<(String, St
             renames.insert(key, new);
         }
     }
-    crate::normalize::components::rename_components_to(doc, &renames);
+    crate::normalize::components::rename(doc, &renames);
     done
 }
 

@@ -270,13 +270,8 @@ fn split_nullable_unions(doc: &mut Value) -> usize {
     splits.len()
 }
 
-/// Renames component schemas (old name → new name) and every reference to them, in one walk.
-pub fn rename_components_to(doc: &mut Value, renames: &BTreeMap<String, String>) {
-    rename(doc, renames);
-}
-
 /// Renames component schemas (old name → new name), keeping their order, and every reference.
-fn rename(doc: &mut Value, renames: &BTreeMap<String, String>) {
+pub fn rename(doc: &mut Value, renames: &BTreeMap<String, String>) {
     if renames.is_empty() {
         return;
     }
