@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 use unicode_ident::is_xid_continue;
 
-use crate::normalize::names::{Case, PRELUDE, sanitize, unique_type_name};
+use crate::normalize::names::{Case, PRELUDE, TypeNames, sanitize};
 use crate::normalize::notes::Notes;
 use crate::normalize::walk::{component, component_ref, for_each_schema, resolve_schema};
 
@@ -247,15 +247,16 @@ fn split_nullable_unions(doc: &mut Value) -> usize {
         })
         .map(|(name, _)| name.clone())
         .collect();
+    let mut names = TypeNames::of(schemas.keys());
     for name in &splits {
-        let inner_name = unique_type_name(schemas.keys(), &format!("{name}Value"));
-        let Some(Value::Object(mut union)) = schemas.get(name).cloned() else {
+        let inner_name = names.claim(&format!("{name}Value"));
+        let Some(Value::Object(mut inner)) = schemas.get(name).cloned() else {
             continue;
         };
-        union.shift_remove("nullable");
+        inner.shift_remove("nullable");
         let mut outer = Map::new();
         for key in ["description", "title", "deprecated"] {
-            if let Some(value) = union.get(key) {
+            if let Some(value) = inner.get(key) {
                 outer.insert(key.into(), value.clone());
             }
         }
@@ -265,7 +266,7 @@ fn split_nullable_unions(doc: &mut Value) -> usize {
         );
         outer.insert("nullable".into(), Value::Bool(true));
         schemas.insert(name.clone(), Value::Object(outer));
-        schemas.insert(inner_name, Value::Object(union));
+        schemas.insert(inner_name, Value::Object(inner));
     }
     splits.len()
 }

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 pub use agentrun_mock::document::{local_target, percent_decode};
 
-use crate::normalize::names::unique_type_name;
+use crate::normalize::names::TypeNames;
 use crate::normalize::notes::Notes;
 use crate::normalize::walk::{METHODS, SCHEMA_PREFIX, component_ref, for_each_schema};
 use crate::read::document::{self, pointer, unescape_segment};
@@ -142,6 +142,9 @@ struct Resolver {
     /// External documents read so far.
     files: HashMap<PathBuf, Option<Value>>,
     base_dir: Option<PathBuf>,
+    /// The component schemas' type names, once the first copy needs them; every copy claims
+    /// its name here.
+    type_names: Option<TypeNames>,
 }
 
 /// What a schema reference becomes.
@@ -165,6 +168,7 @@ impl Resolver {
             copied: HashMap::new(),
             files: HashMap::new(),
             base_dir: base_dir.map(Path::to_path_buf),
+            type_names: None,
         }
     }
 
@@ -308,7 +312,10 @@ impl Resolver {
             .entry("schemas")
             .or_insert_with(|| serde_json::json!({}))
             .as_object_mut()?;
-        let name = unique_type_name(schemas.keys(), &name_for(file.as_deref(), at));
+        let names = self
+            .type_names
+            .get_or_insert_with(|| TypeNames::of(schemas.keys()));
+        let name = names.claim(&name_for(file.as_deref(), at));
         // Reserve the name before the copy's own references are rewritten (a cycle).
         self.copied.insert(key, name.clone());
         schemas.insert(name.clone(), target);

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use crate::normalize::bodies::is_json;
-use crate::normalize::names::{Case, sanitize, unique_type_name};
+use crate::normalize::names::{Case, TypeNames, sanitize};
 use crate::normalize::notes::{Notes, operation};
 use crate::normalize::walk::{for_each_operation, resolve_schema};
 
@@ -43,7 +43,7 @@ enum Kind {
 /// Rewrites the responses of every operation; returns how many operations changed.
 pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
     let snapshot = doc.clone();
-    let mut unions = NewComponents::default();
+    let mut unions = NewComponents::new(&snapshot);
     let mut changed = 0;
     for_each_operation(doc, &mut |path, method, op| {
         let here = operation(method, path);
@@ -101,7 +101,7 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
             notes,
         );
         if let Some(id) = &operation_id {
-            name_inline_bodies(&snapshot, &mut unions, responses, id);
+            name_inline_bodies(&mut unions, responses, id);
         }
         changed += usize::from(*responses != before);
         if let Some(accept) = accept {
@@ -115,35 +115,48 @@ pub fn normalize_responses(doc: &mut Value, notes: &mut Notes) -> usize {
 /// Component schemas this step adds: the unions made of different bodies, each shared by every
 /// operation that has the same bodies (one `RateLimitedOrError` type, not one per operation),
 /// and inline error bodies given a name of their own.
-#[derive(Default)]
 struct NewComponents {
+    /// The type names of the document's components.
+    existing: TypeNames,
+    /// Those and the names given so far.
+    claimed: TypeNames,
     /// The wanted name and the schema, serialized, and the component name given.
-    names: BTreeMap<(String, String), String>,
+    given: BTreeMap<(String, String), String>,
     /// The components to add, in the order they were made.
     new: Vec<(String, Value)>,
 }
 
 impl NewComponents {
+    /// None yet, next to the components of `doc`.
+    fn new(doc: &Value) -> Self {
+        let existing = TypeNames::of(
+            doc.pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(Map::keys),
+        );
+        Self {
+            claimed: existing.clone(),
+            existing,
+            given: BTreeMap::new(),
+            new: Vec::new(),
+        }
+    }
+
     /// A reference to the component holding `union` (named after its branches).
-    fn reference(&mut self, doc: &Value, union: Value, branches: &[String]) -> Value {
-        self.named(doc, &branches.join("Or"), union)
+    fn reference(&mut self, union: Value, branches: &[String]) -> Value {
+        self.named(&branches.join("Or"), union)
     }
 
     /// A reference to a component holding `schema`, named `wanted` or, when that is taken,
     /// the first free `{wanted}2`, `{wanted}3`, ...
-    fn named(&mut self, doc: &Value, wanted: &str, schema: Value) -> Value {
+    fn named(&mut self, wanted: &str, schema: Value) -> Value {
         let key = (
             wanted.to_string(),
             serde_json::to_string(&schema).unwrap_or_default(),
         );
-        let name = self.names.entry(key).or_insert_with(|| {
-            let existing = doc
-                .pointer("/components/schemas")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flat_map(Map::keys);
-            let made = self.new.iter().map(|(name, _)| name);
-            let name = unique_type_name(existing.chain(made), wanted);
+        let name = self.given.entry(key).or_insert_with(|| {
+            let name = self.claimed.claim(wanted);
             self.new.push((name.clone(), schema));
             name
         });
@@ -177,7 +190,6 @@ impl NewComponents {
 /// - where a component has that name already, the inline success body becomes a component of
 ///   a free name (`{OperationId}Response2`), and every inline error body `{OperationId}Error`.
 fn name_inline_bodies(
-    doc: &Value,
     components: &mut NewComponents,
     responses: &mut Map<String, Value>,
     operation_id: &str,
@@ -204,19 +216,12 @@ fn name_inline_bodies(
     let response_name = format!("{name}Response");
     // progenitor's name can be a component's already (qdrant's `facet` operation and its
     // `FacetResponse` schema).
-    let taken = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .is_some_and(|schemas| {
-            schemas
-                .keys()
-                .any(|key| sanitize(key, Case::Pascal) == response_name)
-        });
+    let taken = components.existing.is_taken(&response_name);
     let success = successes.first().map(|(_, schema)| schema.clone());
     let apart = |wanted: &str, bodies: Vec<(String, Value)>, components: &mut NewComponents| {
         bodies
             .into_iter()
-            .map(|(status, schema)| (status, components.named(doc, wanted, schema)))
+            .map(|(status, schema)| (status, components.named(wanted, schema)))
             .collect::<Vec<_>>()
     };
     let mut renamed = Vec::new();
@@ -436,7 +441,7 @@ fn unify(
             .collect();
         let (schema, how) = match union(doc, schemas) {
             Some((union, names)) => (
-                unions.reference(doc, union, &names),
+                unions.reference(union, &names),
                 format!(
                     "typed as the first of {} that fits the body",
                     names.join(", ")
@@ -499,9 +504,8 @@ fn unify(
             .and_then(crate::normalize::walk::ref_name)
             .unwrap_or("Error")
             .to_string();
-        let not_json = unions.named(doc, "NotJsonError", not_json_error());
+        let not_json = unions.named("NotJsonError", not_json_error());
         let either = unions.reference(
-            doc,
             json!({"oneOf": [not_json, json_schema]}),
             &[json_name.clone(), "NotJson".to_string()],
         );
