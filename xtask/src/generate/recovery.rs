@@ -24,6 +24,7 @@ use progenitor::{GenerationSettings, Generator};
 use serde_json::{Value, json};
 
 use crate::normalize::Normalized;
+use crate::normalize::components::split_nullable_wrappers;
 use crate::normalize::names::{Case, sanitize};
 use crate::normalize::notes::operation;
 use crate::normalize::typed::typed;
@@ -99,6 +100,8 @@ pub fn generate_file(
                     introduced.push(new);
                     progress = true;
                 }
+                // A property moved out may be a nullable wrapper, which typify names twice.
+                split_nullable_wrappers(&mut normalized.document);
                 separated += 1;
                 if !progress || separated > 20 {
                     bail!(
@@ -698,6 +701,70 @@ mod tests {
             normalized.document["components"]["schemas"]["Fine"]["enum"],
             json!(["a", "b"])
         );
+    }
+
+    /// The type names of a client's `types` module.
+    fn type_names(mut file: syn::File) -> Vec<String> {
+        crate::rewrite::open_enums::types_module(&mut file)
+            .into_iter()
+            .flatten()
+            .filter_map(|item| match item {
+                syn::Item::Struct(s) => Some(s.ident.to_string()),
+                syn::Item::Enum(e) => Some(e.ident.to_string()),
+                syn::Item::Type(t) => Some(t.ident.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nullable_wrappers_typify_would_name_twice_keep_their_types() {
+        // Plaid's `{nullable, allOf: [$ref, {...}]}`, a nullable enum whose title is its name,
+        // and Sentry's inline copy of a component (`Dashboard.permissions`, named
+        // `DashboardPermissions` by typify), nullable, wrapped in an `allOf`.
+        let permissions = json!({"type": "object", "required": ["everyone"],
+            "properties": {"everyone": {"type": "boolean"}}});
+        let document = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/d": {"get": {"operationId": "get_dashboard", "responses": {"200": {
+                "description": "ok", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Dashboard"}}}}}}}},
+            "components": {"schemas": {
+                "Dashboard": {"type": "object", "properties": {
+                    "scopes": {"$ref": "#/components/schemas/ScopesNullable"},
+                    "source": {"$ref": "#/components/schemas/FundsSource"},
+                    "permissions": {"allOf": [permissions], "nullable": true}}},
+                "Scopes": {"type": "object", "properties": {"read": {"type": "boolean"}}},
+                "ScopesNullable": {"nullable": true, "allOf": [
+                    {"$ref": "#/components/schemas/Scopes"},
+                    {"type": "object", "additionalProperties": true}]},
+                "FundsSource": {"type": "string", "title": "FundsSource", "nullable": true,
+                    "enum": ["sweep", "credits", null]},
+                "DashboardPermissions": permissions}}
+        });
+        let mut normalized =
+            crate::normalize::normalize(document, &Default::default(), "spec.json").unwrap();
+        let client = crate::generate::render_client(&mut normalized, "spec.json", None).unwrap();
+        let lines = normalized.notes.lines();
+        assert!(lines.is_empty(), "nothing is degraded: {lines:?}");
+        let names = type_names(client.file.clone());
+        for name in [
+            "ScopesNullable",
+            "ScopesNullableValue",
+            "FundsSource",
+            "DashboardPermissions",
+            "DashboardPermissionsProperty",
+            "DashboardPermissionsPropertyValue",
+        ] {
+            assert!(names.contains(&name.to_string()), "{name} in {names:?}");
+        }
+        for field in [
+            "pub permissions: ::std::option::Option<DashboardPermissionsProperty>,",
+            "pub scopes: ::std::option::Option<ScopesNullable>,",
+            "pub source: ::std::option::Option<FundsSource>,",
+        ] {
+            assert!(client.code.contains(field), "{field}");
+        }
     }
 
     #[test]

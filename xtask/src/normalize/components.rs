@@ -31,13 +31,16 @@ use crate::normalize::walk::{component, component_ref, for_each_schema, resolve_
 /// schemas were repaired.
 pub fn normalize_components(doc: &mut Value, notes: &mut Notes) -> usize {
     let mut repaired = rename_components(doc);
-    repaired += split_nullable_unions(doc);
+    repaired += split_nullable_wrappers(doc);
     let snapshot = doc.clone();
     let _ = for_each_schema(doc, &mut |schema, at| {
         let component_root = at
             .strip_prefix("#/components/schemas/")
             .is_some_and(|rest| !rest.contains('/'));
-        if !component_root && schema.shift_remove("title").is_some() {
+        // typify names an inline schema after its title, and the type inside a nullable
+        // component's `Option` too: named like the component, two types of one name.
+        let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+        if (!component_root || nullable) && schema.shift_remove("title").is_some() {
             repaired += 1;
         }
         repaired += usize::from(merge_documentation_parts(schema));
@@ -229,10 +232,13 @@ fn rename_components(doc: &mut Value) -> usize {
     renames.len()
 }
 
-/// A component that is a nullable union (3.1's `anyOf: [A, B, null]`) becomes a nullable
-/// reference to a new component `<Name>Value` holding the union: typify would otherwise name two
-/// types after it (the `Option` and the union inside), which do not compile.
-fn split_nullable_unions(doc: &mut Value) -> usize {
+/// A nullable component typify would name two types after (the `Option` and the type inside,
+/// which do not compile), made a nullable reference to a new component `<Name>Value` holding
+/// the rest: a union (3.1's `anyOf: [A, B, null]`), or an `allOf` that is more than one
+/// reference (Plaid's `{nullable: true, allOf: [{$ref: Scopes}, {additionalProperties: true}]}`,
+/// or a property moved out to a component of its own, `{nullable: true, allOf: [{...}]}`).
+/// Returns how many it split.
+pub fn split_nullable_wrappers(doc: &mut Value) -> usize {
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -243,7 +249,11 @@ fn split_nullable_unions(doc: &mut Value) -> usize {
         .iter()
         .filter(|(_, schema)| {
             schema.get("nullable") == Some(&Value::Bool(true))
-                && (schema.get("anyOf").is_some() || schema.get("oneOf").is_some())
+                && (schema.get("anyOf").is_some()
+                    || schema.get("oneOf").is_some()
+                    || schema
+                        .get("allOf")
+                        .is_some_and(|all| !is_one_reference(all)))
         })
         .map(|(name, _)| name.clone())
         .collect();
@@ -269,6 +279,17 @@ fn split_nullable_unions(doc: &mut Value) -> usize {
         schemas.insert(inner_name, Value::Object(inner));
     }
     splits.len()
+}
+
+/// Whether an `allOf` is a single reference: `allOf: [{$ref}]`, how a nullable reference is
+/// written.
+fn is_one_reference(all: &Value) -> bool {
+    all.as_array().is_some_and(|parts| {
+        parts.len() == 1
+            && parts[0]
+                .as_object()
+                .is_some_and(|part| part.contains_key("$ref"))
+    })
 }
 
 /// Renames component schemas (old name → new name), keeping their order, and every reference.
@@ -652,6 +673,36 @@ mod tests {
             schemas["ModelValue"],
             json!({"description": "d", "oneOf": [{"type": "string"}, {"type": "integer"}]})
         );
+    }
+
+    #[test]
+    fn a_nullable_all_of_is_split_unless_it_is_one_reference_and_its_title_goes() {
+        let (doc, _) = components(json!({"user": {"type": "object"},
+            "Item": {"type": "object"},
+            "Merged": {"nullable": true, "title": "Merged",
+                       "allOf": [{"$ref": "#/components/schemas/Item"}, {"additionalProperties": true}]},
+            "Reference": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/Item"}]},
+            "Titled": {"type": "string", "title": "Titled", "nullable": true, "enum": ["a", null]},
+            "Plain": {"type": "string", "title": "Plain"}}));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Merged"],
+            json!({"allOf": [{"$ref": "#/components/schemas/MergedValue"}], "nullable": true})
+        );
+        assert_eq!(
+            schemas["MergedValue"]["allOf"][0]["$ref"],
+            "#/components/schemas/Item"
+        );
+        assert_eq!(
+            schemas["Reference"],
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Item"}]})
+        );
+        assert!(
+            schemas["Titled"].get("title").is_none(),
+            "{}",
+            schemas["Titled"]
+        );
+        assert_eq!(schemas["Plain"]["title"], "Plain");
     }
 
     #[test]
