@@ -2,6 +2,7 @@
 
 pub mod features;
 pub mod operation_table;
+pub mod parse;
 pub mod provider_info;
 pub mod recovery;
 pub mod registry;

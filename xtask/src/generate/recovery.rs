@@ -23,6 +23,7 @@ use anyhow::{Result, anyhow, bail};
 use progenitor::{GenerationSettings, Generator};
 use serde_json::{Value, json};
 
+use crate::generate::parse::parse_file;
 use crate::normalize::Normalized;
 use crate::normalize::components::split_nullable_wrappers;
 use crate::normalize::names::{Case, sanitize};
@@ -71,10 +72,11 @@ pub fn generate_file(
         let failure = match attempt(&normalized.spec, settings) {
             Ok(tokens) => {
                 // Read from the tokens, which costs a fraction of parsing them: a round that
-                // must run again never parses its code.
+                // must run again never parses its code. The round that does parses item by
+                // item, which holds less in memory at once.
                 let twice = types_named_twice(&tokens);
                 if twice.is_empty() {
-                    return syn::parse2(tokens).map_err(|e| {
+                    return parse_file(tokens).map_err(|e| {
                         anyhow!("{origin}: progenitor produced code that does not parse: {e}")
                     });
                 }
