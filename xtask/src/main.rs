@@ -158,6 +158,11 @@ enum Command {
     },
 }
 
+/// Generation allocates and frees the tokens and syntax of a whole client, hundreds of MB for a
+/// big document: with mimalloc, Sentry's document generates in 4.5 s instead of 5.5 s.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Generation recurses as deep as a document nests: every command runs on a stack sized
     // for it, not the main thread's.
