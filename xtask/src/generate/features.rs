@@ -154,7 +154,7 @@ pub fn feature_name(tag: &str, reserved: &[&str]) -> String {
 }
 
 /// The names of the types the `types` module defines.
-fn type_names(file: &syn::File) -> BTreeSet<String> {
+pub(crate) fn type_names(file: &syn::File) -> BTreeSet<String> {
     types_items(file)
         .iter()
         .filter_map(|item| match item {

@@ -705,20 +705,6 @@ mod tests {
         );
     }
 
-    /// The type names of a client's `types` module.
-    fn type_names(mut file: syn::File) -> Vec<String> {
-        crate::rewrite::open_enums::types_module(&mut file)
-            .into_iter()
-            .flatten()
-            .filter_map(|item| match item {
-                syn::Item::Struct(s) => Some(s.ident.to_string()),
-                syn::Item::Enum(e) => Some(e.ident.to_string()),
-                syn::Item::Type(t) => Some(t.ident.to_string()),
-                _ => None,
-            })
-            .collect()
-    }
-
     #[test]
     fn nullable_wrappers_typify_would_name_twice_keep_their_types() {
         // Plaid's `{nullable, allOf: [$ref, {...}]}`, a nullable enum whose title is its name,
@@ -749,7 +735,7 @@ mod tests {
         let client = crate::generate::render_client(&mut normalized, "spec.json", None).unwrap();
         let lines = normalized.notes.lines();
         assert!(lines.is_empty(), "nothing is degraded: {lines:?}");
-        let names = type_names(client.file.clone());
+        let names = crate::generate::features::type_names(&client.file);
         for name in [
             "ScopesNullable",
             "ScopesNullableValue",
@@ -758,7 +744,7 @@ mod tests {
             "DashboardPermissionsProperty",
             "DashboardPermissionsPropertyValue",
         ] {
-            assert!(names.contains(&name.to_string()), "{name} in {names:?}");
+            assert!(names.contains(name), "{name} in {names:?}");
         }
         for field in [
             "pub permissions: ::std::option::Option<DashboardPermissionsProperty>,",
