@@ -115,7 +115,7 @@ pub fn all_distinct<'a>(names: impl IntoIterator<Item = &'a str>, case: Case) ->
 /// The type names (as typify makes them from schema names) that are taken, for claiming free
 /// ones. Each name is made once: claiming many names against thousands of components (Plaid's
 /// 2,275) stays linear.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TypeNames {
     taken: std::collections::HashSet<String>,
 }
