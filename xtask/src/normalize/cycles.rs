@@ -87,7 +87,7 @@ pub fn break_composition_cycles(doc: &mut Value, notes: &mut Notes) -> usize {
 
 /// The references of `schema` (at `at`, a pointer relative to the component) that make it
 /// up by composition: its own `$ref`, and those of its composition branches at any depth.
-fn composed_references(schema: &Value, at: String, found: &mut Vec<(String, String)>) {
+pub(crate) fn composed_references(schema: &Value, at: String, found: &mut Vec<(String, String)>) {
     let Some(object) = schema.as_object() else {
         return;
     };

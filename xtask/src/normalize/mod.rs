@@ -17,13 +17,16 @@
 //!    other media types through the post-processing in [`crate::rewrite`]);
 //! 8. responses ([`responses`]): one media type each, and one success and one error body type
 //!    per operation, as progenitor requires;
-//! 9. component schemas ([`components`]): names that would collide or shadow the prelude
-//!    ([`names`] computes the identifiers progenitor and typify derive), repeated titles, enums
-//!    whose values make the same variant name, defaults of the wrong type, unions typify would
-//!    flatten;
-//! 10. `additionalProperties: false` dropped from every schema a response can reach, so a new
+//! 9. merges typify would not finish: an inline schema that would copy itself in again moved
+//!    out to a component ([`self_merges`]), and a merge that never ends typed as any JSON
+//!    value ([`unending_merges`]);
+//! 10. component schemas ([`components`]): names that would collide or shadow the prelude
+//!     ([`names`] computes the identifiers progenitor and typify derive), repeated titles, enums
+//!     whose values make the same variant name, defaults of the wrong type, unions typify would
+//!     flatten;
+//! 11. `additionalProperties: false` dropped from every schema a response can reach, so a new
 //!     field from the server never fails a response;
-//! 11. the result read as a typed `openapiv3::OpenAPI` ([`typed`]); what still does not read is
+//! 12. the result read as a typed `openapiv3::OpenAPI` ([`typed`]); what still does not read is
 //!     degraded where it is.
 //!
 //! Where a new construct goes: a whole version's shape ([`swagger2`], [`mod@downconvert`]), a
@@ -47,8 +50,10 @@ pub mod parameters;
 pub mod paths;
 pub mod refs;
 pub mod responses;
+pub mod self_merges;
 pub mod swagger2;
 pub mod typed;
+pub mod unending_merges;
 pub mod walk;
 
 use std::collections::BTreeSet;
@@ -206,6 +211,11 @@ pub fn normalize(mut doc: Value, options: &Options, origin: &str) -> Result<Norm
         responses::normalize_responses(&mut doc, &mut notes),
         "rewrote the responses of # operations into one success and one error type",
     );
+    change(
+        self_merges::move_out_self_merges(&mut doc),
+        "moved # inline schemas that merge their own component into components of their own",
+    );
+    unending_merges::degrade_unending_merges(&mut doc, &mut notes);
     change(
         components::normalize_components(&mut doc, &mut notes),
         "renamed or repaired # component schemas",
