@@ -164,6 +164,11 @@ enum Command {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // typify can still abort the process (a stack overflow) on a shape nobody found yet: the
+    // command runs in a child process, and again with a last resort when that one aborts.
+    if let Some(code) = xtask::generate::contain::supervise() {
+        return code;
+    }
     // Generation recurses as deep as a document nests: every command runs on a stack sized
     // for it, not the main thread's.
     match xtask::generate::recovery::on_generator_stack(run) {

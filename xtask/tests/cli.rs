@@ -718,3 +718,58 @@ async fn fetch_from_the_emulator_reproduces_the_committed_snapshot() {
     assert!(run.stdout.contains("unchanged"), "{}", run.stdout);
     assert_eq!(current.spec(), committed);
 }
+
+/// A recursive union merged with itself: typify's merge of `Extended` never ends.
+const SPEC_ENDLESS_MERGE: &str = r##"{"openapi":"3.0.3","info":{"title":"Demo","version":"1"},"paths":{"/pets/{id}":{"get":{"operationId":"getPet","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Extended"}}}}}}}},"components":{"schemas":{"Pet":{"type":"object","properties":{"p":{"anyOf":[{"$ref":"#/components/schemas/Pet"},{"type":"string"}]}}},"Extended":{"allOf":[{"$ref":"#/components/schemas/Pet"},{"properties":{"p":{"anyOf":[{"$ref":"#/components/schemas/Pet"},{"type":"integer"}]}}}]}}}}"##;
+
+#[test]
+fn a_merge_typify_would_never_finish_is_typed_as_any_json_before_it_sees_it() {
+    let sandbox = Sandbox::new(SPEC_ENDLESS_MERGE);
+    let run = sandbox.run(&["generate"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // Found by normalization: typify never aborted, and the command ran once.
+    assert!(
+        !run.stderr.contains("running the command again"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("#/components/schemas/Extended: typify would merge this schema without end"),
+        "{}",
+        run.stdout
+    );
+    let code = std::fs::read_to_string(sandbox.file("crates/demo/src/generated.rs")).unwrap();
+    assert!(
+        code.contains("pub struct Extended(pub ::serde_json::Value)"),
+        "{code}"
+    );
+}
+
+#[test]
+fn an_abort_inside_typify_is_contained_and_the_command_runs_again_with_a_last_resort() {
+    let sandbox = Sandbox::new(SPEC_ENDLESS_MERGE);
+    // With merges unwalked, typify sees `Extended` and overflows its stack.
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .env("AGENTRUN_UNWALKED_MERGES", "1")
+        .arg("--root")
+        .arg(sandbox.root())
+        .arg("generate")
+        .output()
+        .unwrap();
+    let run = Run::from(output);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "openapi/demo/openapi.json: generation aborted with signal 6 (typify overflowed its \
+             stack); running the command again"
+        ),
+        "{}",
+        run.stderr
+    );
+    let code = std::fs::read_to_string(sandbox.file("crates/demo/src/generated.rs")).unwrap();
+    assert!(
+        code.contains("pub struct Extended(pub ::serde_json::Value)"),
+        "{code}"
+    );
+}

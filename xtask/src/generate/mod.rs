@@ -1,5 +1,6 @@
 //! `cargo xtask generate`: normalized spec → progenitor → open enums → formatted client crate.
 
+pub mod contain;
 pub mod features;
 pub mod operation_table;
 pub mod parse;

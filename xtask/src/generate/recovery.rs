@@ -29,6 +29,7 @@ use crate::normalize::components::split_nullable_wrappers;
 use crate::normalize::names::{Case, sanitize};
 use crate::normalize::notes::operation;
 use crate::normalize::typed::typed;
+use crate::normalize::unending_merges::degrade_merges_of_recursive_types;
 use crate::normalize::walk::METHODS;
 use crate::read::document::escape_segment;
 
@@ -64,6 +65,12 @@ pub fn generate_file(
     settings: &GenerationSettings,
     origin: &str,
 ) -> Result<syn::File> {
+    crate::generate::contain::working_on(origin);
+    if crate::generate::contain::aborted_before(origin)
+        && degrade_merges_of_recursive_types(&mut normalized.document, &mut normalized.notes) > 0
+    {
+        normalized.spec = typed(&mut normalized.document, origin, &mut normalized.notes)?;
+    }
     let mut stages: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut schema_stages: BTreeMap<String, usize> = BTreeMap::new();
     let mut separated = 0;
