@@ -1,16 +1,17 @@
 //! Containing what typify can still do to the process: recurse until its stack overflows, or
 //! allocate until the machine runs out of memory. Neither is a panic; an overflow aborts the
 //! process with no message. Normalization removes every shape known to cause either
-//! ([`crate::normalize::cycles`], [`crate::normalize::self_merges`]); this is for the shapes
-//! nobody found yet.
+//! ([`crate::normalize::cycles`], [`crate::normalize::self_merges`],
+//! [`crate::normalize::unending_merges`]); this is for the shapes nobody found yet.
 //!
 //! Every `xtask` command runs in a child process of itself ([`supervise`]). Generation records
 //! which document it is working on ([`working_on`]). When the child dies of an abort, or grows
-//! past 4 GiB of memory (`AGENTRUN_MEMORY_GIB` sets another bound), the command runs again, and generation of that document
-//! first types every merge typify might not finish as any JSON value, with a note
-//! ([`crate::normalize::unending_merges::degrade_merges_of_recursive_types`]). Should that document abort
-//! again, the command fails with an error that names it. A command that succeeds costs one
-//! process start more; nothing else changes.
+//! past 4 GiB of memory (`AGENTRUN_MEMORY_GIB` sets another bound), the command runs again,
+//! and generation of that document first types every merge typify might not finish as any JSON
+//! value, with a note
+//! ([`crate::normalize::unending_merges::degrade_merges_of_recursive_types`]). Should that
+//! document abort again, the command fails with an error that names it. A command that
+//! succeeds costs one process start more; nothing else changes.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

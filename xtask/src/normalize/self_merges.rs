@@ -66,8 +66,9 @@ struct Merge {
 /// own (see the module docs); returns how many it moved.
 pub fn move_out_self_merges(doc: &mut Value) -> usize {
     let mut moved = 0;
-    // Each pass moves at least one inline schema out and makes none, so the passes end; the
-    // second is there for a schema nested in one moved out, which may still merge itself.
+    // Each pass moves at least one inline schema out and makes none, so the passes end (one
+    // that moves nothing is the last); the second is there for a schema nested in one moved
+    // out, which may still merge itself.
     loop {
         let Some(schemas) = doc
             .pointer_mut("/components/schemas")
@@ -80,6 +81,7 @@ pub fn move_out_self_merges(doc: &mut Value) -> usize {
             return moved;
         }
         let mut names = TypeNames::of(schemas.keys());
+        let before = moved;
         for (component, at) in found {
             let wanted = sanitize(&format!("{component}-{}", name_parts(&at)), Case::Pascal);
             let new = names.claim(&wanted);
@@ -92,6 +94,9 @@ pub fn move_out_self_merges(doc: &mut Value) -> usize {
             let schema = std::mem::replace(slot, json!({ "$ref": component_ref(&new) }));
             schemas.insert(new, schema);
             moved += 1;
+        }
+        if moved == before {
+            return moved;
         }
     }
 }
