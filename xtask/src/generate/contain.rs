@@ -159,24 +159,20 @@ fn memory_limit() -> Option<u64> {
 
 /// The machine's memory, when `/proc/meminfo` tells it.
 fn machine_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kib: u64 = info
-        .lines()
-        .find_map(|line| line.strip_prefix("MemTotal:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kib * 1024)
+    kib_field(&std::fs::read_to_string("/proc/meminfo").ok()?, "MemTotal:")
 }
 
 /// The resident memory of process `pid`, when `/proc` tells it.
 fn resident_bytes(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(PathBuf::from(format!("/proc/{pid}/status"))).ok()?;
-    let kib: u64 = status
+    kib_field(&status, "VmRSS:")
+}
+
+/// The bytes a `/proc` file's line `<field> <n> kB` gives.
+fn kib_field(text: &str, field: &str) -> Option<u64> {
+    let kib: u64 = text
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))?
+        .find_map(|line| line.strip_prefix(field))?
         .trim()
         .trim_end_matches("kB")
         .trim()

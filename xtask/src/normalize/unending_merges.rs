@@ -46,27 +46,38 @@ pub fn degrade_unending_merges(doc: &mut Value, notes: &mut Notes) -> usize {
     if std::env::var_os(UNWALKED).is_some() {
         return 0;
     }
+    degrade_merges(
+        doc,
+        notes,
+        |snapshot, at, _| {
+            at.strip_prefix('#')
+                .and_then(|p| snapshot.pointer(p))
+                .is_some_and(|schema| endless(snapshot, schema))
+        },
+        "typify would merge this schema without end (a type that contains itself, merged with \
+         itself); typed as any JSON value",
+    )
+}
+
+/// Types each schema typify merges that `degrade(snapshot, pointer, schema)` picks as any JSON
+/// value, with `note` (the outermost of nested ones); returns how many.
+fn degrade_merges(
+    doc: &mut Value,
+    notes: &mut Notes,
+    degrade: impl Fn(&Value, &str, &Map<String, Value>) -> bool,
+    note: &str,
+) -> usize {
     let snapshot = doc.clone();
     let mut degraded = Vec::new();
     let _ = for_each_schema(doc, &mut |object, at| {
-        if !merges(object) {
-            return Ok(());
-        }
-        let Some(schema) = at.strip_prefix('#').and_then(|p| snapshot.pointer(p)) else {
-            return Ok(());
-        };
-        if endless(&snapshot, schema) {
+        if merges(object) && degrade(&snapshot, at, object) {
             object.clear();
             degraded.push(at.to_string());
         }
         Ok(())
     });
     for at in &degraded {
-        notes.add(
-            at.clone(),
-            "typify would merge this schema without end (a type that contains itself, merged \
-             with itself); typed as any JSON value",
-        );
+        notes.add(at.clone(), note);
     }
     degraded.len()
 }
@@ -82,26 +93,17 @@ pub fn degrade_unending_merges(doc: &mut Value, notes: &mut Notes) -> usize {
 /// the conversion of what it made (see the module docs).
 pub fn degrade_merges_of_recursive_types(doc: &mut Value, notes: &mut Notes) -> usize {
     let recursive = recursive_closure(doc);
-    let snapshot = doc.clone();
-    let mut degraded = Vec::new();
-    let _ = for_each_schema(doc, &mut |object, at| {
-        if merges(object) {
-            let copies = resolved_in_merge(&snapshot, object);
-            if copies.iter().any(|copied| recursive.contains(copied)) {
-                object.clear();
-                degraded.push(at.to_string());
-            }
-        }
-        Ok(())
-    });
-    for at in &degraded {
-        notes.add(
-            at.clone(),
-            "typify merges this schema with a type that contains itself, and on this document \
+    degrade_merges(
+        doc,
+        notes,
+        |snapshot, _, object| {
+            resolved_in_merge(snapshot, object)
+                .iter()
+                .any(|copied| recursive.contains(copied))
+        },
+        "typify merges this schema with a type that contains itself, and on this document \
              its merge did not end; typed as any JSON value",
-        );
-    }
-    degraded.len()
+    )
 }
 
 /// The components typify's merge of `schema` resolves: the references of its composition, and
