@@ -111,6 +111,9 @@ fn wait_within_memory(mut child: std::process::Child) -> Ending {
     use std::os::unix::process::ExitStatusExt;
     let limit = memory_limit();
     let pid = child.id();
+    // Short pauses first: most commands end within milliseconds, and each pause is time added
+    // to them.
+    let mut pause = std::time::Duration::from_millis(1);
     loop {
         match child.try_wait() {
             Ok(Some(status)) => {
@@ -139,7 +142,8 @@ fn wait_within_memory(mut child: std::process::Child) -> Ending {
                 limit / (1024 * 1024 * 1024)
             ));
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(std::time::Duration::from_millis(20));
     }
 }
 
